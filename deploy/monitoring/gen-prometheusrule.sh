@@ -29,7 +29,7 @@ metadata:
 spec:
   groups:
 HEAD
-  local f seen
+  local f
   for f in "$here"/rules/*.rules.yml; do
     echo "    # from deploy/monitoring/rules/$(basename "$f")"
     awk -v file="$f" '
@@ -55,6 +55,6 @@ if [[ "${1:-}" == "--check" ]]; then
   fi
   echo "k8s/base/prometheusrule.yaml is up to date"
 else
-  cp "$tmp" "$out"
+  cat "$tmp" > "$out"
   echo "wrote ${out#"$repo"/}"
 fi

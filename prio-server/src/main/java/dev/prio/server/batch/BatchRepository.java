@@ -1,0 +1,113 @@
+package dev.prio.server.batch;
+
+import dev.prio.server.storage.BatchKey;
+import dev.prio.server.storage.ObjectStore;
+import dev.prio.server.storage.StorageLayout;
+import dev.prio.server.storage.StoredObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Batch states as JSON objects in the server's own store. Every change is a compare-and-set on the
+ * object's generation, retried on conflict, and each phase change is checked against
+ * {@link BatchStateMachine}.
+ */
+public final class BatchRepository {
+  private static final int MAX_CAS_RETRIES = 50;
+  private final ObjectStore store;
+  private final JsonMapper json;
+
+  public BatchRepository(ObjectStore store, JsonMapper json) {
+    this.store = store;
+    this.json = json;
+  }
+
+  public Optional<BatchState> find(BatchKey key) {
+    return readObject(key).map(o -> json.readValue(o.data(), BatchState.class));
+  }
+
+  /** The most recent submission date that has a state for this batch id. */
+  public Optional<BatchState> findLatest(String batchId) {
+    return all().stream().filter(s -> s.batchId().equals(batchId))
+        .max(Comparator.comparing(BatchState::submissionDate));
+  }
+
+  /** Creates the state if none exists; returns whichever state is stored afterwards. */
+  public BatchState createIfAbsent(BatchState state) {
+    BatchKey key = new BatchKey(state.submissionDate(), state.batchId());
+    try {
+      store.createIfAbsent(StorageLayout.batchState(key), json.writeValueAsBytes(state));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return find(key).orElseThrow();
+  }
+
+  /** Applies the change with compare-and-set; a phase change must be an edge of the state machine. */
+  public BatchState update(BatchKey key, UnaryOperator<BatchState> change) {
+    for (int i = 0; i < MAX_CAS_RETRIES; i++) {
+      StoredObject current = readObject(key).orElseThrow(() -> new IllegalStateException("no state for " + key));
+      BatchState before = json.readValue(current.data(), BatchState.class);
+      BatchState after = change.apply(before);
+      if (after == before) {
+        return before;
+      }
+      if (after.attempt() == before.attempt() && after.phase() != before.phase()) {
+        BatchStateMachine.require(before.role(), before.phase(), after.phase());
+      }
+      try {
+        if (store.compareAndSet(StorageLayout.batchState(key), current.generation(), json.writeValueAsBytes(after))) {
+          return after;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    throw new IllegalStateException("state of " + key + " kept changing under compare-and-set");
+  }
+
+  /** Overwrites whatever is stored (B starting A's next attempt); still a compare-and-set. */
+  public BatchState replace(BatchKey key, BatchState next) {
+    if (find(key).isEmpty()) {
+      return createIfAbsent(next);
+    }
+    return update(key, before -> next);
+  }
+
+  public List<BatchState> all() {
+    List<BatchState> out = new ArrayList<>();
+    try {
+      for (String k : store.list(StorageLayout.allStates())) {
+        if (k.endsWith("/batch.json")) {
+          store.read(k).ifPresent(o -> out.add(json.readValue(o.data(), BatchState.class)));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  private Optional<StoredObject> readObject(BatchKey key) {
+    try {
+      return store.read(StorageLayout.batchState(key));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static BatchKey key(BatchState s) {
+    return new BatchKey(s.submissionDate(), s.batchId());
+  }
+
+  public static BatchKey key(LocalDate date, String batchId) {
+    return new BatchKey(date, batchId);
+  }
+}

@@ -1,0 +1,68 @@
+package dev.prio.server.config;
+
+import dev.prio.core.crypto.PrivateKey;
+import dev.prio.core.crypto.PublicKey;
+import dev.prio.core.crypto.SharedSeed;
+import dev.prio.core.packet.ServerId;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The parsed key material. The fingerprints let the two servers confirm in the handshake that they
+ * hold the same public keys and shared seed without sending either secret.
+ */
+public record ServerKeys(ServerId role, PrivateKey privateKey, PublicKey publicKeyA, PublicKey publicKeyB, SharedSeed sharedSeed) {
+
+  public static ServerKeys from(ServerId role, PrioProperties.Keys keys) {
+    require(keys.privateKeyHex(), "PRIVATE_KEY_HEX");
+    require(keys.publicKeyHexInternal(), "PUBLIC_KEY_HEX_INTERNAL");
+    require(keys.publicKeyHexExternal(), "PUBLIC_KEY_HEX_EXTERNAL");
+    require(keys.sharedSecret(), "SHARED_SECRET");
+    PrivateKey privateKey = PrivateKey.fromHex(keys.privateKeyHex());
+    PublicKey internal = PublicKey.fromHex(keys.publicKeyHexInternal());
+    PublicKey external = PublicKey.fromHex(keys.publicKeyHexExternal());
+    if (!privateKey.publicKey().equals(internal)) {
+      throw new IllegalArgumentException("PUBLIC_KEY_HEX_INTERNAL is not the public key of PRIVATE_KEY_HEX");
+    }
+    SharedSeed seed = SharedSeed.fromBase64(keys.sharedSecret());
+    return role == ServerId.A
+        ? new ServerKeys(role, privateKey, internal, external, seed)
+        : new ServerKeys(role, privateKey, external, internal, seed);
+  }
+
+  private static void require(String value, String name) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(name + " is not set");
+    }
+  }
+
+  /** SHA-256 over both public keys, A's first. */
+  public String keyFingerprint() {
+    return sha256("prio-keys", publicKeyA.raw(), publicKeyB.raw());
+  }
+
+  /** SHA-256 of the shared seed under a domain label: identifies it, reveals nothing usable. */
+  public String seedFingerprint() {
+    return sha256("prio-shared-seed", sharedSeed.raw());
+  }
+
+  private static String sha256(String label, byte[]... parts) {
+    try {
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      d.update(label.getBytes(StandardCharsets.US_ASCII));
+      for (byte[] p : parts) {
+        d.update(p);
+      }
+      return HexFormat.of().formatHex(d.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ServerKeys[" + role + ", public A=" + publicKeyA.toHex() + ", public B=" + publicKeyB.toHex() + "]";
+  }
+}

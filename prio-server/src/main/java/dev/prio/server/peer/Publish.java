@@ -1,0 +1,16 @@
+package dev.prio.server.peer;
+
+import dev.prio.server.publish.PublishRecord;
+
+/**
+ * The last round: A tells B how the batch ended. When published, A sends its total share and the
+ * record it wrote; B recombines the aggregate from its own share, checks it equals A's, and writes
+ * its copy.
+ */
+public final class Publish {
+  private Publish() {}
+
+  public record Request(int attempt, String outcome, String failure, String totalShareA, PublishRecord record, int version) {}
+
+  public record Response(String phase) {}
+}

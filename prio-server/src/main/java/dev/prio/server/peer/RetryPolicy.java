@@ -1,0 +1,36 @@
+package dev.prio.server.peer;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The one place that decides whether a failed round request is worth repeating and when: network
+ * errors and timeouts, 408, 429 and 5xx are retried with exponential backoff and full jitter,
+ * honouring Retry-After, until the attempt or elapsed-time budget runs out; every other status is
+ * final. Every round is idempotent on the peer, so repeating one is always safe.
+ */
+public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration maxElapsed) {
+
+  public static boolean isRetryableStatus(int status) {
+    return status == 408 || status == 429 || status >= 500;
+  }
+
+  /** Delay before attempt {@code attempt + 1} (attempt counts from 1). */
+  public Duration backoff(int attempt, Duration retryAfter) {
+    long cap = Math.min(maxBackoff.toMillis(), initialBackoff.toMillis() << Math.min(attempt - 1, 20));
+    long jittered = ThreadLocalRandom.current().nextLong(Math.max(1, cap) + 1);
+    long wait = retryAfter == null ? jittered : Math.max(jittered, retryAfter.toMillis());
+    return Duration.ofMillis(wait);
+  }
+
+  public static Duration parseRetryAfter(String header) {
+    if (header == null) {
+      return null;
+    }
+    try {
+      return Duration.ofSeconds(Math.max(0, Math.min(300, Long.parseLong(header.trim()))));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,195 @@
+package dev.prio.server.round;
+
+import dev.prio.core.codec.PacketVerify1Codec;
+import dev.prio.core.codec.PacketVerify2Codec;
+import dev.prio.core.codec.TotalShareCodec;
+import dev.prio.core.error.PrioException;
+import dev.prio.core.error.RejectReason;
+import dev.prio.core.packet.PacketVerify1;
+import dev.prio.core.packet.PacketVerify2;
+import dev.prio.core.packet.ServerId;
+import dev.prio.core.snip.Accumulator;
+import dev.prio.core.snip.PrioServer;
+import dev.prio.core.snip.Verifier;
+import dev.prio.server.peer.PacketItem;
+import dev.prio.server.storage.InputLine;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One chunk of submissions on one server, through the SNIP rounds. The same steps run on A and on
+ * B, so both decide from their own data and reach the same verdict per id:
+ *
+ * <ol>
+ *   <li>{@link #verify1()}: decrypt and evaluate own shares → own PacketVerify1 or a reject reason;
+ *   <li>{@link #verify2(List)}: with the peer's round-1 items → own PacketVerify2 for ids both kept;
+ *   <li>{@link #finish(List)}: with the peer's round-2 items → isValid, aggregate, funnel.
+ * </ol>
+ */
+public final class ChunkWork {
+  private static final Base64.Encoder B64 = Base64.getEncoder();
+  private static final Base64.Decoder B64D = Base64.getDecoder();
+
+  private final int chunk;
+  private final PrioServer server;
+  private final List<String> ids = new ArrayList<>();
+  private final Map<String, InputLine> lines = new LinkedHashMap<>();
+  private final Map<String, Verifier> verifiers = new LinkedHashMap<>();
+  private final Map<String, PacketItem> ownVerify1 = new LinkedHashMap<>();
+  private final Map<String, PacketVerify2> ownVerify2 = new LinkedHashMap<>();
+  private final Funnel funnel = new Funnel();
+  private List<PacketItem> ownVerify2Items;
+  private long matched;
+
+  /**
+   * @param lines this server's input for the chunk's ids, in A's order; a null line means this
+   *     server has no share for that id
+   */
+  public ChunkWork(int chunk, PrioServer server, List<String> chunkIds, Map<String, InputLine> lines) {
+    this.chunk = chunk;
+    this.server = server;
+    this.ids.addAll(chunkIds);
+    this.lines.putAll(lines);
+  }
+
+  public int chunk() {
+    return chunk;
+  }
+
+  public List<String> ids() {
+    return List.copyOf(ids);
+  }
+
+  /** Round 1 for own shares. */
+  public List<PacketItem> verify1() {
+    List<PacketItem> out = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      InputLine line = lines.get(id);
+      PacketItem item;
+      if (line == null) {
+        item = PacketItem.rejected(id, RejectReason.MISSING_ON_PEER.label());
+      } else {
+        matched++;
+        if (!line.isOk()) {
+          item = PacketItem.rejected(id, line.reject().label());
+        } else {
+          try {
+            Verifier v = server.setData(line.ciphertext());
+            verifiers.put(id, v);
+            item = PacketItem.packet(id, B64.encodeToString(PacketVerify1Codec.write(v.verify1())));
+          } catch (PrioException e) {
+            item = PacketItem.rejected(id, e.reason().label());
+          }
+        }
+      }
+      ownVerify1.put(id, item);
+      out.add(item);
+    }
+    return out;
+  }
+
+  /**
+   * Round 2: own PacketVerify2 for every id both servers kept; the rest are counted now. Computed
+   * once; later calls return the same items (B computes them while answering round 1).
+   */
+  public List<PacketItem> verify2(List<PacketItem> peerVerify1) throws PeerProtocolException {
+    if (ownVerify2Items != null) {
+      return ownVerify2Items;
+    }
+    Map<String, PacketItem> peer = byId(peerVerify1);
+    List<PacketItem> out = new ArrayList<>();
+    for (String id : ids) {
+      PacketItem mine = ownVerify1.get(id);
+      PacketItem theirs = peer.get(id);
+      if (mine.isRejected()) {
+        funnel.add(mine.reject(), 1);
+        out.add(PacketItem.rejected(id, RejectReason.REJECTED_BY_PEER.label()));
+        continue;
+      }
+      if (theirs.isRejected()) {
+        funnel.reject(RejectReason.MISSING_ON_PEER.label().equals(theirs.reject())
+            ? RejectReason.MISSING_ON_PEER : RejectReason.REJECTED_BY_PEER);
+        out.add(PacketItem.rejected(id, RejectReason.REJECTED_BY_PEER.label()));
+        continue;
+      }
+      PacketVerify1 peerPacket;
+      try {
+        peerPacket = PacketVerify1Codec.read(B64D.decode(theirs.packet()));
+      } catch (PrioException | IllegalArgumentException e) {
+        funnel.reject(RejectReason.REJECTED_BY_PEER);
+        out.add(PacketItem.rejected(id, RejectReason.REJECTED_BY_PEER.label()));
+        continue;
+      }
+      Verifier v = verifiers.get(id);
+      PacketVerify1 own = v.verify1();
+      PacketVerify2 v2 = v.verify2(own, peerPacket);
+      ownVerify2.put(id, v2);
+      out.add(PacketItem.packet(id, B64.encodeToString(PacketVerify2Codec.write(v2))));
+    }
+    ownVerify2Items = List.copyOf(out);
+    return ownVerify2Items;
+  }
+
+  /** Decision and aggregation; the result is what gets persisted for this chunk. */
+  public ChunkResult finish(List<PacketItem> peerVerify2) throws PeerProtocolException {
+    Map<String, PacketItem> peer = byId(peerVerify2);
+    Accumulator acc = new Accumulator(server.config(), server.serverId());
+    IdChecksum valid = new IdChecksum();
+    for (Map.Entry<String, PacketVerify2> e : ownVerify2.entrySet()) {
+      String id = e.getKey();
+      PacketItem theirs = peer.get(id);
+      if (theirs.isRejected()) {
+        funnel.reject(RejectReason.REJECTED_BY_PEER);
+        continue;
+      }
+      try {
+        PacketVerify2 peerPacket = PacketVerify2Codec.read(B64D.decode(theirs.packet()));
+        PacketVerify2 mine = e.getValue();
+        acc.aggregate(verifiers.get(id), mine, peerPacket);
+        funnel.valid();
+        valid.add(id);
+      } catch (PrioException ex) {
+        funnel.reject(ex.reason() == RejectReason.PROOF_INVALID ? RejectReason.PROOF_INVALID : RejectReason.REJECTED_BY_PEER);
+      } catch (IllegalArgumentException ex) {
+        funnel.reject(RejectReason.REJECTED_BY_PEER);
+      }
+    }
+    verifiers.clear();
+    return new ChunkResult(chunk, funnel.toMap(), acc.count(), valid.hex(),
+        B64.encodeToString(TotalShareCodec.write(acc.totalShare())), matched);
+  }
+
+  /** The peer's items must name exactly this chunk's ids, in any order. */
+  private Map<String, PacketItem> byId(List<PacketItem> items) throws PeerProtocolException {
+    Map<String, PacketItem> m = new LinkedHashMap<>();
+    for (PacketItem i : items) {
+      if (i == null || i.id() == null || (i.packet() == null) == (i.reject() == null) || m.put(i.id(), i) != null) {
+        throw new PeerProtocolException("round items must each name one id once, with a packet or a reject");
+      }
+      if (i.isRejected() && !isKnownReason(i.reject())) {
+        throw new PeerProtocolException("unknown reject reason in round items");
+      }
+    }
+    if (!m.keySet().equals(new HashSet<>(ids))) {
+      throw new PeerProtocolException("round items do not match the chunk's ids");
+    }
+    return m;
+  }
+
+  private static boolean isKnownReason(String label) {
+    for (RejectReason r : RejectReason.values()) {
+      if (r.label().equals(label)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  public ServerId serverId() {
+    return server.serverId();
+  }
+}

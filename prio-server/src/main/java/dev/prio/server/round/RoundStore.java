@@ -1,0 +1,85 @@
+package dev.prio.server.round;
+
+import dev.prio.server.storage.BatchKey;
+import dev.prio.server.storage.ObjectStore;
+import dev.prio.server.storage.StorageLayout;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Per-server persistence of round artefacts: B's answers to A's round requests (so the same
+ * request gets the same answer and a different one is a conflict) and both servers' finished
+ * chunks. All writes are create-if-absent: the first writer wins, nobody overwrites.
+ */
+public final class RoundStore {
+  private final ObjectStore store;
+  private final JsonMapper json;
+
+  public RoundStore(ObjectStore store, JsonMapper json) {
+    this.store = store;
+    this.json = json;
+  }
+
+  /** What B keeps per answered request. */
+  public record StoredRound(String requestDigest, String request, String response) {}
+
+  public Optional<StoredRound> findRound(BatchKey key, int attempt, String round, int chunk) {
+    return read(StorageLayout.storedRound(key, attempt, round, chunk), StoredRound.class);
+  }
+
+  /** Stores the answer unless one is already there; returns the stored one either way. */
+  public StoredRound saveRound(BatchKey key, int attempt, String round, int chunk, StoredRound answer) {
+    String path = StorageLayout.storedRound(key, attempt, round, chunk);
+    create(path, answer);
+    return read(path, StoredRound.class).orElseThrow();
+  }
+
+  public Optional<ChunkResult> findChunk(BatchKey key, int attempt, int chunk) {
+    return read(StorageLayout.chunkResult(key, attempt, chunk), ChunkResult.class);
+  }
+
+  public ChunkResult saveChunk(BatchKey key, int attempt, ChunkResult result) {
+    String path = StorageLayout.chunkResult(key, attempt, result.chunk());
+    create(path, result);
+    return read(path, ChunkResult.class).orElseThrow();
+  }
+
+  public <T> Optional<T> find(String path, Class<T> type) {
+    return read(path, type);
+  }
+
+  /** Create-if-absent, then whatever is stored. */
+  public <T> T save(String path, T value, Class<T> type) {
+    create(path, value);
+    return read(path, type).orElseThrow();
+  }
+
+  public static String digest(String body) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void create(String path, Object value) {
+    try {
+      store.createIfAbsent(path, json.writeValueAsBytes(value));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private <T> Optional<T> read(String path, Class<T> type) {
+    try {
+      return store.read(path).map(o -> json.readValue(o.data(), type));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package dev.prio.server.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * {@code file:/path}: the embedded store for the demo and tests. Writes go to a temporary file and
+ * are moved into place atomically; conditional writes hold an exclusive lock on a sidecar lock file
+ * so two processes on one machine serialise. The generation is the object's content hash plus its
+ * length, which is all compare-and-set needs here.
+ */
+public final class FileObjectStore implements ObjectStore {
+  private final Path root;
+
+  public FileObjectStore(Path root) throws IOException {
+    this.root = root.toAbsolutePath().normalize();
+    Files.createDirectories(this.root);
+  }
+
+  @Override
+  public List<String> list(String prefix) throws IOException {
+    Path base = resolve(prefix.contains("/") ? prefix.substring(0, prefix.lastIndexOf('/')) : "");
+    if (!Files.isDirectory(base)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.walk(base)) {
+      return files.filter(Files::isRegularFile)
+          .map(p -> root.relativize(p).toString().replace('\\', '/'))
+          .filter(k -> k.startsWith(prefix) && !k.endsWith(".lock") && !k.contains("/.tmp-"))
+          .sorted()
+          .toList();
+    }
+  }
+
+  @Override
+  public Optional<InputStream> open(String key) throws IOException {
+    try {
+      return Optional.of(Files.newInputStream(resolve(key)));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public Optional<StoredObject> read(String key) throws IOException {
+    try {
+      byte[] data = Files.readAllBytes(resolve(key));
+      return Optional.of(new StoredObject(data, generation(data)));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public boolean createIfAbsent(String key, byte[] data) throws IOException {
+    return locked(key, target -> {
+      if (Files.exists(target)) {
+        return false;
+      }
+      moveIntoPlace(target, data);
+      return true;
+    });
+  }
+
+  @Override
+  public boolean compareAndSet(String key, long expectedGeneration, byte[] data) throws IOException {
+    return locked(key, target -> {
+      if (!Files.exists(target) || generation(Files.readAllBytes(target)) != expectedGeneration) {
+        return false;
+      }
+      moveIntoPlace(target, data);
+      return true;
+    });
+  }
+
+  @Override
+  public String describe() {
+    return "file:" + root;
+  }
+
+  static long generation(byte[] data) {
+    long h = 1125899906842597L;
+    for (byte b : data) {
+      h = 31 * h + b;
+    }
+    return (h << 1 | 1) ^ ((long) data.length << 40);
+  }
+
+  private interface LockedWrite {
+    boolean run(Path target) throws IOException;
+  }
+
+  private boolean locked(String key, LockedWrite write) throws IOException {
+    Path target = resolve(key);
+    Files.createDirectories(target.getParent());
+    Path lockFile = target.resolveSibling(target.getFileName() + ".lock");
+    synchronized (FileObjectStore.class) {
+      try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock ignored = ch.lock()) {
+        return write.run(target);
+      }
+    }
+  }
+
+  private static void moveIntoPlace(Path target, byte[] data) throws IOException {
+    Path tmp = Files.createTempFile(target.getParent(), ".tmp-", ".part");
+    try {
+      Files.write(tmp, data);
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (FileAlreadyExistsException e) {
+      throw new IOException("concurrent write to " + target.getFileName(), e);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private Path resolve(String key) {
+    Path p = root.resolve(key).normalize();
+    if (!p.startsWith(root)) {
+      throw new IllegalArgumentException("key escapes the store root");
+    }
+    return p;
+  }
+}

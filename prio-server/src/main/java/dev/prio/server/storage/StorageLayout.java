@@ -1,0 +1,69 @@
+package dev.prio.server.storage;
+
+import dev.prio.core.packet.ServerId;
+import java.util.Locale;
+
+/**
+ * Object names inside a server's own bucket. Input keeps the seed's layout so existing staging
+ * jobs write to it unchanged; state and outputs sit beside it.
+ */
+public final class StorageLayout {
+  private static final String BASE = "prio/v1/";
+
+  private StorageLayout() {}
+
+  /** {@code prio/v1/submission_date=<DATE>/batch_id=<ID>/server_id=<a|b>/} — every *.ndjson under it. */
+  public static String inputPrefix(BatchKey key, ServerId server) {
+    return BASE + "submission_date=" + key.submissionDate() + "/batch_id=" + key.batchId()
+        + "/server_id=" + server.name().toLowerCase(Locale.ROOT) + "/";
+  }
+
+  public static String stateDir(BatchKey key) {
+    return BASE + "state/submission_date=" + key.submissionDate() + "/batch_id=" + key.batchId() + "/";
+  }
+
+  public static String batchState(BatchKey key) {
+    return stateDir(key) + "batch.json";
+  }
+
+  /** Prefix that lists every batch state object. */
+  public static String allStates() {
+    return BASE + "state/";
+  }
+
+  public static String chunkResult(BatchKey key, int attempt, int chunk) {
+    return stateDir(key) + "attempt=" + attempt + "/chunks/" + String.format(Locale.ROOT, "%06d", chunk) + ".json";
+  }
+
+  public static String chunkResults(BatchKey key, int attempt) {
+    return stateDir(key) + "attempt=" + attempt + "/chunks/";
+  }
+
+  /** A's scan of its input for one attempt: counts, checksum, chunk plan. */
+  public static String scan(BatchKey key, int attempt) {
+    return stateDir(key) + "attempt=" + attempt + "/scan.json";
+  }
+
+  /** B's answer to the total round, kept by A until it has published. */
+  public static String peerTotal(BatchKey key, int attempt) {
+    return stateDir(key) + "attempt=" + attempt + "/peer-total.json";
+  }
+
+  /** B's stored answer to one round request, so a re-sent request gets the same answer. */
+  public static String storedRound(BatchKey key, int attempt, String round, int chunk) {
+    return stateDir(key) + "attempt=" + attempt + "/rounds/" + round + "-" + String.format(Locale.ROOT, "%06d", chunk) + ".json";
+  }
+
+  public static String publishedDir(BatchKey key) {
+    return BASE + "published/submission_date=" + key.submissionDate() + "/batch_id=" + key.batchId() + "/";
+  }
+
+  /** Version 1 is {@code data.ndjson}; a forced re-publish writes {@code data-v<n>.ndjson} beside it. */
+  public static String published(BatchKey key, int version) {
+    return publishedDir(key) + (version == 1 ? "data.ndjson" : "data-v" + version + ".ndjson");
+  }
+
+  public static String provenance(BatchKey key, int version) {
+    return publishedDir(key) + (version == 1 ? "provenance.json" : "provenance-v" + version + ".json");
+  }
+}
