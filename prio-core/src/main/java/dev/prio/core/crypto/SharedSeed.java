@@ -17,9 +17,15 @@ public final class SharedSeed {
 
   /** Strict: standard base64 with padding, decoding to exactly 16 bytes. */
   public static SharedSeed fromBase64(String value) {
+    String text = value == null ? "" : value.trim();
+    // java.util.Base64 treats '=' padding as optional; standard base64 (and Python's b64decode,
+    // which prio-processor uses) requires it.
+    if (text.length() % 4 != 0) {
+      throw new IllegalArgumentException("shared seed is not standard base64 with padding");
+    }
     byte[] raw;
     try {
-      raw = Base64.getDecoder().decode(value == null ? "" : value.trim());
+      raw = Base64.getDecoder().decode(text);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("shared seed is not standard base64");
     }

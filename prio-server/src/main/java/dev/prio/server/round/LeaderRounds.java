@@ -86,24 +86,40 @@ public final class LeaderRounds {
   /** Runs the batch until it reaches a terminal phase (or the thread is interrupted). */
   public BatchState run(BatchKey key) {
     BatchState state = batches.find(key).orElseThrow();
-    while (!state.phase().isTerminal() && !Thread.currentThread().isInterrupted()) {
+    while (!state.phase().isTerminal() && !isStopping()) {
       BatchPhase before = state.phase();
       try {
         state = step(key, state);
-      } catch (BatchFailed e) {
-        state = fail(key, state, e.failure, e.getMessage());
-      } catch (UncheckedIOException e) {
-        log.warn("batch {} storage error: {}", key, e.getCause().getClass().getSimpleName());
-        state = fail(key, state, BatchFailure.STORAGE_ERROR, "storage error");
-      } catch (RuntimeException e) {
-        log.error("batch {} failed unexpectedly: {}", key, e.getClass().getName());
-        state = fail(key, state, BatchFailure.INTERNAL_ERROR, e.getClass().getSimpleName());
+      } catch (BatchFailed | RuntimeException e) {
+        if (isStopping()) {
+          // The process is shutting down: whatever failed, failed because of that. The batch
+          // stays in its phase and the next process resumes it.
+          log.info("batch {} paused in {} by shutdown", key, state.phase());
+          return state;
+        }
+        state = failOn(key, state, e);
       }
       if (state.phase() != before && state.phaseEnteredAt().containsKey(before.label())) {
         metrics.phaseTime(before, Duration.between(state.phaseEnteredAt().get(before.label()), clock.instant()));
       }
     }
     return state;
+  }
+
+  private boolean isStopping() {
+    return Thread.currentThread().isInterrupted() || chunkPool.isShutdown();
+  }
+
+  private BatchState failOn(BatchKey key, BatchState state, Exception error) {
+    if (error instanceof BatchFailed e) {
+      return fail(key, state, e.failure, e.getMessage());
+    }
+    if (error instanceof UncheckedIOException e) {
+      log.warn("batch {} storage error: {}", key, e.getCause().getClass().getSimpleName());
+      return fail(key, state, BatchFailure.STORAGE_ERROR, "storage error");
+    }
+    log.error("batch {} failed unexpectedly: {}", key, error.getClass().getName());
+    return fail(key, state, BatchFailure.INTERNAL_ERROR, error.getClass().getSimpleName());
   }
 
   private BatchState step(BatchKey key, BatchState s) throws BatchFailed {

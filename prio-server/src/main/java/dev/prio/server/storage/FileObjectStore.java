@@ -17,11 +17,13 @@ import java.util.stream.Stream;
 
 /**
  * {@code file:/path}: the embedded store for the demo and tests. Writes go to a temporary file and
- * are moved into place atomically; conditional writes hold an exclusive lock on a sidecar lock file
- * so two processes on one machine serialise. The generation is the object's content hash plus its
- * length, which is all compare-and-set needs here.
+ * are moved into place atomically; conditional writes hold an exclusive lock on a per-key lock file
+ * under {@code .locks/} so two processes on one machine serialise, and data directories hold only
+ * data. The generation is a hash of the object's content and length, which is all compare-and-set
+ * needs here.
  */
 public final class FileObjectStore implements ObjectStore {
+  private static final String LOCKS = ".locks/";
   private final Path root;
 
   public FileObjectStore(Path root) throws IOException {
@@ -38,7 +40,7 @@ public final class FileObjectStore implements ObjectStore {
     try (Stream<Path> files = Files.walk(base)) {
       return files.filter(Files::isRegularFile)
           .map(p -> root.relativize(p).toString().replace('\\', '/'))
-          .filter(k -> k.startsWith(prefix) && !k.endsWith(".lock") && !k.contains("/.tmp-"))
+          .filter(k -> k.startsWith(prefix) && !k.startsWith(LOCKS) && !k.contains("/.tmp-"))
           .sorted()
           .toList();
     }
@@ -105,7 +107,8 @@ public final class FileObjectStore implements ObjectStore {
   private boolean locked(String key, LockedWrite write) throws IOException {
     Path target = resolve(key);
     Files.createDirectories(target.getParent());
-    Path lockFile = target.resolveSibling(target.getFileName() + ".lock");
+    Path lockFile = resolve(LOCKS + Long.toHexString(generation(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))) + ".lock");
+    Files.createDirectories(lockFile.getParent());
     synchronized (FileObjectStore.class) {
       try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
           FileLock ignored = ch.lock()) {
