@@ -1,0 +1,183 @@
+package dev.prio.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/** File access for the commands: strict UTF-8 in, atomic replace out, one-line errors. */
+final class Files2 {
+  private Files2() {}
+
+  interface RowHandler {
+    void row(int lineNumber, Object value) throws CliException;
+  }
+
+  static Path path(String name, Opt opt) throws CliException {
+    try {
+      return Path.of(name);
+    } catch (InvalidPathException e) {
+      throw CliException.usage("invalid path for " + opt.flag());
+    }
+  }
+
+  /**
+   * Each non-blank line of an ndjson file, parsed, in order. Lines end at \n, \r\n or \r, as
+   * Python's universal newlines split them.
+   */
+  static void forEachRow(Path file, RowHandler handler) throws CliException {
+    CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    int lineNumber = 0;
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(Files.newInputStream(file), utf8), 1 << 16)) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        lineNumber++;
+        if (line.isBlank()) {
+          continue;
+        }
+        Object value;
+        try {
+          value = JsonParser.parse(line);
+        } catch (JsonParser.JsonException e) {
+          throw CliException.failure(file + ":" + lineNumber + ": invalid JSON: " + e.getMessage());
+        }
+        handler.row(lineNumber, value);
+      }
+    } catch (CharacterCodingException e) {
+      throw CliException.failure(file + ":" + (lineNumber + 1) + ": not valid UTF-8");
+    } catch (IOException e) {
+      throw ioError(file, e);
+    }
+  }
+
+  /** A whole file holding one JSON document (Python's json.load). */
+  static Object readJson(Path file) throws CliException {
+    String text;
+    try {
+      byte[] bytes = Files.readAllBytes(file);
+      text = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw CliException.failure(file + ": not valid UTF-8");
+    } catch (IOException e) {
+      throw ioError(file, e);
+    }
+    try {
+      return JsonParser.parse(text);
+    } catch (JsonParser.JsonException e) {
+      throw CliException.failure(file + ": invalid JSON: " + e.getMessage());
+    }
+  }
+
+  static CliException ioError(Path file, IOException e) {
+    String what;
+    if (e instanceof NoSuchFileException) {
+      what = "no such file or directory";
+    } else if (e instanceof AccessDeniedException) {
+      what = "permission denied";
+    } else if (e instanceof NotDirectoryException) {
+      what = "not a directory";
+    } else if (e instanceof FileAlreadyExistsException) {
+      what = "exists and is not a directory";
+    } else if (Files.isDirectory(file)) {
+      what = "is a directory";
+    } else {
+      what = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+    return CliException.failure(file + ": " + what);
+  }
+
+  /** mkdir -p, as os.makedirs(exist_ok=True). */
+  static void createDirectories(Path dir) throws CliException {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw ioError(dir, e);
+    }
+  }
+
+  /**
+   * Writes {@code target} through a temporary file in the same directory, moved into place on
+   * {@link #commit()}: a failed command leaves no half-written output, and an output that
+   * overwrites its own input (same directory) still works, as in prio-processor which reads the
+   * whole input first.
+   */
+  static final class AtomicOutput implements AutoCloseable {
+    private final Path target;
+    private final Path temp;
+    private final Writer writer;
+    private boolean committed;
+
+    AtomicOutput(Path target) throws CliException {
+      this.target = target;
+      Path dir = target.toAbsolutePath().getParent();
+      try {
+        // Not createTempFile: that makes the file 0600, where Python's open() honours the umask.
+        this.temp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
+        this.writer = Files.newBufferedWriter(temp, StandardCharsets.US_ASCII,
+            StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      } catch (IOException e) {
+        throw ioError(dir, e);
+      }
+    }
+
+    void write(String s) throws CliException {
+      try {
+        writer.write(s);
+      } catch (IOException e) {
+        throw ioError(target, e);
+      }
+    }
+
+    void commit() throws CliException {
+      try {
+        writer.close();
+        if (Files.isDirectory(target)) {
+          throw CliException.failure(target + ": is a directory");
+        }
+        try {
+          Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        committed = true;
+      } catch (IOException e) {
+        throw ioError(target, e);
+      }
+    }
+
+    @Override
+    public void close() {
+      if (!committed) {
+        try {
+          writer.close();
+        } catch (IOException ignored) {
+          // best effort: the temporary file is deleted next
+        }
+        try {
+          Files.deleteIfExists(temp);
+        } catch (IOException ignored) {
+          // best effort
+        }
+      }
+    }
+  }
+}
