@@ -34,7 +34,7 @@ class PeerController {
 
   @PutMapping
   Handshake.Response handshake(@PathVariable String date, @PathVariable String batchId, @RequestBody String body) {
-    return helper().handshake(key(date, batchId), parse(body, Handshake.Request.class));
+    return helper().handshake(key(date, batchId), parse(body, Handshake.Request.class), body);
   }
 
   @PutMapping("/chunks/{chunk}/verify1")

@@ -61,15 +61,13 @@ public final class HelperRounds {
     this.clock = clock;
   }
 
-  public Handshake.Response handshake(BatchKey key, Handshake.Request req) {
-    int nData = settings.nData(key.batchId()).orElseThrow(
-        () -> new ProblemException(ProblemType.CONFIG_MISMATCH, "batch id is not in server B's DATA_CONFIG"));
-    List<String> mismatches = new ArrayList<>();
-    check(mismatches, "n_data", nData, req.nData());
-    check(mismatches, "prg mode", settings.prgMode().name(), req.prgMode());
-    check(mismatches, "r mode", settings.rMode().name(), req.rMode());
-    check(mismatches, "public keys", settings.keys().keyFingerprint(), req.keyFingerprint());
-    check(mismatches, "shared seed", settings.keys().seedFingerprint(), req.seedFingerprint());
+  /**
+   * A's handshake for an attempt. The first one for an attempt decides: matching parameters start
+   * the batch on B, different ones end it as CONFIG_MISMATCH before any share is touched. Later
+   * handshakes for the same attempt are answered like any round: the same body gets the same
+   * answer, a different body is a conflict and changes nothing.
+   */
+  public Handshake.Response handshake(BatchKey key, Handshake.Request req, String body) {
     if (req.chunkSize() < 1 || req.chunkCount() < 0 || req.attempt() < 1) {
       throw new ProblemException(ProblemType.BAD_REQUEST, "chunk size, chunk count and attempt must be positive");
     }
@@ -77,20 +75,48 @@ public final class HelperRounds {
     if (current != null && current.attempt() > req.attempt()) {
       throw new ProblemException(ProblemType.STALE_ATTEMPT, "server B already runs a later attempt of this batch");
     }
+    String digest = RoundStore.digest(body);
+    var stored = rounds.findRound(key, req.attempt(), "handshake", 0);
+    if (stored.isPresent()) {
+      return replayHandshake(stored.get(), digest);
+    }
+    Integer nData = settings.nData(key.batchId()).orElse(null);
+    List<String> mismatches = new ArrayList<>();
+    if (nData == null) {
+      mismatches.add("batch id not in server B's DATA_CONFIG");
+    }
+    check(mismatches, "n_data", nData, req.nData());
+    check(mismatches, "prg mode", settings.prgMode().name(), req.prgMode());
+    check(mismatches, "r mode", settings.rMode().name(), req.rMode());
+    check(mismatches, "public keys", settings.keys().keyFingerprint(), req.keyFingerprint());
+    check(mismatches, "shared seed", settings.keys().seedFingerprint(), req.seedFingerprint());
+    BatchState started = BatchState.handshake(key.submissionDate(), key.batchId(), req.attempt(),
+        nData == null ? req.nData() : nData, req.chunkCount(), clock.instant());
     if (!mismatches.isEmpty()) {
-      BatchState failed = BatchState.handshake(key.submissionDate(), key.batchId(), req.attempt(), nData, req.chunkCount(), clock.instant())
-          .failed(BatchFailure.CONFIG_MISMATCH, String.join(", ", mismatches), clock.instant());
-      if (current == null || current.attempt() < req.attempt() || !current.phase().isTerminal()) {
-        batches.replace(key, failed);
-        metrics.batchFinished(BatchPhase.FAILED, BatchFailure.CONFIG_MISMATCH);
-      }
-      throw new ProblemException(ProblemType.CONFIG_MISMATCH, "servers disagree on: " + String.join(", ", mismatches));
+      String detail = "servers disagree on: " + String.join(", ", mismatches);
+      rounds.saveRound(key, req.attempt(), "handshake", 0, new RoundStore.StoredRound(digest, body, "CONFLICT:" + detail));
+      batches.replace(key, started.failed(BatchFailure.CONFIG_MISMATCH, detail, clock.instant()));
+      metrics.batchFinished(BatchPhase.FAILED, BatchFailure.CONFIG_MISMATCH);
+      throw new ProblemException(ProblemType.CONFIG_MISMATCH, detail);
     }
     HelperInput input = input(key, req.attempt());
-    if (current == null || current.attempt() < req.attempt()) {
-      batches.replace(key, BatchState.handshake(key.submissionDate(), key.batchId(), req.attempt(), nData, req.chunkCount(), clock.instant()));
+    Handshake.Response response = new Handshake.Response(input.uniqueCount(), input.idChecksum(), BatchPhase.HANDSHAKE.name());
+    var saved = rounds.saveRound(key, req.attempt(), "handshake", 0,
+        new RoundStore.StoredRound(digest, body, json.writeValueAsString(response)));
+    if (saved.requestDigest().equals(digest)) {
+      batches.replace(key, started);
     }
-    return new Handshake.Response(input.uniqueCount(), input.idChecksum(), BatchPhase.HANDSHAKE.name());
+    return replayHandshake(saved, digest);
+  }
+
+  private Handshake.Response replayHandshake(RoundStore.StoredRound stored, String digest) {
+    if (!stored.requestDigest().equals(digest)) {
+      throw new ProblemException(ProblemType.ROUND_CONFLICT, "a different handshake was already answered for this attempt");
+    }
+    if (stored.response().startsWith("CONFLICT:")) {
+      throw new ProblemException(ProblemType.CONFIG_MISMATCH, stored.response().substring("CONFLICT:".length()));
+    }
+    return json.readValue(stored.response(), Handshake.Response.class);
   }
 
   public RoundMessage verify1(BatchKey key, int chunk, RoundMessage req, String body) {
