@@ -53,9 +53,13 @@ public record PrioProperties(
       @DefaultValue("1") long minBatchSize,
       @DefaultValue("0.5") double maxRejectRatio) {}
 
-  /** The other server's base URL and how A talks to it. */
+  /**
+   * The other server's base URL and how A talks to it; {@code maxConcurrentRounds} is how many
+   * round requests B works on at once before answering 429.
+   */
   public record Peer(
       String url,
+      @DefaultValue("8") int maxConcurrentRounds,
       @DefaultValue("5s") Duration connectTimeout,
       @DefaultValue("120s") Duration readTimeout,
       @DefaultValue("6") int maxAttempts,

@@ -6,6 +6,7 @@ import dev.prio.server.batch.BatchService;
 import dev.prio.server.batch.BatchesEndpoint;
 import dev.prio.server.metrics.PrioMetrics;
 import dev.prio.server.peer.PeerClient;
+import dev.prio.server.peer.PeerConcurrencyLimit;
 import dev.prio.server.peer.RetryPolicy;
 import dev.prio.server.publish.Publisher;
 import dev.prio.server.round.HelperRounds;
@@ -19,10 +20,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.context.annotation.Bean;
@@ -97,9 +100,15 @@ public class PrioServerConfiguration {
   }
 
   @Bean
-  Publisher publisher(PrioProperties props, JsonMapper json) throws IOException {
+  Publisher publisher(PrioProperties props, ProtocolSettings settings, JsonMapper json) throws IOException {
     String version = PrioServerConfiguration.class.getPackage().getImplementationVersion();
-    return new Publisher(ObjectStores.open(props.storage().effectivePublishRoot()), json, version == null ? "dev" : version);
+    Map<String, String> protocol = Map.of(
+        "prgMode", settings.prgMode().name(),
+        "rMode", settings.rMode().name(),
+        "keyFingerprint", settings.keys().keyFingerprint(),
+        "seedFingerprint", settings.keys().seedFingerprint());
+    return new Publisher(ObjectStores.open(props.storage().effectivePublishRoot()), json, version == null ? "dev" : version,
+        protocol);
   }
 
   @Bean
@@ -165,6 +174,15 @@ public class PrioServerConfiguration {
   @Bean
   BatchesEndpoint batchesEndpoint(BatchService service) {
     return new BatchesEndpoint(service);
+  }
+
+  @Bean
+  FilterRegistrationBean<PeerConcurrencyLimit> peerConcurrencyLimit(ServerId role, PrioProperties props) {
+    FilterRegistrationBean<PeerConcurrencyLimit> reg =
+        new FilterRegistrationBean<>(new PeerConcurrencyLimit(props.peer().maxConcurrentRounds(), 1));
+    reg.addUrlPatterns("/peer/*");
+    reg.setEnabled(role == ServerId.B);
+    return reg;
   }
 
   @Bean

@@ -35,11 +35,17 @@ public final class Publisher {
   private final ObjectStore store;
   private final JsonMapper json;
   private final String serverVersion;
+  private final Map<String, String> protocol;
 
-  public Publisher(ObjectStore store, JsonMapper json, String serverVersion) {
+  /**
+   * @param protocol what both servers agreed on in the handshake (PRG and r mode, key and seed
+   *     fingerprints), recorded in every provenance record
+   */
+  public Publisher(ObjectStore store, JsonMapper json, String serverVersion, Map<String, String> protocol) {
     this.store = store;
     this.json = json;
     this.serverVersion = serverVersion;
+    this.protocol = Map.copyOf(protocol);
   }
 
   /** Counts from A's and B's total shares, as prio-processor's publish computes them. */
@@ -86,7 +92,7 @@ public final class Publisher {
       byte[] line = (json.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8);
       store.createIfAbsent(StorageLayout.published(key, version), line);
       Provenance p = new Provenance(key.batchId(), key.submissionDate().toString(), state.role().name(), version,
-          state.attempt(), state.nData(), record.id(), state.funnel(), peerFunnel, state.phaseEnteredAt(), now,
+          state.attempt(), state.nData(), record.id(), protocol, state.funnel(), peerFunnel, state.phaseEnteredAt(), now,
           serverVersion, System.getProperty("java.version"));
       store.createIfAbsent(StorageLayout.provenance(key, version), json.writeValueAsBytes(p));
       return find(key, version).orElseThrow();
@@ -104,6 +110,7 @@ public final class Publisher {
       int attempt,
       int nData,
       String recordId,
+      Map<String, String> protocol,
       Map<String, Long> funnelThisServer,
       Map<String, Long> funnelOtherServer,
       Map<String, Instant> phaseEnteredAt,

@@ -98,6 +98,41 @@ class OperatorApiPairTest {
     }
   }
 
+  @Test
+  void thresholdsFailTheBatchInsteadOfPublishingJunk() throws Exception {
+    ServerPair.Keys keys = Generated.newKeys();
+    Generated gen = new Generated(keys, PrioConfig.of(N_DATA, BATCH), 5);
+    gen.addValid(4);
+    for (int i = 0; i < 6; i++) {
+      gen.invalidProof("bad-" + i);
+    }
+    String config = "[{\"batch_id\": \"" + BATCH + "\", \"n_data\": " + N_DATA + "}, {\"batch_id\": \"ops-1\", \"n_data\": " + N_DATA + "}]";
+    try (ServerPair pair = new ServerPair(work, keys, config).with("prio.batch.min-batch-size", "5").start()) {
+      Staging.write(pair.root(ServerId.A), DATE, BATCH, ServerId.A, "in.ndjson", gen.forA.toString());
+      Staging.write(pair.root(ServerId.B), DATE, BATCH, ServerId.B, "in.ndjson", gen.forB.toString());
+      pair.startBatch(BATCH, DATE);
+      assertThat(pair.awaitTerminal(ServerId.A, BATCH, DATE, Duration.ofSeconds(30)))
+          .contains("\"phase\":\"FAILED\"").contains("\"failure\":\"TOO_FEW_SUBMISSIONS\"");
+      assertThat(pair.awaitTerminal(ServerId.B, BATCH, DATE, Duration.ofSeconds(10)))
+          .contains("\"phase\":\"FAILED\"").contains("\"failure\":\"TOO_FEW_SUBMISSIONS\"");
+
+      // Enough valid ones, but more than half rejected.
+      Generated more = new Generated(keys, PrioConfig.of(N_DATA, "ops-1"), 6);
+      more.addValid(6);
+      for (int i = 0; i < 7; i++) {
+        more.invalidProof("bad-" + i);
+      }
+      Staging.write(pair.root(ServerId.A), DATE, "ops-1", ServerId.A, "in.ndjson", more.forA.toString());
+      Staging.write(pair.root(ServerId.B), DATE, "ops-1", ServerId.B, "in.ndjson", more.forB.toString());
+      pair.startBatch("ops-1", DATE);
+      assertThat(pair.awaitTerminal(ServerId.A, "ops-1", DATE, Duration.ofSeconds(30)))
+          .contains("\"failure\":\"REJECT_RATIO_EXCEEDED\"");
+      for (ServerId s : ServerId.values()) {
+        assertThat(pair.root(s).resolve("prio/v1/published")).doesNotExist();
+      }
+    }
+  }
+
   private static String awaitAttempt(ServerPair pair, int attempt) throws Exception {
     for (int i = 0; i < 600; i++) {
       String s = pair.get(ServerId.A, "/batches/" + BATCH + "?submissionDate=" + DATE).body();
