@@ -1,0 +1,2 @@
+/** The persisted batch state machine and the operator API over it. */
+package dev.prio.server.batch;
