@@ -1,7 +1,6 @@
 package dev.prio.server.storage;
 
 import dev.prio.core.error.RejectReason;
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,38 +44,49 @@ public final class SubmissionReader {
   public void forEach(String prefix, Consumer<InputLine> consumer) throws IOException {
     for (String file : files(prefix)) {
       try (InputStream in = store.open(file).orElseThrow(() -> new IOException("input vanished: " + file))) {
-        readLines(new BufferedInputStream(in, 1 << 16), file, consumer);
+        readLines(in, file, consumer);
       }
     }
   }
 
   private void readLines(InputStream in, String file, Consumer<InputLine> consumer) throws IOException {
+    byte[] buf = new byte[1 << 16];
     ByteArrayOutputStream line = new ByteArrayOutputStream(4096);
     boolean tooLong = false;
     int number = 1;
-    int b;
-    while (true) {
-      b = in.read();
-      if (b == '\n' || b == -1) {
-        if (tooLong) {
-          consumer.accept(InputLine.rejected(null, RejectReason.MALFORMED_LINE, file + ":" + number));
-        } else if (line.size() > 0) {
-          consumer.accept(parse(line.toByteArray(), file + ":" + number));
+    int n;
+    while ((n = in.read(buf)) != -1) {
+      int from = 0;
+      for (int i = 0; i < n; i++) {
+        if (buf[i] != '\n') {
+          continue;
         }
-        if (b == -1) {
-          return;
-        }
+        tooLong = append(line, buf, from, i - from, tooLong);
+        emit(line, tooLong, file + ":" + number++, consumer);
         line.reset();
         tooLong = false;
-        number++;
-      } else if (!tooLong) {
-        if (line.size() >= maxLineBytes) {
-          tooLong = true;
-          line.reset();
-        } else {
-          line.write(b);
-        }
+        from = i + 1;
       }
+      tooLong = append(line, buf, from, n - from, tooLong);
+    }
+    emit(line, tooLong, file + ":" + number, consumer);
+  }
+
+  /** Appends unless the line is already over the bound; a line over it is dropped, not buffered. */
+  private boolean append(ByteArrayOutputStream line, byte[] buf, int from, int len, boolean tooLong) {
+    if (tooLong || line.size() + len > maxLineBytes) {
+      line.reset();
+      return true;
+    }
+    line.write(buf, from, len);
+    return false;
+  }
+
+  private void emit(ByteArrayOutputStream line, boolean tooLong, String where, Consumer<InputLine> consumer) {
+    if (tooLong) {
+      consumer.accept(InputLine.rejected(null, RejectReason.MALFORMED_LINE, where));
+    } else if (line.size() > 0) {
+      consumer.accept(parse(line.toByteArray(), where));
     }
   }
 
