@@ -132,6 +132,9 @@ public final class BatchService {
     Map<BatchPhase, Duration> oldest = new EnumMap<>(BatchPhase.class);
     Instant now = clock.instant();
     for (BatchState s : batches.all()) {
+      if (s.phase() == BatchPhase.PUBLISHED) {
+        metrics.lastSuccessAt(s.updatedAt());
+      }
       if (s.phase().isTerminal()) {
         continue;
       }

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,6 +56,14 @@ public final class PrioMetrics {
     for (String outcome : new String[] {"published", "failed", "abandoned"}) {
       Counter.builder(BATCHES).tag("outcome", outcome).register(registry);
     }
+    for (BatchFailure f : BatchFailure.values()) {
+      Counter.builder(BATCH_FAILURES).tag("reason", f.label()).register(registry);
+    }
+  }
+
+  /** Raises the last-success gauge to {@code when} (it never goes back), e.g. from persisted states after a restart. */
+  public void lastSuccessAt(Instant when) {
+    lastSuccessEpochSeconds.accumulateAndGet(when.getEpochSecond(), Math::max);
   }
 
   public void submission(String outcomeLabel, long count) {
@@ -66,7 +75,7 @@ public final class PrioMetrics {
   public void batchFinished(BatchPhase terminal, BatchFailure failure) {
     Counter.builder(BATCHES).tag("outcome", terminal.label()).register(registry).increment();
     if (terminal == BatchPhase.PUBLISHED) {
-      lastSuccessEpochSeconds.set(System.currentTimeMillis() / 1000);
+      lastSuccessAt(Instant.now());
     }
     if (failure != null) {
       Counter.builder(BATCH_FAILURES).tag("reason", failure.label()).register(registry).increment();
