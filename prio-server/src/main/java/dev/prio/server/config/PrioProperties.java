@@ -55,10 +55,13 @@ public record PrioProperties(
 
   /**
    * The other server's base URL and how A talks to it; {@code maxConcurrentRounds} is how many
-   * round requests B works on at once before answering 429.
+   * round requests B works on at once before answering 429. {@code sslBundle} names the Spring SSL
+   * bundle A uses for an https peer URL: its truststore holds B's certificate (or CA), its keystore,
+   * if any, the client certificate B asks for under mutual TLS.
    */
   public record Peer(
       String url,
+      String sslBundle,
       @DefaultValue("8") int maxConcurrentRounds,
       @DefaultValue("5s") Duration connectTimeout,
       @DefaultValue("120s") Duration readTimeout,

@@ -28,6 +28,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -127,7 +128,7 @@ public class PrioServerConfiguration {
   }
 
   @Bean
-  PeerClient peerClient(ServerId role, PrioProperties props, JsonMapper json, PrioMetrics metrics) {
+  PeerClient peerClient(ServerId role, PrioProperties props, JsonMapper json, PrioMetrics metrics, SslBundles sslBundles) {
     if (role != ServerId.A) {
       return null;
     }
@@ -137,6 +138,9 @@ public class PrioServerConfiguration {
     }
     HttpClientSettings settings = HttpClientSettings.defaults()
         .withConnectTimeout(peer.connectTimeout()).withReadTimeout(peer.readTimeout());
+    if (peer.sslBundle() != null && !peer.sslBundle().isBlank()) {
+      settings = settings.withSslBundle(sslBundles.getBundle(peer.sslBundle()));
+    }
     RestClient rest = RestClient.builder()
         .baseUrl(peer.url())
         .requestFactory(ClientHttpRequestFactoryBuilder.jdk().build(settings))
