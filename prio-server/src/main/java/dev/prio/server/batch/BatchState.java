@@ -68,6 +68,13 @@ public record BatchState(
         phaseEnteredAt, total, done, counts, peerFunnel, peerPhase, publishedVersion, forcePublish);
   }
 
+  /** One more finished chunk, its funnel added to the running counts. */
+  public BatchState withChunkDone(Map<String, Long> chunkFunnel, Instant now) {
+    Map<String, Long> counts = new TreeMap<>(funnel);
+    chunkFunnel.forEach((k, v) -> counts.merge(k, v, Long::sum));
+    return withProgress(chunksTotal, chunksDone + 1, counts, now);
+  }
+
   public BatchState withPeer(String phaseOfPeer, Map<String, Long> counts, Instant now) {
     return new BatchState(submissionDate, batchId, role, phase, failure, failureDetail, attempt, nData, createdAt, now,
         phaseEnteredAt, chunksTotal, chunksDone, funnel, counts == null ? peerFunnel : counts, phaseOfPeer,

@@ -143,8 +143,12 @@ public final class HelperRounds {
         work.verify1();
       }
       List<PacketItem> own = work.verify2(first.items());
-      ChunkResult result = rounds.saveChunk(key, state.attempt(), work.finish(req.items()));
-      recordProgress(key, state.attempt(), result);
+      ChunkResult result = work.finish(req.items());
+      if (rounds.saveChunk(key, state.attempt(), result)) {
+        int attempt = state.attempt();
+        batches.update(key, s -> s.attempt() == attempt && !s.phase().isTerminal()
+            ? s.withChunkDone(result.funnel(), clock.instant()) : s);
+      }
       return new RoundMessage(state.attempt(), own);
     });
   }
@@ -294,24 +298,6 @@ public final class HelperRounds {
     }
     PrioConfig config = PrioConfig.of(state.nData(), key.batchId());
     return new ChunkWork(chunk, settings.server(config), ids, lines);
-  }
-
-  private void recordProgress(BatchKey key, int attempt, ChunkResult ignored) {
-    batches.update(key, s -> {
-      if (s.attempt() != attempt || s.phase().isTerminal()) {
-        return s;
-      }
-      Funnel f = new Funnel();
-      int done = 0;
-      for (int c = 0; c < s.chunksTotal(); c++) {
-        var r = rounds.findChunk(key, attempt, c);
-        if (r.isPresent()) {
-          done++;
-          f.addAll(r.get().funnel());
-        }
-      }
-      return s.withProgress(s.chunksTotal(), done, f.toMap(), clock.instant());
-    });
   }
 
   private BatchState activeState(BatchKey key, int attempt) {

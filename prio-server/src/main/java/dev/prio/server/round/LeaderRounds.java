@@ -35,6 +35,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -170,7 +171,11 @@ public final class LeaderRounds {
     List<String> ids = new ArrayList<>();
     Map<String, InputLine> lines = new LinkedHashMap<>();
     int[] chunk = {0};
+    AtomicBoolean failed = new AtomicBoolean();
     io(() -> InputScan.run(reader, StorageLayout.inputPrefix(key, ServerId.A), (position, line) -> {
+      if (failed.get()) {
+        return; // a chunk failed: the batch will fail, so read on without starting more rounds
+      }
       ids.add(line.id());
       lines.put(line.id(), line);
       if (ids.size() == scan.chunkSize() || position == scan.uniqueCount() - 1) {
@@ -181,6 +186,9 @@ public final class LeaderRounds {
           running.add(chunkPool.submit(() -> {
             try {
               return runChunk(key, s.attempt(), work);
+            } catch (BatchFailed | RuntimeException e) {
+              failed.set(true);
+              throw e;
             } finally {
               slots.release();
             }
@@ -215,18 +223,12 @@ public final class LeaderRounds {
     RoundMessage peer1 = call(() -> peer.verify1(key, work.chunk(), new RoundMessage(attempt, work.verify1())));
     RoundMessage mine2 = new RoundMessage(attempt, protocol(() -> work.verify2(peer1.items())));
     RoundMessage peer2 = call(() -> peer.verify2(key, work.chunk(), mine2));
-    ChunkResult result = rounds.saveChunk(key, attempt, protocol(() -> work.finish(peer2.items())));
-    BatchState after = batches.update(key, x -> {
-      if (x.attempt() != attempt || x.phase() != BatchPhase.VERIFY) {
-        return x;
-      }
-      Funnel f = new Funnel();
-      f.addAll(scanOf(key, x).localRejects());
-      List<ChunkResult> all = chunks(key, attempt, x.chunksTotal());
-      all.forEach(c -> f.addAll(c.funnel()));
-      return x.withProgress(x.chunksTotal(), all.size(), f.toMap(), clock.instant());
-    });
-    log.debug("batch {} chunk {} done ({}/{})", key, work.chunk(), after.chunksDone(), after.chunksTotal());
+    ChunkResult result = protocol(() -> work.finish(peer2.items()));
+    if (rounds.saveChunk(key, attempt, result)) {
+      BatchState after = batches.update(key, x -> x.attempt() == attempt && x.phase() == BatchPhase.VERIFY
+          ? x.withChunkDone(result.funnel(), clock.instant()) : x);
+      log.debug("batch {} chunk {} done ({}/{})", key, work.chunk(), after.chunksDone(), after.chunksTotal());
+    }
     return result;
   }
 

@@ -43,10 +43,13 @@ public final class RoundStore {
     return read(StorageLayout.chunkResult(key, attempt, chunk), ChunkResult.class);
   }
 
-  public ChunkResult saveChunk(BatchKey key, int attempt, ChunkResult result) {
-    String path = StorageLayout.chunkResult(key, attempt, result.chunk());
-    create(path, result);
-    return read(path, ChunkResult.class).orElseThrow();
+  /** Stores a finished chunk once; true only for the call that stored it (progress counts it once). */
+  public boolean saveChunk(BatchKey key, int attempt, ChunkResult result) {
+    try {
+      return store.createIfAbsent(StorageLayout.chunkResult(key, attempt, result.chunk()), json.writeValueAsBytes(result));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public <T> Optional<T> find(String path, Class<T> type) {
