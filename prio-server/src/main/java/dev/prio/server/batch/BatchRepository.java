@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -62,8 +63,14 @@ public final class BatchRepository {
       if (after.attempt() == before.attempt() && after.phase() != before.phase()) {
         BatchStateMachine.require(before.role(), before.phase(), after.phase());
       }
+      byte[] bytes = json.writeValueAsBytes(after);
       try {
-        if (store.compareAndSet(StorageLayout.batchState(key), current.generation(), json.writeValueAsBytes(after))) {
+        if (store.compareAndSet(StorageLayout.batchState(key), current.generation(), bytes)) {
+          return after;
+        }
+        // A write whose response was lost is retried by the GCS client and then fails its own
+        // precondition: if what is stored now is exactly what we wrote, the write succeeded.
+        if (readObject(key).map(o -> Arrays.equals(o.data(), bytes)).orElse(false)) {
           return after;
         }
       } catch (IOException e) {

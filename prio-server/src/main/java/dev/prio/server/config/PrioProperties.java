@@ -31,8 +31,10 @@ public record PrioProperties(
    * {@code root}: this server's own bucket or directory (BUCKET_INTERNAL), {@code file:/path} or
    * {@code gs://bucket/prefix}; input, batch state and outputs all live under it.
    * {@code publishRoot}: where published aggregates go (BUCKET_EXTERNAL); defaults to root.
+   * {@code gcsHost}: a GCS emulator endpoint (STORAGE_EMULATOR_HOST) for tests and demos; unset in
+   * production, where the client uses Application Default Credentials (Workload Identity).
    */
-  public record Storage(@DefaultValue("file:./prio-data") String root, String publishRoot) {
+  public record Storage(@DefaultValue("file:./prio-data") String root, String publishRoot, String gcsHost) {
     public String effectivePublishRoot() {
       return publishRoot == null || publishRoot.isBlank() ? root : publishRoot;
     }

@@ -82,7 +82,7 @@ public class PrioServerConfiguration {
 
   @Bean
   ObjectStore objectStore(PrioProperties props) throws IOException {
-    return ObjectStores.open(props.storage().root());
+    return ObjectStores.open(props.storage().root(), props.storage().gcsHost());
   }
 
   @Bean
@@ -108,7 +108,7 @@ public class PrioServerConfiguration {
         "rMode", settings.rMode().name(),
         "keyFingerprint", settings.keys().keyFingerprint(),
         "seedFingerprint", settings.keys().seedFingerprint());
-    return new Publisher(ObjectStores.open(props.storage().effectivePublishRoot()), json, version == null ? "dev" : version,
+    return new Publisher(ObjectStores.open(props.storage().effectivePublishRoot(), props.storage().gcsHost()), json, version == null ? "dev" : version,
         protocol);
   }
 

@@ -32,6 +32,7 @@ public final class ServerPair implements AutoCloseable {
   private final Keys keys;
   private final String dataConfig;
   private final Map<String, String> extra = new HashMap<>();
+  private final Map<ServerId, Map<String, String>> extraByRole = new HashMap<>();
   private ConfigurableApplicationContext a;
   private ConfigurableApplicationContext b;
   private int portB;
@@ -46,6 +47,12 @@ public final class ServerPair implements AutoCloseable {
 
   public ServerPair with(String property, String value) {
     extra.put(property, value);
+    return this;
+  }
+
+  /** A property for one server only, e.g. its own storage root. */
+  public ServerPair withRole(ServerId role, String property, String value) {
+    extraByRole.computeIfAbsent(role, r -> new HashMap<>()).put(property, value);
     return this;
   }
 
@@ -106,6 +113,7 @@ public final class ServerPair implements AutoCloseable {
     props.put("prio.peer.initial-backoff", "20ms");
     props.put("management.metrics.tags.server", role.name().toLowerCase());
     props.putAll(extra);
+    props.putAll(extraByRole.getOrDefault(role, Map.of()));
     // Command-line arguments outrank prio-server.yaml's environment placeholders.
     String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
     return new SpringApplicationBuilder(TestServerApplication.class).run(args);
