@@ -24,6 +24,9 @@ public final class Field {
 
   /** Terms a dot product accumulates before folding its 192-bit accumulator (keeps it &lt; 2^192). */
   private static final int DOT_FOLD_EVERY = 1 << 12;
+  /** Terms whose 32-bit-split cross products are summed in single longs (64 · 2^57 = 2^63). */
+  private static final int DOT_BLOCK = 64;
+  private static final long M32 = 0xFFFF_FFFFL;
 
   private Field() {}
 
@@ -36,11 +39,21 @@ public final class Field {
     return hi >= 0 && (hi < P_HI || (hi == P_HI && Long.compareUnsigned(lo, P_LO) < 0));
   }
 
-  /** out[o] = a[i] + b[j] mod p. */
+  /** Carry out of the unsigned sum s = a + b, as 0 or 1, without a branch. */
+  static long carry(long a, long b, long s) {
+    return ((a & b) | ((a | b) & ~s)) >>> 63;
+  }
+
+  /** Borrow out of the unsigned difference d = a − b, as 0 or 1, without a branch. */
+  static long borrow(long a, long b, long d) {
+    return ((~a & b) | ((~a | b) & d)) >>> 63;
+  }
+
+  /** out[o] = a[i] + b[j] mod p. Branch-free: shares are uniform, so a branch would mispredict half the time. */
   public static void add(long[] a, int i, long[] b, int j, long[] out, int o) {
     long aLo = a[2 * i], bLo = b[2 * j];
     long lo = aLo + bLo;
-    long hi = a[2 * i + 1] + b[2 * j + 1] + (Long.compareUnsigned(lo, aLo) < 0 ? 1 : 0);
+    long hi = a[2 * i + 1] + b[2 * j + 1] + carry(aLo, bLo, lo);
     storeMinusPIfNeeded(hi, lo, out, o);
   }
 
@@ -48,14 +61,13 @@ public final class Field {
   public static void sub(long[] a, int i, long[] b, int j, long[] out, int o) {
     long aLo = a[2 * i], bLo = b[2 * j];
     long lo = aLo - bLo;
-    long hi = a[2 * i + 1] - b[2 * j + 1] - (Long.compareUnsigned(aLo, bLo) < 0 ? 1 : 0);
-    if (hi < 0) {
-      long lo2 = lo + P_LO;
-      hi = hi + P_HI + (Long.compareUnsigned(lo2, lo) < 0 ? 1 : 0);
-      lo = lo2;
-    }
-    out[2 * o] = lo;
-    out[2 * o + 1] = hi;
+    long hi = a[2 * i + 1] - b[2 * j + 1] - borrow(aLo, bLo, lo);
+    // Negative (hi < 0): add p back.
+    long m = hi >> 63;
+    long addLo = P_LO & m;
+    long lo2 = lo + addLo;
+    out[2 * o] = lo2;
+    out[2 * o + 1] = hi + (P_HI & m) + carry(lo, addLo, lo2);
   }
 
   /** out[o] = a[i] · b[j] mod p. */
@@ -66,89 +78,107 @@ public final class Field {
     long mLo = aHi * bLo, mHi = Math.multiplyHigh(aHi, bLo) + ((bLo >> 63) & aHi);
     long nLo = aLo * bHi, nHi = Math.multiplyHigh(bHi, aLo) + ((aLo >> 63) & bHi);
     long z1 = p1 + mLo;
-    long carry = Long.compareUnsigned(z1, p1) < 0 ? 1 : 0;
+    long c = carry(p1, mLo, z1);
     long t = z1 + nLo;
-    carry += Long.compareUnsigned(t, z1) < 0 ? 1 : 0;
-    z1 = t;
-    long z2 = mHi + nHi + aHi * bHi + carry;
-    reduce(z0, z1, z2, out, o);
+    c += carry(z1, nLo, t);
+    long z2 = mHi + nHi + aHi * bHi + c;
+    reduce(z0, t, z2, out, o);
   }
 
   /**
    * Σ_k w[wFrom + k] · v[vFrom + k] mod p for k in [0, count), written to out[o]. Products are
-   * summed unreduced in 192 bits and reduced once (every 4096 terms), which is what makes the
-   * per-packet evaluation at r cheap.
+   * summed unreduced and reduced once (every 4096 terms), which is what makes the per-packet
+   * evaluation at r cheap.
+   *
+   * <p>Per term only lo·lo needs a 128-bit product; the cross terms hi·lo are split at 32 bits of
+   * lo (hi &lt; 2^24, so each piece is &lt; 2^56) and summed in plain longs for a block of 64
+   * terms, then carried into the 192-bit total.
    */
   public static void dot(long[] w, int wFrom, long[] v, int vFrom, int count, long[] out, int o) {
-    long a0 = 0, a1 = 0, a2 = 0;
-    int done = 0;
-    while (done < count) {
-      int end = Math.min(count, done + DOT_FOLD_EVERY);
-      for (int k = done; k < end; k++) {
-        int wi = 2 * (wFrom + k), vi = 2 * (vFrom + k);
+    long t0 = 0, t1 = 0, t2 = 0;
+    int k = 0;
+    int sinceFold = 0;
+    while (k < count) {
+      int end = Math.min(count, k + DOT_BLOCK);
+      long lo = 0, k0 = 0, mid = 0, k1 = 0, x64 = 0, x96 = 0, top = 0;
+      int wi = 2 * (wFrom + k), vi = 2 * (vFrom + k);
+      for (; k < end; k++, wi += 2, vi += 2) {
         long wLo = w[wi], wHi = w[wi + 1], vLo = v[vi], vHi = v[vi + 1];
         long p0 = wLo * vLo;
         long p1 = umulh(wLo, vLo);
-        long s0 = a0 + p0;
-        long c0 = Long.compareUnsigned(s0, a0) < 0 ? 1 : 0;
-        a0 = s0;
-        long mLo = wHi * vLo, mHi = Math.multiplyHigh(wHi, vLo) + ((vLo >> 63) & wHi);
-        long nLo = wLo * vHi, nHi = Math.multiplyHigh(vHi, wLo) + ((wLo >> 63) & vHi);
-        long s1 = a1 + p1;
-        long c1 = Long.compareUnsigned(s1, a1) < 0 ? 1 : 0;
-        long s2 = s1 + mLo;
-        c1 += Long.compareUnsigned(s2, s1) < 0 ? 1 : 0;
-        long s3 = s2 + nLo;
-        c1 += Long.compareUnsigned(s3, s2) < 0 ? 1 : 0;
-        long s4 = s3 + c0;
-        c1 += Long.compareUnsigned(s4, s3) < 0 ? 1 : 0;
-        a1 = s4;
-        a2 += mHi + nHi + wHi * vHi + c1;
+        long s0 = lo + p0;
+        k0 += carry(lo, p0, s0);
+        lo = s0;
+        long s1 = mid + p1;
+        k1 += carry(mid, p1, s1);
+        mid = s1;
+        x64 += wHi * (vLo & M32) + vHi * (wLo & M32);
+        x96 += wHi * (vLo >>> 32) + vHi * (wLo >>> 32);
+        top += wHi * vHi;
       }
-      done = end;
-      if (done < count) {
-        // Fold: the reduced value (< 2^88) becomes the new accumulator.
+      // Block = lo + (mid + k0 + x64 + x96·2^32)·2^64 + (top + k1)·2^128, added to the total.
+      long u0 = t0 + lo;
+      long c = carry(t0, lo, u0);
+      t0 = u0;
+      long a = t1 + mid;
+      long hiCarry = carry(t1, mid, a);
+      long b = a + c + k0; // c + k0 ≤ 65: a carry out of this add is detected below
+      hiCarry += Long.compareUnsigned(b, a) < 0 ? 1 : 0;
+      long d = b + x64;
+      hiCarry += carry(b, x64, d);
+      long x96lo = x96 << 32;
+      long e = d + x96lo;
+      hiCarry += carry(d, x96lo, e);
+      t1 = e;
+      t2 += top + k1 + hiCarry + (x96 >>> 32);
+      sinceFold += DOT_BLOCK;
+      if (sinceFold >= DOT_FOLD_EVERY && k < count) {
+        // Fold: the reduced value (< 2^88) becomes the new total (only for count > 4096).
         long[] tmp = new long[2];
-        reduce(a0, a1, a2, tmp, 0);
-        a0 = tmp[0];
-        a1 = tmp[1];
-        a2 = 0;
+        reduce(t0, t1, t2, tmp, 0);
+        t0 = tmp[0];
+        t1 = tmp[1];
+        t2 = 0;
+        sinceFold = 0;
       }
     }
-    reduce(a0, a1, a2, out, o);
+    reduce(t0, t1, t2, out, o);
   }
 
-  /** Reduces z2·2^128 + z1·2^64 + z0 (z2 &lt; 2^63) modulo p into out[o]. */
+  /** Reduces z2·2^128 + z1·2^64 + z0 (z2 &lt; 2^63) modulo p into out[o]; branch-free. */
   static void reduce(long z0, long z1, long z2, long[] out, int o) {
     // X = Q·2^87 + R, X ≡ R − Q·C.
     long rLo = z0, rHi = z1 & MASK23;
     long qLo = (z1 >>> 23) | (z2 << 41), qHi = z2 >>> 23;
     // T = Q·C = Q·2^19 + Q, below 2^124.
-    long tLo = qLo + (qLo << 19);
-    long tHi = qHi + (qHi << 19) + (qLo >>> 45) + (Long.compareUnsigned(tLo, qLo) < 0 ? 1 : 0);
-    // T = Q2·2^87 + R2, T ≡ R2 − Q2·C, so X ≡ R − R2 + Q2·C.
+    long qs = qLo << 19;
+    long tLo = qLo + qs;
+    long tHi = qHi + (qHi << 19) + (qLo >>> 45) + carry(qLo, qs, tLo);
+    // T = Q2·2^87 + R2, T ≡ R2 − Q2·C, so X ≡ R − R2 + Q2·C, which lies in (−2^87, 2^87 + 2^64).
     long r2Lo = tLo, r2Hi = tHi & MASK23;
     long q2c = (tHi >>> 23) * C; // < 2^57
     long yLo = rLo + q2c;
-    long yHi = rHi + (Long.compareUnsigned(yLo, rLo) < 0 ? 1 : 0);
-    // y − R2, adding p first when y < R2.
-    if (yHi < r2Hi || (yHi == r2Hi && Long.compareUnsigned(yLo, r2Lo) < 0)) {
-      long lo = yLo + P_LO;
-      yHi = yHi + P_HI + (Long.compareUnsigned(lo, yLo) < 0 ? 1 : 0);
-      yLo = lo;
-    }
+    long yHi = rHi + carry(rLo, q2c, yLo);
     long lo = yLo - r2Lo;
-    long hi = yHi - r2Hi - (Long.compareUnsigned(yLo, r2Lo) < 0 ? 1 : 0);
-    storeMinusPIfNeeded(hi, lo, out, o);
+    long hi = yHi - r2Hi - borrow(yLo, r2Lo, lo);
+    // v = (hi, lo) is in (−p, 2p): v + p and v − p side by side, then pick one.
+    long pLo = lo + P_LO;
+    long pHi = hi + P_HI + carry(lo, P_LO, pLo);
+    long mLo = lo - P_LO;
+    long mHi = hi - P_HI - borrow(lo, P_LO, mLo);
+    long neg = hi >> 63; // v < 0: take v + p
+    long ge = ~(mHi >> 63) & ~neg; // v ≥ p: take v − p
+    long keep = ~(neg | ge);
+    out[2 * o] = (pLo & neg) | (mLo & ge) | (lo & keep);
+    out[2 * o + 1] = (pHi & neg) | (mHi & ge) | (hi & keep);
   }
 
+  /** Stores (hi, lo) &lt; 2p, minus p if it is ≥ p; branch-free. */
   private static void storeMinusPIfNeeded(long hi, long lo, long[] out, int o) {
-    if (hi > P_HI || (hi == P_HI && Long.compareUnsigned(lo, P_LO) >= 0)) {
-      long lo2 = lo - P_LO;
-      hi = hi - P_HI - (Long.compareUnsigned(lo, P_LO) < 0 ? 1 : 0);
-      lo = lo2;
-    }
-    out[2 * o] = lo;
-    out[2 * o + 1] = hi;
+    long lo2 = lo - P_LO;
+    long hi2 = hi - P_HI - borrow(lo, P_LO, lo2);
+    long keep = hi2 >> 63; // all ones when (hi, lo) < p
+    out[2 * o] = lo2 ^ ((lo2 ^ lo) & keep);
+    out[2 * o + 1] = hi2 ^ ((hi2 ^ hi) & keep);
   }
 }

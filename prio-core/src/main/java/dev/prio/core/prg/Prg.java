@@ -2,7 +2,10 @@ package dev.prio.core.prg;
 
 import dev.prio.core.field.Field;
 import dev.prio.core.field.FieldElement;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigInteger;
+import java.nio.ByteOrder;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import javax.crypto.Cipher;
@@ -20,6 +23,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class Prg {
   public static final int SEED_LENGTH = 16;
   private static final int BUFFER = 4096;
+  private static final VarHandle BIG_ENDIAN_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   private final Cipher cipher;
   private final byte[] zeros = new byte[BUFFER];
@@ -90,15 +94,13 @@ public final class Prg {
       }
       byte[] s = stream;
       int q = pos;
+      // Bytes q+1..q+10 are the value's bytes 1..10, byte q+11 replaces byte 0 (q is dropped).
       long hi = ((long) (s[q + 11] & 0xff) << 16) | ((s[q + 1] & 0xff) << 8) | (s[q + 2] & 0xff);
-      long lo = 0;
-      for (int k = 3; k < 11; k++) {
-        lo = (lo << 8) | (s[q + k] & 0xff);
-      }
+      long lo = (long) BIG_ENDIAN_LONG.get(s, q + 3);
       pos = q + 12;
-      out[2 * i] = lo;
-      out[2 * i + 1] = hi;
-      if (isBelowP(out, i)) {
+      if (hi < 0x80_0000L || (hi == 0x80_0000L && Long.compareUnsigned(lo, 0x80001L) < 0)) {
+        out[2 * i] = lo;
+        out[2 * i + 1] = hi;
         return;
       }
     }

@@ -75,25 +75,25 @@ public final class PrioClient {
       Field.sub(x, i, prgOut, 0, dataA, i);
     }
 
-    // f and g through the N-th roots: F = (f0, x, 0…), G = (g0, x − 1, 0…).
+    // f and g through the N-th roots: F = (f0, x, 0…), G = (g0, x − 1, 0…). G is F plus
+    // (g0 − f0) at point 0 minus 1 at points 1..n−1, so by linearity its values at the odd roots
+    // are F's plus (g0 − f0)·D − E, with D and E fixed per n_data: one transform pair, not two.
     FieldElement f0 = randomElement(), g0 = randomElement();
+    OddRootTables tables = tables(nData, bigN);
     long[] f = new long[2 * bigN];
-    long[] g = new long[2 * bigN];
     f0.set(f, 0);
-    g0.set(g, 0);
-    long[] one = new long[2];
-    FieldElement.ONE.set(one, 0);
-    for (int i = 0; i < nData; i++) {
-      f[2 * (i + 1)] = x[2 * i];
-      f[2 * (i + 1) + 1] = x[2 * i + 1];
-      Field.sub(x, i, one, 0, g, i + 1);
-    }
-    long[] fOdd = valuesAtOddRoots(f, bigN);
-    long[] gOdd = valuesAtOddRoots(g, bigN);
+    System.arraycopy(x, 0, f, 2, 2 * nData);
+    long[] fOdd = valuesAtOddRoots(f, bigN, tables.twist);
+    long[] delta = new long[2];
+    g0.subtract(f0).set(delta, 0);
 
     long[] hA = new long[2 * bigN];
+    long[] gj = new long[2];
     for (int j = 0; j < bigN; j++) {
-      Field.mul(fOdd, j, gOdd, j, hA, j);
+      Field.mul(tables.delta, j, delta, 0, gj, 0);
+      Field.add(gj, 0, fOdd, j, gj, 0);
+      Field.sub(gj, 0, tables.minusOne, j, gj, 0);
+      Field.mul(fOdd, j, gj, 0, hA, j);
       prgB.nextFieldElement(prgOut, 0);
       Field.sub(hA, j, prgOut, 0, hA, j);
     }
@@ -106,28 +106,65 @@ public final class PrioClient {
     return new Packets(forA, forB);
   }
 
+  /** Per-n_data constants of {@link #valuesAtOddRoots}: the twist table and the images D, E. */
+  private record OddRootTables(int nData, long[] twist, long[] delta, long[] minusOne) {}
+
+  /** The last n_data's tables (a client encodes one config over and over). */
+  private static volatile OddRootTables lastTables;
+
+  private static OddRootTables tables(int nData, int bigN) {
+    OddRootTables t = lastTables;
+    if (t != null && t.nData == nData) {
+      return t;
+    }
+    // twist[k] = w_2N^k / N: the inverse DFT's 1/N folded into the twist.
+    long[] w2n = RootsOfUnity.powers(2 * bigN);
+    long[] nInv = new long[2];
+    FieldElement.of(bigN).inverse().set(nInv, 0);
+    long[] twist = new long[2 * bigN];
+    for (int k = 0; k < bigN; k++) {
+      Field.mul(w2n, k, nInv, 0, twist, k);
+    }
+    long[] delta = new long[2 * bigN];
+    FieldElement.ONE.set(delta, 0);
+    long[] ones = new long[2 * bigN];
+    for (int i = 1; i <= nData; i++) {
+      FieldElement.ONE.set(ones, i);
+    }
+    t = new OddRootTables(nData, twist, valuesAtOddRoots(delta, bigN, twist), valuesAtOddRoots(ones, bigN, twist));
+    lastTables = t;
+    return t;
+  }
+
   /**
    * Values of the polynomial through {@code points} (at the N-th roots) at the odd 2N-th roots
    * w_2N^(2j+1): inverse DFT, twist coefficient k by w_2N^k, forward DFT of size N. Same values
-   * as libprio's zero-padded DFT of size 2N, at half the work.
+   * as libprio's zero-padded DFT of size 2N, at half the work. The inverse DFT is taken as a
+   * forward one read backwards (c_k = Y[(N − k) mod N] / N), with the 1/N inside {@code twist}.
    */
-  private static long[] valuesAtOddRoots(long[] points, int bigN) {
-    Fft.inverse(points, bigN);
-    long[] twist = RootsOfUnity.powers(2 * bigN);
-    for (int k = 0; k < bigN; k++) {
-      Field.mul(points, k, twist, k, points, k);
-    }
+  private static long[] valuesAtOddRoots(long[] points, int bigN, long[] twist) {
     Fft.forward(points, bigN);
-    return points;
+    long[] c = new long[2 * bigN];
+    Field.mul(points, 0, twist, 0, c, 0);
+    for (int k = 1; k < bigN; k++) {
+      Field.mul(points, bigN - k, twist, k, c, k);
+    }
+    Fft.forward(c, bigN);
+    return c;
   }
 
+  /** Uniform in [0, p): 11 random bytes big-endian, retried while ≥ p. */
   private FieldElement randomElement() {
     byte[] b = new byte[Field.ELEMENT_BYTES];
     while (true) {
       random.nextBytes(b);
-      java.math.BigInteger v = new java.math.BigInteger(1, b);
-      if (v.compareTo(Field.MODULUS) < 0) {
-        return FieldElement.of(v);
+      long hi = ((b[0] & 0xffL) << 16) | ((b[1] & 0xff) << 8) | (b[2] & 0xff);
+      long lo = 0;
+      for (int k = 3; k < Field.ELEMENT_BYTES; k++) {
+        lo = (lo << 8) | (b[k] & 0xff);
+      }
+      if (hi < 0x80_0000L || (hi == 0x80_0000L && Long.compareUnsigned(lo, 0x80001L) < 0)) {
+        return new FieldElement(hi, lo);
       }
     }
   }
