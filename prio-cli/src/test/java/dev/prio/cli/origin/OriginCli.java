@@ -1,0 +1,30 @@
+package dev.prio.cli.origin;
+
+import dev.prio.cli.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Map;
+
+/** Runs {@code prio} in process, as bin/prio would, and the shared fixture paths. */
+final class OriginCli {
+  private OriginCli() {}
+
+  record Run(int exit, String out, String err) {}
+
+  static Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Main.run(args, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), new SecureRandom(), Clock.systemUTC());
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  static Path upstream(String path) {
+    return Path.of(System.getProperty("prio.shared.dir", "../../shared")).toAbsolutePath().normalize()
+        .resolve("vectors/prio-processor").resolve(path);
+  }
+}
