@@ -13,6 +13,8 @@ import dev.prio.server.round.HelperRounds;
 import dev.prio.server.round.LeaderRounds;
 import dev.prio.server.round.ProtocolSettings;
 import dev.prio.server.round.RoundStore;
+import dev.prio.server.signing.PeerAuth;
+import dev.prio.server.signing.PeerAuthConfiguration;
 import dev.prio.server.storage.ObjectStore;
 import dev.prio.server.storage.ObjectStores;
 import dev.prio.server.storage.SubmissionReader;
@@ -31,6 +33,7 @@ import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.web.client.RestClient;
@@ -42,6 +45,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(PrioProperties.class)
+@Import(PeerAuthConfiguration.class)
 @EnableScheduling
 public class PrioServerConfiguration {
   /** Longest input line read: an n_data 262143 A share in base64, with room for the id. */
@@ -128,7 +132,8 @@ public class PrioServerConfiguration {
   }
 
   @Bean
-  PeerClient peerClient(ServerId role, PrioProperties props, JsonMapper json, PrioMetrics metrics, SslBundles sslBundles) {
+  PeerClient peerClient(ServerId role, PrioProperties props, JsonMapper json, PrioMetrics metrics, SslBundles sslBundles,
+      PeerAuth peerAuth) {
     if (role != ServerId.A) {
       return null;
     }
@@ -144,6 +149,7 @@ public class PrioServerConfiguration {
     RestClient rest = RestClient.builder()
         .baseUrl(peer.url())
         .requestFactory(ClientHttpRequestFactoryBuilder.jdk().build(settings))
+        .requestInterceptor(peerAuth.clientInterceptor())
         .build();
     RetryPolicy retry = new RetryPolicy(peer.maxAttempts(), peer.initialBackoff(), Duration.ofSeconds(30), peer.maxElapsed());
     return new PeerClient(rest, json, retry, metrics);

@@ -1,6 +1,7 @@
 package dev.prio.server.peer;
 
 import dev.prio.server.metrics.PrioMetrics;
+import dev.prio.server.signing.PeerAuthException;
 import dev.prio.server.storage.BatchKey;
 import dev.prio.server.web.ProblemType;
 import java.io.IOException;
@@ -79,6 +80,13 @@ public final class PeerClient {
               }
             });
       } catch (ResourceAccessException | UncheckedIOException e) {
+        PeerAuthException auth = PeerAuthException.find(e);
+        if (auth != null) {
+          // B's answer failed verification (forged, tampered, replayed or unsigned): permanent, never retried.
+          metrics.peerRequest(round, "auth_failed", Duration.between(t0, Instant.now()));
+          throw new PeerException(PeerException.Kind.REJECTED, ProblemType.UNAUTHORIZED,
+              round + ": peer response failed authentication (" + auth.reason().label() + ")");
+        }
         metrics.peerRequest(round, isTimeout(e) ? "timeout" : "io_error", Duration.between(t0, Instant.now()));
         if (!mayRetry(attempt, started, null)) {
           throw new PeerException(PeerException.Kind.UNAVAILABLE, null, round + ": peer unreachable after " + attempt + " attempts");

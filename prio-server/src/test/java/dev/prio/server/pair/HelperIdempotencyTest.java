@@ -85,8 +85,10 @@ class HelperIdempotencyTest {
   }
 
   private HttpResponse<String> put(String url, String body) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-        .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json");
+    byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    ServerPair.PEER_AUTH.signAsA("PUT", URI.create(url), bytes, b::header);
+    return http.send(b.PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   static String field(String json, String name) {

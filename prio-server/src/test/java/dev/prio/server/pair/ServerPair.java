@@ -3,6 +3,7 @@ package dev.prio.server.pair;
 import dev.prio.core.crypto.KeyPair;
 import dev.prio.core.crypto.SharedSeed;
 import dev.prio.core.packet.ServerId;
+import dev.prio.server.signing.PeerAuthTestSupport;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,6 +26,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * real HTTP over loopback. Either can be stopped and started again on the same storage.
  */
 public final class ServerPair implements AutoCloseable {
+  /** Ed25519 peer keys for A and B and the operator token; see docs/peer-auth.md. */
+  public static final PeerAuthTestSupport PEER_AUTH = PeerAuthTestSupport.generate();
+
   public record Keys(KeyPair a, KeyPair b, SharedSeed seed) {}
 
   private final Path rootA;
@@ -112,6 +116,7 @@ public final class ServerPair implements AutoCloseable {
     props.put("prio.peer.url", "http://127.0.0.1:" + portB);
     props.put("prio.peer.initial-backoff", "20ms");
     props.put("management.metrics.tags.server", role.name().toLowerCase());
+    props.putAll(PEER_AUTH.propertiesFor(role == ServerId.A));
     props.putAll(extra);
     props.putAll(extraByRole.getOrDefault(role, Map.of()));
     // Command-line arguments outrank prio-server.yaml's environment placeholders.
@@ -125,12 +130,12 @@ public final class ServerPair implements AutoCloseable {
   }
 
   public HttpResponse<String> post(ServerId s, String path, String body) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create(url(s) + path)).header("Content-Type", "application/json")
+    return http.send(HttpRequest.newBuilder(URI.create(url(s) + path)).header("Authorization", PeerAuthTestSupport.BEARER).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   public HttpResponse<String> get(ServerId s, String path) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create(url(s) + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(HttpRequest.newBuilder(URI.create(url(s) + path)).header("Authorization", PeerAuthTestSupport.BEARER).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static final Pattern PHASE = Pattern.compile("\"phase\"\\s*:\\s*\"([A-Z]+)\"");

@@ -1,0 +1,55 @@
+package dev.prio.server.signing;
+
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code prio.peer-auth.*}: this server's Ed25519 signing key, the peer's public key(s), the replay
+ * window, and the operator token hash. Key values take any form {@link Ed25519Keys} accepts
+ * (PEM, base64 PKCS#8 / SPKI, base64 or hex raw 32 bytes, or {@code file:/path} of a mounted
+ * secret). Safe defaults: with neither keys nor {@code signing-disabled=true} the server refuses to
+ * start, and likewise with neither {@code operator-token-sha256} nor {@code operator-token-disabled=true}.
+ * {@link #toString()} is redacted.
+ *
+ * @param signingDisabled         turn peer signatures off (local demos only; logged as a warning)
+ * @param keyId                   this server's key id; default: derived from its public key
+ * @param privateKey              this server's Ed25519 private key (secret)
+ * @param peerKeyId               the peer's current key id; default: derived from its public key
+ * @param peerPublicKey           the peer's current Ed25519 public key
+ * @param extraPeerPublicKeys     more accepted peer keys by key id, for rotation
+ * @param clockSkew               accepted |now - created|; also how long nonces are remembered
+ * @param nonceCacheSize          most nonces remembered per direction
+ * @param passUnsignedRetryableResponses let unsigned 408/429/5xx (load balancer errors) reach the retry policy
+ * @param operatorTokenSha256     hex SHA-256 of the operator bearer token
+ * @param operatorTokenDisabled   leave the operator API open (local demos only; logged as a warning)
+ */
+@ConfigurationProperties("prio.peer-auth")
+public record PeerAuthProperties(
+    @DefaultValue("false") boolean signingDisabled,
+    String keyId,
+    String privateKey,
+    String peerKeyId,
+    String peerPublicKey,
+    Map<String, String> extraPeerPublicKeys,
+    @DefaultValue("60s") Duration clockSkew,
+    @DefaultValue("100000") int nonceCacheSize,
+    @DefaultValue("true") boolean passUnsignedRetryableResponses,
+    String operatorTokenSha256,
+    @DefaultValue("false") boolean operatorTokenDisabled) {
+
+  public PeerAuthProperties {
+    extraPeerPublicKeys = extraPeerPublicKeys == null ? Map.of() : Map.copyOf(extraPeerPublicKeys);
+    clockSkew = clockSkew == null ? Duration.ofSeconds(60) : clockSkew;
+  }
+
+  @Override
+  public String toString() {
+    return "PeerAuthProperties[signingDisabled=" + signingDisabled + ", keyId=" + keyId + ", privateKey=redacted"
+        + ", peerKeyId=" + peerKeyId + ", extraPeerKeyIds=" + extraPeerPublicKeys.keySet() + ", clockSkew=" + clockSkew
+        + ", nonceCacheSize=" + nonceCacheSize + ", passUnsignedRetryableResponses=" + passUnsignedRetryableResponses
+        + ", operatorTokenSha256=" + (operatorTokenSha256 == null ? "unset" : "redacted")
+        + ", operatorTokenDisabled=" + operatorTokenDisabled + "]";
+  }
+}

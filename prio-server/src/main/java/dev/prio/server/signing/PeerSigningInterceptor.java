@@ -1,0 +1,144 @@
+package dev.prio.server.signing;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpRequest;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.client.ClientHttpRequestExecution;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
+import org.springframework.http.client.ClientHttpResponse;
+
+/**
+ * Server A's side of the peer link, as a RestClient interceptor: signs every request (fresh
+ * created and nonce per attempt, so retries are never replays) and verifies every response against
+ * server B's key before anyone reads it. A response that fails verification is closed and a
+ * {@link PeerAuthException} thrown (RestClient wraps it in a {@code ResourceAccessException};
+ * {@link PeerAuthException#find} unwraps it): it must be treated as a permanent, non-retryable
+ * "auth_failed" error.
+ *
+ * <p>One exception, when enabled: a response with <em>no</em> signature fields at all and a
+ * retryable status (408, 429, 5xx) — what a load balancer answers when B is down — is passed on
+ * with its status and Retry-After only, its body dropped, so the retry policy can act on it. It is
+ * never trusted for content. A response that carries signature fields but fails is always refused.
+ */
+public final class PeerSigningInterceptor implements ClientHttpRequestInterceptor {
+  private static final Logger log = LoggerFactory.getLogger(PeerSigningInterceptor.class);
+
+  private final HttpSigner signer;
+  private final HttpVerifier responseVerifier;
+  private final boolean passUnsignedRetryable;
+
+  public PeerSigningInterceptor(HttpSigner signer, HttpVerifier responseVerifier, boolean passUnsignedRetryable) {
+    this.signer = signer;
+    this.responseVerifier = responseVerifier;
+    this.passUnsignedRetryable = passUnsignedRetryable;
+  }
+
+  @Override
+  public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
+      throws IOException {
+    HttpSigner.SignatureFields fields = signer.signRequest(request.getMethod().name(), request.getURI(), body);
+    fields.applyTo(request.getHeaders()::set);
+    HttpMessage sent = HttpMessage.request(request.getMethod().name(), request.getURI(), fields.asHeaders());
+
+    ClientHttpResponse response = execution.execute(request, body);
+    byte[] responseBody;
+    int status;
+    HttpHeaders headers;
+    try {
+      status = response.getStatusCode().value();
+      headers = response.getHeaders();
+      try (InputStream in = response.getBody()) {
+        responseBody = in.readAllBytes();
+      }
+    } catch (IOException | RuntimeException e) {
+      response.close();
+      throw e;
+    }
+    HttpMessage received = HttpMessage.response(status, toMap(headers), sent);
+    boolean unsigned = received.header(PeerSignatureProfile.SIGNATURE).isEmpty()
+        && received.header(PeerSignatureProfile.SIGNATURE_INPUT).isEmpty();
+    if (unsigned && passUnsignedRetryable && isRetryable(status)) {
+      log.debug("unsigned {} from the peer passed to the retry policy without its body", status);
+      HttpHeaders kept = new HttpHeaders();
+      String retryAfter = headers.getFirst(HttpHeaders.RETRY_AFTER);
+      if (retryAfter != null) {
+        kept.set(HttpHeaders.RETRY_AFTER, retryAfter);
+      }
+      response.close();
+      return new BufferedResponse(response.getStatusCode(), response.getStatusText(), kept, new byte[0]);
+    }
+    try {
+      responseVerifier.verify(received, responseBody);
+    } catch (PeerAuthException e) {
+      response.close();
+      log.warn("peer response refused: {} (status {})", e.reason().label(), status);
+      throw e;
+    }
+    HttpStatusCode code = response.getStatusCode();
+    String text = response.getStatusText();
+    response.close();
+    return new BufferedResponse(code, text, headers, responseBody);
+  }
+
+  static boolean isRetryable(int status) {
+    return status == 408 || status == 429 || status >= 500;
+  }
+
+  private static Map<String, List<String>> toMap(HttpHeaders headers) {
+    Map<String, List<String>> m = new LinkedHashMap<>();
+    headers.forEach((k, v) -> m.put(k, new ArrayList<>(v)));
+    return m;
+  }
+
+  /** The verified response, its body held in memory so the caller can read it once more. */
+  private static final class BufferedResponse implements ClientHttpResponse {
+    private final HttpStatusCode status;
+    private final String statusText;
+    private final HttpHeaders headers;
+    private final byte[] body;
+
+    BufferedResponse(HttpStatusCode status, String statusText, HttpHeaders headers, byte[] body) {
+      this.status = status;
+      this.statusText = statusText;
+      this.headers = headers;
+      this.body = body;
+    }
+
+    @Override
+    public HttpStatusCode getStatusCode() {
+      return status;
+    }
+
+    @Override
+    public String getStatusText() {
+      return statusText;
+    }
+
+    @Override
+    public HttpHeaders getHeaders() {
+      return headers;
+    }
+
+    @Override
+    public InputStream getBody() {
+      return new ByteArrayInputStream(body);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Override
+  public String toString() {
+    return "PeerSigningInterceptor[" + signer + "]";
+  }
+}
