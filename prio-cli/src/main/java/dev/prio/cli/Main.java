@@ -45,6 +45,11 @@ public final class Main {
     COMMANDS.put("publish", new Command(
         union(DATA_CONFIG, SERVER_CONFIG, PUBLIC_KEY, EnumSet.of(Opt.INPUT_INTERNAL, Opt.INPUT_EXTERNAL, Opt.OUTPUT), MODES),
         "Generate a final aggregate and remap data to a content blocklist"));
+    // Ours, not prio-processor's: its own options, parsed by GenerateOptions.
+    COMMANDS.put(Generate.NAME, new Command(EnumSet.noneOf(Opt.class), Generate.DESCRIPTION));
+    // Ours too (Telemetry Origin, docs/origin.md): own options, parsed in dev.prio.cli.origin.
+    COMMANDS.put(dev.prio.cli.origin.Stage.NAME, new Command(EnumSet.noneOf(Opt.class), dev.prio.cli.origin.Stage.DESCRIPTION));
+    COMMANDS.put(dev.prio.cli.origin.Index.NAME, new Command(EnumSet.noneOf(Opt.class), dev.prio.cli.origin.Index.DESCRIPTION));
   }
 
   @SafeVarargs
@@ -79,6 +84,20 @@ public final class Main {
             + "'; commands: " + String.join(", ", COMMANDS.keySet()));
       }
       List<String> rest = Arrays.asList(argv).subList(1, argv.length);
+      if (name.equals(Generate.NAME)) {
+        Generate.run(rest, out, random);
+        out.flush();
+        return 0;
+      }
+      if (name.equals(dev.prio.cli.origin.Stage.NAME) || name.equals(dev.prio.cli.origin.Index.NAME)) {
+        if (name.equals(dev.prio.cli.origin.Stage.NAME)) {
+          dev.prio.cli.origin.Stage.run(rest, out, err);
+        } else {
+          dev.prio.cli.origin.Index.run(rest, out, err);
+        }
+        out.flush();
+        return 0;
+      }
       if (rest.contains("--help")) {
         out.print(help(name, command));
         return 0;

@@ -1,0 +1,308 @@
+package dev.prio.cli;
+
+import dev.prio.core.packet.PrioConfig;
+import dev.prio.core.snip.PrioClient;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.math.BigInteger;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * {@code prio generate}: synthetic submissions with known true sums, encoded with
+ * {@link PrioClient} and written straight into each server's staging layout
+ * ({@code <root>/prio/v1/submission_date=<D>/batch_id=<ID>/server_id=<a|b>/part-NNNNN.ndjson},
+ * lines {@code {"id": "<uuid4>", "payload": "<base64>"}}, the same id on both sides).
+ *
+ * <p>Valid submissions are 0/1 vectors; coordinate j is 1 with a probability p_j drawn from the
+ * seed, so the true sums spread over 0..count instead of all sitting near count/2. Invalid ones
+ * are such a vector with one coordinate set to 2: they encrypt and parse, and must fail the SNIP
+ * on both servers. Their positions among the lines are drawn from the seed too.
+ *
+ * <p>Everything but the ciphertexts is a function of {@code --seed}: ids, vectors, which lines are
+ * invalid, the line order and the truth file. Encoding runs on {@code --threads} threads in blocks;
+ * a single writer takes the blocks in order, so the files never depend on scheduling, and only a
+ * bounded number of blocks is in memory at once. Encryption uses fresh randomness per thread.
+ */
+final class Generate {
+  static final String NAME = "generate";
+  static final String DESCRIPTION =
+      "Write synthetic submissions with known true sums into both servers' staging layout (test data).";
+
+  /** Submissions per encoding task. */
+  private static final int BLOCK = 32;
+
+  private final PrintStream out;
+
+  private Generate(PrintStream out) {
+    this.out = out;
+  }
+
+  /** Entry point from {@link Main}: {@code argv} holds the tokens after {@code generate}. */
+  static void run(List<String> argv, PrintStream out, SecureRandom random) throws CliException {
+    if (argv.contains("--help")) {
+      out.print(help());
+      return;
+    }
+    new Generate(out).generate(GenerateOptions.parse(argv, random.nextLong()));
+  }
+
+  static String help() {
+    StringBuilder sb = new StringBuilder("Usage: prio " + NAME + " [OPTIONS]\n\n  " + DESCRIPTION + "\n\n"
+        + "  Writes <ROOT>/prio/v1/submission_date=<DATE>/batch_id=<ID>/server_id=a|b/part-NNNNN.ndjson\n"
+        + "  under --output-a and --output-b, and with --truth the true sums of the valid submissions:\n"
+        + "  {\"batch_id\", \"n_data\", \"valid\", \"invalid\", ..., \"sums\": [...]}.\n\nOptions:\n");
+    GenerateOptions.FLAGS.forEach((flag, m) -> sb.append(String.format("  %-36s %s%n", flag + " " + m[0], m[1])));
+    return sb.toString();
+  }
+
+  /** One encoded block: its lines for A and B, and the sums and count of its valid vectors. */
+  private record Block(String[] linesA, String[] linesB, long[] sums, int valid) {}
+
+  void generate(GenerateOptions o) throws CliException {
+    long started = System.nanoTime();
+    PrioConfig config = PrioConfig.of(o.nData(), o.batchId());
+    int total = (int) o.total();
+    boolean[] invalidAt = invalidPositions(total, (int) o.invalid(), o.seed());
+    double[] p = probabilities(o.nData(), o.seed());
+    Path dirA = inputDir(o.rootA(), o, "a");
+    Path dirB = inputDir(o.rootB(), o, "b");
+    if (dirA.toAbsolutePath().normalize().equals(dirB.toAbsolutePath().normalize())) {
+      throw CliException.usage("--output-a and --output-b must be different roots");
+    }
+    refuseStaged(dirA);
+    refuseStaged(dirB);
+    Files2.createDirectories(dirA);
+    Files2.createDirectories(dirB);
+
+    ThreadLocal<PrioClient> clients = ThreadLocal.withInitial(
+        () -> new PrioClient(config, o.publicKeyA(), o.publicKeyB(), o.prgMode(), new SecureRandom()));
+    ExecutorService pool = Executors.newFixedThreadPool(o.threads(), r -> {
+      Thread t = new Thread(r, "prio-generate");
+      t.setDaemon(true);
+      return t;
+    });
+    long[] sums = new long[o.nData()];
+    long valid = 0;
+    int files = Math.min(o.files(), total);
+    List<String> names = new ArrayList<>();
+    try {
+      ArrayDeque<Future<Block>> inFlight = new ArrayDeque<>();
+      int nextBlock = 0;
+      int blocks = (total + BLOCK - 1) / BLOCK;
+      int window = 4 * o.threads();
+      Block current = null;
+      int posInBlock = 0;
+      for (int f = 0; f < files; f++) {
+        int from = (int) ((long) total * f / files);
+        int to = (int) ((long) total * (f + 1) / files);
+        String name = String.format(Locale.ROOT, "part-%05d.ndjson", f);
+        names.add(name);
+        try (Files2.AtomicOutput wa = new Files2.AtomicOutput(dirA.resolve(name));
+            Files2.AtomicOutput wb = new Files2.AtomicOutput(dirB.resolve(name))) {
+          for (int i = from; i < to; i++) {
+            if (current == null || posInBlock == current.linesA().length) {
+              while (nextBlock < blocks && inFlight.size() < window) {
+                int start = nextBlock * BLOCK;
+                int end = Math.min(total, start + BLOCK);
+                inFlight.add(pool.submit(() -> encode(clients.get(), start, end, o, p, invalidAt)));
+                nextBlock++;
+              }
+              current = await(inFlight.poll());
+              posInBlock = 0;
+              for (int j = 0; j < sums.length; j++) {
+                sums[j] += current.sums()[j];
+              }
+              valid += current.valid();
+            }
+            wa.write(current.linesA()[posInBlock]);
+            wb.write(current.linesB()[posInBlock]);
+            posInBlock++;
+          }
+          wa.commit();
+          wb.commit();
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    if (valid != o.count()) {
+      throw new IllegalStateException("generated " + valid + " valid submissions, expected " + o.count());
+    }
+    if (o.truth() != null) {
+      writeTruth(o, sums, files);
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    out.printf(Locale.ROOT, "generated %d valid + %d invalid submissions for batch %s (n_data %d, %s) in %.1f s (%.0f/s, %d threads)%n",
+        o.count(), o.invalid(), o.batchId(), o.nData(), o.submissionDate(), seconds, total / seconds, o.threads());
+    out.println("  A: " + dirA + "/" + summary(names));
+    out.println("  B: " + dirB + "/" + summary(names));
+    if (o.truth() != null) {
+      out.println("  truth: " + o.truth());
+    }
+    out.println("  seed: " + o.seed());
+  }
+
+  private static String summary(List<String> names) {
+    return names.size() == 1 ? names.get(0) : "part-*.ndjson (" + names.size() + " files)";
+  }
+
+  private static Block await(Future<Block> f) throws CliException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw CliException.failure("interrupted");
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException r) {
+        throw r;
+      }
+      if (c instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(c);
+    }
+  }
+
+  /** Encodes submissions [start, end): each from its own seeded stream, so in any thread alike. */
+  private static Block encode(PrioClient client, int start, int end, GenerateOptions o, double[] p, boolean[] invalidAt) {
+    int n = end - start;
+    String[] a = new String[n];
+    String[] b = new String[n];
+    long[] sums = new long[o.nData()];
+    int valid = 0;
+    Base64.Encoder b64 = Base64.getEncoder();
+    for (int k = 0; k < n; k++) {
+      int index = start + k;
+      SplittableRandom r = new SplittableRandom(mix(o.seed(), index));
+      String id = new UUID((r.nextLong() & ~0xf000L) | 0x4000L, (r.nextLong() & ~(3L << 62)) | (1L << 63)).toString();
+      long[] v = vector(r, p, invalidAt[index]);
+      if (!invalidAt[index]) {
+        for (int j = 0; j < v.length; j++) {
+          sums[j] += v[j];
+        }
+        valid++;
+      }
+      PrioClient.Submission s = client.encode(v);
+      a[k] = line(id, b64.encodeToString(s.forA()));
+      b[k] = line(id, b64.encodeToString(s.forB()));
+    }
+    return new Block(a, b, sums, valid);
+  }
+
+  /** Bits with P(v_j = 1) = p_j; an invalid one gets a 2 at one coordinate. */
+  static long[] vector(SplittableRandom r, double[] p, boolean invalid) {
+    long[] v = new long[p.length];
+    for (int j = 0; j < v.length; j++) {
+      v[j] = r.nextDouble() < p[j] ? 1 : 0;
+    }
+    if (invalid) {
+      v[r.nextInt(v.length)] = 2;
+    }
+    return v;
+  }
+
+  /** p_j uniform in [0, 1), one per coordinate, from the seed. */
+  static double[] probabilities(int nData, long seed) {
+    SplittableRandom r = new SplittableRandom(mix(seed, -1));
+    double[] p = new double[nData];
+    for (int j = 0; j < nData; j++) {
+      p[j] = r.nextDouble();
+    }
+    return p;
+  }
+
+  /** {@code invalid} distinct positions among {@code total}, from the seed (partial Fisher–Yates). */
+  static boolean[] invalidPositions(int total, int invalid, long seed) {
+    SplittableRandom r = new SplittableRandom(mix(seed, -2));
+    boolean[] at = new boolean[total];
+    if (invalid == 0) {
+      return at;
+    }
+    int[] order = new int[total];
+    for (int i = 0; i < total; i++) {
+      order[i] = i;
+    }
+    for (int i = 0; i < invalid; i++) {
+      int j = i + r.nextInt(total - i);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+      at[order[i]] = true;
+    }
+    return at;
+  }
+
+  /** A well-spread 64-bit seed for stream {@code index} of {@code seed} (murmur3's fmix64). */
+  static long mix(long seed, long index) {
+    long z = seed + (index + 3) * 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+    z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+    return z ^ (z >>> 33);
+  }
+
+  /** Exactly Python's json.dumps({"id": id, "payload": payload}) for these ASCII values. */
+  private static String line(String id, String payload) {
+    return "{\"id\": \"" + id + "\", \"payload\": \"" + payload + "\"}\n";
+  }
+
+  static Path inputDir(Path root, GenerateOptions o, String server) {
+    return root.resolve("prio").resolve("v1").resolve("submission_date=" + o.submissionDate())
+        .resolve("batch_id=" + o.batchId()).resolve("server_id=" + server);
+  }
+
+  /** A server reads every *.ndjson of the directory: refuse to mix with files already staged there. */
+  private static void refuseStaged(Path dir) throws CliException {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "*.ndjson")) {
+      if (s.iterator().hasNext()) {
+        throw CliException.failure(dir + ": already holds staged .ndjson files; remove them or use another root or date");
+      }
+    } catch (IOException e) {
+      throw Files2.ioError(dir, e);
+    }
+  }
+
+  private static void writeTruth(GenerateOptions o, long[] sums, int files) throws CliException {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("batch_id", o.batchId());
+    m.put("n_data", o.nData());
+    m.put("valid", o.count());
+    m.put("invalid", o.invalid());
+    m.put("submission_date", o.submissionDate().toString());
+    m.put("prg_mode", o.prgMode().name().toLowerCase(Locale.ROOT));
+    m.put("seed", o.seed());
+    m.put("files", files);
+    List<Object> s = new ArrayList<>(sums.length);
+    for (long x : sums) {
+      s.add(BigInteger.valueOf(x));
+    }
+    m.put("sums", s);
+    Path parent = o.truth().toAbsolutePath().getParent();
+    if (parent != null) {
+      Files2.createDirectories(parent);
+    }
+    try (Files2.AtomicOutput w = new Files2.AtomicOutput(o.truth())) {
+      w.write(PyJson.dumps(m) + "\n");
+      w.commit();
+    }
+  }
+}
