@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Offline checks of the deployment: k8s/ (both overlays), deploy/monitoring,
-# deploy/grafana, deploy/terraform, deploy/airflow.
+# Checks of the deployment: k8s/ (both overlays), deploy/monitoring,
+# deploy/grafana, deploy/terraform, deploy/airflow, all offline; and
+# deploy/e2e-prometheus.sh: the server pair on loopback scraped by a real
+# Prometheus (it uses the jars of the Maven build, or builds them).
 #
 #   bash deploy/test.sh
 #
 # Runs on a fresh Debian bookworm machine (root, Go installed, package
 # registries reachable, nothing else): installs what is missing, idempotently,
-#   - promtool from Debian's prometheus package,
+#   - promtool and prometheus from Debian's prometheus package,
 #   - kustomize through the Go module proxy (pinned below),
-#   - python3 from Debian if absent,
+#   - python3, shellcheck and openssl from Debian if absent,
 # builds the offline validators in deploy/tools (Go, pinned in its go.mod) and
 # runs every check, printing "ok" or "FAIL" per check and, last,
 # "N passed, M failed". Exit status 0 only if nothing failed.
@@ -50,6 +52,8 @@ gobin=$(go env GOBIN)
 export PATH="$gobin:$PATH"
 
 command -v promtool >/dev/null 2>&1 || apt_install prometheus
+command -v prometheus >/dev/null 2>&1 || apt_install prometheus # the server, for deploy/e2e-prometheus.sh
+command -v openssl >/dev/null 2>&1 || apt_install openssl       # keys and certificates of the e2e check
 command -v python3 >/dev/null 2>&1 || apt_install python3
 command -v shellcheck >/dev/null 2>&1 || apt_install shellcheck
 
@@ -136,6 +140,13 @@ overlay_contract() {
   need "job label prio-server-b" grep -q 'app.kubernetes.io/instance: prio-server-b' "$b"
   need "CronJob on A" grep -q '^kind: CronJob' "$a"
   need "no CronJob on B" not grep -q '^kind: CronJob' "$b"
+  need "B serves /peer with TLS on 8443" grep -q 'SERVER_PORT: "8443"' "$b"
+  need "B's app port uses the peer SSL bundle" grep -q 'SERVER_SSL_BUNDLE: peer' "$b"
+  need "B's container port is 8443" grep -q 'containerPort: 8443' "$b"
+  need "A reaches B through the peer SSL bundle" grep -q 'PRIO_PEER_SSLBUNDLE: peer' "$a"
+  need "A's peer URL is https" grep -q 'PRIO_PEER_URL: https://' "$a"
+  need "A's app port is plain 8080" grep -q 'SERVER_PORT: "8080"' "$a"
+  need "A has no TLS app port" not grep -q 'SERVER_SSL_BUNDLE' "$a"
   need "A does not name project b" not grep -q 'prio-project-b' "$a"
   need "B does not name project a" not grep -q 'prio-project-a' "$b"
   for f in "$a" "$b"; do
@@ -145,6 +156,13 @@ overlay_contract() {
     need "read-only root filesystem in $f" grep -q 'readOnlyRootFilesystem: true' "$f"
     need "PrometheusRule in $f" grep -q '^kind: PrometheusRule' "$f"
     need "PodMonitor in $f" grep -q '^kind: PodMonitor' "$f"
+    need "plain HTTP management port in $f" grep -q 'MANAGEMENT_SERVER_SSL_ENABLED: "false"' "$f"
+    need "no separate peer connector in $f" not grep -q 'PRIO_PEER_PORT' "$f"
+    need "peer-auth variables in the secret list of $f" \
+      grep -q 'path: PRIO_PEERAUTH_PRIVATEKEY' "$f"
+    need "peer public key in $f" grep -q 'path: PRIO_PEERAUTH_PEERPUBLICKEY' "$f"
+    need "operator token hash in $f" grep -q 'path: PRIO_PEERAUTH_OPERATORTOKENSHA256' "$f"
+    need "peer SSL bundle PEM in $f" grep -q 'path: SPRING_SSL_BUNDLE_PEM_PEER_TRUSTSTORE_CERTIFICATE' "$f"
   done
 }
 not() { ! "$@"; }
@@ -160,12 +178,24 @@ p = sys.argv[1]
 s = open(p).read()
 old = "components:\n  - ../../components/secrets-csi\n"
 assert old in s, "secrets-csi component not found in the overlay"
-s = s.replace(old, "") + "\nsecretGenerator:\n  - name: prio-server-secrets\n    envs:\n      - secrets.env\n"
+s = s.replace(old, "") + """
+secretGenerator:
+  - name: prio-server-secrets
+    envs:
+      - secrets.env
+    files:
+      - SPRING_SSL_BUNDLE_PEM_PEER_KEYSTORE_CERTIFICATE=peer-tls.crt
+      - SPRING_SSL_BUNDLE_PEM_PEER_KEYSTORE_PRIVATEKEY=peer-tls.key
+      - SPRING_SSL_BUNDLE_PEM_PEER_TRUSTSTORE_CERTIFICATE=peer-trust.crt
+"""
 open(p, "w").write(s)
 PY
-  printf 'SHARED_SECRET=00\nPRIVATE_KEY_HEX=00\nPUBLIC_KEY_HEX_INTERNAL=00\nPUBLIC_KEY_HEX_EXTERNAL=00\nPRIO_PEER_SIGNING_KEY=00\nPRIO_OPERATOR_TOKEN_SHA256=00\n' > "$o/secrets.env"
+  printf 'SHARED_SECRET=00\nPRIVATE_KEY_HEX=00\nPUBLIC_KEY_HEX_INTERNAL=00\nPUBLIC_KEY_HEX_EXTERNAL=00\nPRIO_PEERAUTH_PRIVATEKEY=00\nPRIO_PEERAUTH_PEERPUBLICKEY=00\nPRIO_PEERAUTH_OPERATORTOKENSHA256=00\n' > "$o/secrets.env"
+  local f
+  for f in peer-tls.crt peer-tls.key peer-trust.crt; do printf -- '-----BEGIN X-----\n00\n-----END X-----\n' > "$o/$f"; done
   kustomize build "$o" > "$work/secret-variant.yaml"
   grep -q '^kind: Secret' "$work/secret-variant.yaml"
+  grep -q 'SPRING_SSL_BUNDLE_PEM_PEER_KEYSTORE_PRIVATEKEY: ' "$work/secret-variant.yaml"
   "$k8svalidate" "$work/secret-variant.yaml"
 }
 check "variant with a Kubernetes Secret instead of Secret Manager builds and validates" k8s_secret_variant
@@ -199,10 +229,14 @@ STUB
   grep -q -- '-X POST -H Authorization: Bearer tok3n -H Content-Type: application/json --data {"submissionDate":"2026-11-23"} http://prio-server:8080/batches/content.blocking_blocked_TESTONLY-0$' "$calls" \
     || { echo "unexpected request:"; cat "$calls"; return 1; }
   grep -q '/batches/content.blocking_storage_access_api_exempt_TESTONLY-0$' "$calls" || { echo "third batch id missing"; return 1; }
-  # Default date: yesterday (UTC). 409 (exists already) is success.
+  # Default date: yesterday (UTC).
   : > "$calls"
-  env "${env[@]}" STUB_CODE=409 sh k8s/overlays/project-a/trigger-batches.sh
+  env "${env[@]}" sh k8s/overlays/project-a/trigger-batches.sh
   grep -q "\"submissionDate\":\"$(date -u -d yesterday +%Y-%m-%d)\"" "$calls" || { echo "default date is not yesterday"; cat "$calls"; return 1; }
+  # 409 (the batch exists with another n_data) fails the job; existing batches answer 202.
+  if env "${env[@]}" STUB_CODE=409 SUBMISSION_DATE=2026-11-23 sh k8s/overlays/project-a/trigger-batches.sh; then
+    echo "a 409 must fail the job"; return 1
+  fi
   # One failing batch: the others are still triggered and the exit status is 1.
   : > "$calls"
   if env "${env[@]}" STUB_FAIL=content.blocking_blocked_TESTONLY-0 sh k8s/overlays/project-a/trigger-batches.sh; then
@@ -212,8 +246,8 @@ STUB
 }
 check "CronJob trigger script POSTs every batch id of DATA_CONFIG (stub curl)" trigger_script
 
-check "shellcheck deploy/test.sh, gen-prometheusrule.sh, trigger-batches.sh" sh -c \
-  'shellcheck deploy/test.sh deploy/monitoring/gen-prometheusrule.sh && shellcheck -s sh k8s/overlays/project-a/trigger-batches.sh'
+check "shellcheck deploy/test.sh, e2e-prometheus.sh, gen-prometheusrule.sh, trigger-batches.sh" sh -c \
+  'shellcheck deploy/test.sh deploy/e2e-prometheus.sh deploy/monitoring/gen-prometheusrule.sh && shellcheck -s sh k8s/overlays/project-a/trigger-batches.sh'
 
 # Self-tests of the validator: it must catch typos, wrong types and drift.
 mutate() { # mutate SED-EXPR OUT: apply to project-a's build, insist that it changed something
@@ -261,6 +295,12 @@ broken_dashboard() {
   python3 "$work/promql-broken/deploy/monitoring/check-promql.py" --promtool "$(command -v promtool)"
 }
 expect_fail "dashboard self-test: an unparsable panel expression fails" 'could not parse expression' broken_dashboard
+
+# --- End to end: the running pair, scraped by a real Prometheus (deploy/e2e-prometheus.sh):
+# every dashboard expression returns data, the alerts fire on real failures.
+# Uses the jars of the Maven build (builds them when missing).
+check "end to end: pair + Prometheus, every dashboard expression returns data, alerts fire (deploy/e2e-prometheus.sh)" \
+  bash deploy/e2e-prometheus.sh
 
 # --- Terraform
 check "terraform: HCL parses, is formatted, references and module arguments resolve (hclcheck)" \

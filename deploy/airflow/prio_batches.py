@@ -2,7 +2,8 @@
 
 For operators who schedule with telemetry-airflow instead of the Kubernetes
 CronJob in k8s/overlays/project-a/batch-trigger.yaml (use one or the other,
-not both: a second POST of the same batch answers 409 and changes nothing).
+not both; a second POST of the same batch is harmless: it answers 202 with the
+batch's current state and starts nothing).
 
 For each batch id of DATA_CONFIG (the prio-processor config/content.json form,
 kept in the Airflow Variable ``prio_data_config``) the DAG
@@ -16,9 +17,10 @@ Setup in Airflow:
     host and port of A's operator API (e.g. through an internal load
     balancer), no login, and as Extra
     ``{"Authorization": "Bearer <token>", "Content-Type": "application/json"}``
-    with the plain operator token whose SHA-256 is PRIO_OPERATOR_TOKEN_SHA256
-    on A. The HTTP hook sends the Extra as headers, so the token never shows
-    up in the DAG file or in rendered task fields.
+    with the plain operator token whose SHA-256 is
+    PRIO_PEERAUTH_OPERATORTOKENSHA256 on A. The HTTP hook sends the Extra as
+    headers, so the token never shows up in the DAG file or in rendered task
+    fields.
   * Variable ``prio_data_config``: the JSON of DATA_CONFIG.
 Requires apache-airflow-providers-http.
 """
@@ -53,8 +55,9 @@ def batch_ids():
 
 
 def accept_trigger(response):
-    """201/202: created; 409: the batch exists already (a rerun of this task)."""
-    return response.status_code in (200, 201, 202, 409)
+    """202: started, or it exists already (a rerun of this task) and the body is its
+    current state. 409 means a real conflict (n_data differs from the batch's)."""
+    return response.status_code in (200, 201, 202)
 
 
 def batch_done(response):

@@ -20,8 +20,12 @@ locals {
     "prio-private-key-hex"         = "PRIVATE_KEY_HEX"
     "prio-public-key-hex-internal" = "PUBLIC_KEY_HEX_INTERNAL"
     "prio-public-key-hex-external" = "PUBLIC_KEY_HEX_EXTERNAL"
-    "prio-peer-signing-key"        = "PRIO_PEER_SIGNING_KEY"
-    "prio-operator-token-sha256"   = "PRIO_OPERATOR_TOKEN_SHA256"
+    "prio-peer-signing-key"        = "PRIO_PEERAUTH_PRIVATEKEY"
+    "prio-peer-verification-key"   = "PRIO_PEERAUTH_PEERPUBLICKEY"
+    "prio-operator-token-sha256"   = "PRIO_PEERAUTH_OPERATORTOKENSHA256"
+    "prio-peer-tls-certificate"    = "SPRING_SSL_BUNDLE_PEM_PEER_KEYSTORE_CERTIFICATE"
+    "prio-peer-tls-private-key"    = "SPRING_SSL_BUNDLE_PEM_PEER_KEYSTORE_PRIVATEKEY"
+    "prio-peer-tls-trust"          = "SPRING_SSL_BUNDLE_PEM_PEER_TRUSTSTORE_CERTIFICATE"
   }
 
   workload_identity_pool = "${var.project_id}.svc.id.goog"
