@@ -90,7 +90,8 @@ public final class BatchService {
     BatchState done = batches.update(key, s -> s.phase().isTerminal() ? s : s.withPhase(BatchPhase.ABANDONED, clock.instant()));
     metrics.batchFinished(BatchPhase.ABANDONED, null);
     if (role == ServerId.A && current.phase() != BatchPhase.RECEIVED) {
-      leader.notifyPeer(key, done, BatchPhase.ABANDONED, null);
+      // Telling B may take the whole retry budget if B is down: not on the operator's request.
+      batchPool.submit(() -> leader.notifyPeer(key, done, BatchPhase.ABANDONED, null));
     }
     return done;
   }

@@ -133,6 +133,35 @@ class OperatorApiPairTest {
     }
   }
 
+  @Test
+  void abandonStopsARunningBatchForGood() throws Exception {
+    ServerPair.Keys keys = Generated.newKeys();
+    Generated gen = new Generated(keys, PrioConfig.of(N_DATA, BATCH), 8);
+    gen.addValid(3);
+    try (ServerPair pair = new ServerPair(work, keys, "[{\"batch_id\": \"" + BATCH + "\", \"n_data\": " + N_DATA + "}]")) {
+      // B is up, but A's peer URL leads nowhere: the batch keeps retrying its handshake.
+      pair.startB();
+      pair.with("prio.peer.url", "http://127.0.0.1:9").with("prio.peer.max-attempts", "100000")
+          .with("prio.peer.initial-backoff", "20ms");
+      pair.startA();
+      Staging.write(pair.root(ServerId.A), DATE, BATCH, ServerId.A, "in.ndjson", gen.forA.toString());
+      pair.startBatch(BATCH, DATE);
+      String path = "/batches/" + BATCH + "?submissionDate=" + DATE;
+      for (int i = 0; i < 200 && !pair.get(ServerId.A, path).body().contains("\"phase\":\"HANDSHAKE\""); i++) {
+        Thread.sleep(25);
+      }
+      assertThat(pair.get(ServerId.A, path).body()).contains("\"phase\":\"HANDSHAKE\"");
+      HttpResponse<String> abandoned = pair.post(ServerId.A, "/batches/" + BATCH + "/abandon", "{\"submissionDate\":\"" + DATE + "\"}");
+      assertThat(abandoned.statusCode()).isEqualTo(200);
+      assertThat(abandoned.body()).contains("\"phase\":\"ABANDONED\"");
+      Thread.sleep(500);
+      assertThat(pair.get(ServerId.A, path).body()).contains("\"phase\":\"ABANDONED\"");
+      assertThat(pair.get(ServerId.A, "/actuator/prometheus").body())
+          .contains("prio_batches_total{outcome=\"abandoned\",server=\"a\"} 1.0");
+      assertThat(pair.root(ServerId.A).resolve("prio/v1/published")).doesNotExist();
+    }
+  }
+
   private static String awaitAttempt(ServerPair pair, int attempt) throws Exception {
     for (int i = 0; i < 600; i++) {
       String s = pair.get(ServerId.A, "/batches/" + BATCH + "?submissionDate=" + DATE).body();
