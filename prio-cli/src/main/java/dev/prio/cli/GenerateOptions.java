@@ -4,14 +4,13 @@ import dev.prio.core.crypto.PublicKey;
 import dev.prio.core.packet.PrioConfig;
 import dev.prio.core.prg.PrgKeyMode;
 import java.net.URI;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The options of {@code prio generate}, parsed like the other commands' ({@code --flag value} or
@@ -55,68 +54,38 @@ record GenerateOptions(
   }
 
   static GenerateOptions parse(List<String> argv, long defaultSeed) throws CliException {
-    Map<String, String> v = new LinkedHashMap<>();
-    for (int i = 0; i < argv.size(); i++) {
-      String token = argv.get(i);
-      if (!token.startsWith("--") || token.equals("--")) {
-        throw CliException.usage("unexpected argument '" + printable(token) + "'");
-      }
-      int eq = token.indexOf('=');
-      String name = (eq < 0 ? token : token.substring(0, eq)).toLowerCase(Locale.ROOT);
-      if (!FLAGS.containsKey(name)) {
-        throw CliException.usage("no such option: " + printable(name));
-      }
-      String value;
-      if (eq >= 0) {
-        value = token.substring(eq + 1);
-      } else {
-        if (i + 1 >= argv.size() || argv.get(i + 1).startsWith("--")) {
-          throw CliException.usage("option " + name + " requires a value");
-        }
-        value = argv.get(++i);
-      }
-      v.put(name, value);
-    }
-    int nData = (int) integer(v, "--n-data", 1, PrioConfig.MAX_DATA_FIELDS, null);
-    String batchId = require(v, "--batch-id");
+    Flags f = Flags.parse(argv, FLAGS, Set.of(), Set.of());
+    f.require("--n-data");
+    int nData = (int) f.integer("--n-data", 1, PrioConfig.MAX_DATA_FIELDS, 0);
+    String batchId = f.require("--batch-id");
     if (batchId.isEmpty() || batchId.contains("/") || batchId.equals(".") || batchId.equals("..")
         || !batchId.matches("[\\x21-\\x7e]+")) {
       throw CliException.usage("invalid value for --batch-id: printable ASCII without '/' or spaces");
     }
-    PublicKey a = key(v, "--public-key-hex-a");
-    PublicKey b = key(v, "--public-key-hex-b");
-    long count = integer(v, "--count", 0, Integer.MAX_VALUE, null);
-    long invalid = integer(v, "--invalid", 0, Integer.MAX_VALUE, 0L);
+    PublicKey a = key(f, "--public-key-hex-a");
+    PublicKey b = key(f, "--public-key-hex-b");
+    f.require("--count");
+    long count = f.integer("--count", 0, Integer.MAX_VALUE, 0);
+    long invalid = f.integer("--invalid", 0, Integer.MAX_VALUE, 0);
     if (count + invalid == 0) {
       throw CliException.usage("nothing to generate: --count and --invalid are both 0");
     }
     if (count + invalid > Integer.MAX_VALUE) {
       throw CliException.usage("--count plus --invalid must be at most " + Integer.MAX_VALUE);
     }
-    LocalDate date;
-    try {
-      date = LocalDate.parse(require(v, "--submission-date"));
-    } catch (DateTimeParseException e) {
-      throw CliException.usage("invalid value for --submission-date: expected YYYY-MM-DD");
-    }
-    Path rootA = root(require(v, "--output-a"), "--output-a");
-    Path rootB = root(require(v, "--output-b"), "--output-b");
-    long seed = v.containsKey("--seed") ? longValue(v.get("--seed"), "--seed") : defaultSeed;
-    PrgKeyMode prg = switch (v.getOrDefault("--prg-mode", "legacy").trim().toLowerCase(Locale.ROOT)) {
+    LocalDate date = f.date("--submission-date");
+    Path rootA = root(f.require("--output-a"), "--output-a");
+    Path rootB = root(f.require("--output-b"), "--output-b");
+    long seed = f.integer("--seed", Long.MIN_VALUE, Long.MAX_VALUE, defaultSeed);
+    String prgName = f.has("--prg-mode") ? f.get("--prg-mode") : "legacy";
+    PrgKeyMode prg = switch (prgName.trim().toLowerCase(Locale.ROOT)) {
       case "legacy" -> PrgKeyMode.LEGACY;
       case "hashed" -> PrgKeyMode.HASHED;
       default -> throw CliException.usage("invalid value for --prg-mode: must be legacy or hashed");
     };
-    int files = (int) integer(v, "--files", 1, 100_000, 1L);
-    Path truth = null;
-    if (v.containsKey("--truth")) {
-      try {
-        truth = Path.of(v.get("--truth"));
-      } catch (InvalidPathException e) {
-        throw CliException.usage("invalid path for --truth");
-      }
-    }
-    int threads = (int) integer(v, "--threads", 1, 1024, (long) Runtime.getRuntime().availableProcessors());
+    int files = (int) f.integer("--files", 1, 100_000, 1);
+    Path truth = f.has("--truth") ? Flags.path(f.get("--truth"), "--truth") : null;
+    int threads = (int) f.integer("--threads", 1, 1024, Runtime.getRuntime().availableProcessors());
     return new GenerateOptions(nData, batchId, a, b, count, invalid, date, rootA, rootB, seed, prg, files, truth, threads);
   }
 
@@ -124,36 +93,9 @@ record GenerateOptions(
     return count + invalid;
   }
 
-  private static String require(Map<String, String> v, String flag) throws CliException {
-    String s = v.get(flag);
-    if (s == null) {
-      throw CliException.usage("missing option " + flag);
-    }
-    return s;
-  }
-
-  private static long integer(Map<String, String> v, String flag, long min, long max, Long dflt) throws CliException {
-    if (!v.containsKey(flag) && dflt != null) {
-      return dflt;
-    }
-    long n = longValue(require(v, flag), flag);
-    if (n < min || n > max) {
-      throw CliException.usage("invalid value for " + flag + ": must be between " + min + " and " + max);
-    }
-    return n;
-  }
-
-  private static long longValue(String s, String flag) throws CliException {
+  private static PublicKey key(Flags f, String flag) throws CliException {
     try {
-      return Long.parseLong(s.trim());
-    } catch (NumberFormatException e) {
-      throw CliException.usage("invalid value for " + flag + ": not an integer");
-    }
-  }
-
-  private static PublicKey key(Map<String, String> v, String flag) throws CliException {
-    try {
-      return PublicKey.fromHex(require(v, flag));
+      return PublicKey.fromHex(f.require(flag));
     } catch (IllegalArgumentException e) {
       throw CliException.failure("invalid " + flag + ": " + e.getMessage());
     }

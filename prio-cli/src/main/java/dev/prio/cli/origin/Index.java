@@ -1,5 +1,7 @@
 package dev.prio.cli.origin;
 
+import dev.prio.cli.Flags;
+
 import dev.prio.cli.CliException;
 import dev.prio.cli.PyJson;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package dev.prio.cli.origin;
 
+import dev.prio.cli.Flags;
+
 import dev.prio.cli.CliException;
 import java.io.PrintStream;
 import java.nio.file.Path;

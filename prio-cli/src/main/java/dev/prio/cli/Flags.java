@@ -1,6 +1,5 @@
-package dev.prio.cli.origin;
+package dev.prio.cli;
 
-import dev.prio.cli.CliException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -13,11 +12,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The options of one origin command, parsed like the other commands' ({@code --flag value} or
- * {@code --flag=value}). A flag named in {@code repeatable} collects every value; any other keeps
- * its last one. No environment variables: these commands are ours, not prio-processor's.
+ * The options of one of our own commands ({@code generate}, {@code stage}, {@code index}), parsed
+ * like prio-processor's ({@code --flag value} or {@code --flag=value}). A flag named in
+ * {@code repeatable} collects every value; any other keeps its last one. No environment variables:
+ * these commands are ours, not prio-processor's.
  */
-final class Flags {
+public final class Flags {
   private final Map<String, List<String>> values;
 
   private Flags(Map<String, List<String>> values) {
@@ -29,7 +29,7 @@ final class Flags {
    * collects its values; a flag in {@code switches} takes no value ({@code --flag} means true, or
    * {@code --flag=true|false}).
    */
-  static Flags parse(List<String> argv, Map<String, String[]> known, Set<String> repeatable, Set<String> switches)
+  public static Flags parse(List<String> argv, Map<String, String[]> known, Set<String> repeatable, Set<String> switches)
       throws CliException {
     Map<String, List<String>> v = new LinkedHashMap<>();
     for (int i = 0; i < argv.size(); i++) {
@@ -62,26 +62,26 @@ final class Flags {
     return new Flags(v);
   }
 
-  static String help(String name, String description, String details, Map<String, String[]> known) {
+  public static String help(String name, String description, String details, Map<String, String[]> known) {
     StringBuilder sb = new StringBuilder("Usage: prio " + name + " [OPTIONS]\n\n  " + description + "\n\n" + details + "\nOptions:\n");
     known.forEach((flag, m) -> sb.append(String.format("  %-34s %s%n", flag + " " + m[0], m[1])));
     return sb.toString();
   }
 
-  boolean has(String flag) {
+  public boolean has(String flag) {
     return values.containsKey(flag);
   }
 
-  String get(String flag) {
+  public String get(String flag) {
     List<String> l = values.get(flag);
     return l == null ? null : l.get(l.size() - 1);
   }
 
-  List<String> all(String flag) {
+  public List<String> all(String flag) {
     return values.getOrDefault(flag, List.of());
   }
 
-  boolean isSet(String flag) throws CliException {
+  public boolean isSet(String flag) throws CliException {
     String s = get(flag);
     if (s == null || s.equalsIgnoreCase("false")) {
       return false;
@@ -92,7 +92,7 @@ final class Flags {
     return true;
   }
 
-  String require(String flag) throws CliException {
+  public String require(String flag) throws CliException {
     String s = get(flag);
     if (s == null) {
       throw CliException.usage("missing option " + flag);
@@ -100,7 +100,7 @@ final class Flags {
     return s;
   }
 
-  long integer(String flag, long min, long max, long dflt) throws CliException {
+  public long integer(String flag, long min, long max, long dflt) throws CliException {
     String s = get(flag);
     if (s == null) {
       return dflt;
@@ -117,7 +117,7 @@ final class Flags {
     return n;
   }
 
-  LocalDate date(String flag) throws CliException {
+  public LocalDate date(String flag) throws CliException {
     try {
       return LocalDate.parse(require(flag).trim());
     } catch (DateTimeParseException e) {
@@ -125,7 +125,7 @@ final class Flags {
     }
   }
 
-  static Path path(String value, String flag) throws CliException {
+  public static Path path(String value, String flag) throws CliException {
     try {
       return Path.of(value);
     } catch (InvalidPathException e) {
@@ -138,7 +138,7 @@ final class Flags {
    * {@code file:///abs}, {@code file:rel} or a plain path. {@code gs://} is refused: prio-cli has
    * no GCS client (stage to a local root, then copy with {@code gsutil -m cp -r}).
    */
-  static Path root(String s, String flag) throws CliException {
+  public static Path root(String s, String flag) throws CliException {
     try {
       if (s.startsWith("file://")) {
         return Path.of(java.net.URI.create(s));
@@ -159,7 +159,7 @@ final class Flags {
     }
   }
 
-  static String printable(String s) {
+  public static String printable(String s) {
     String t = s.length() > 60 ? s.substring(0, 60) + "..." : s;
     return t.replaceAll("[^\\x20-\\x7e]", "?");
   }
