@@ -171,15 +171,25 @@ final class Commands {
     out.println(counts[0] + " errors out of " + counts[1] + " total");
   }
 
+  /** What verify2 and aggregate both read: own raw shares and both servers' previous-stage files by id. */
+  private record RoundInputs(Path input, Path internalFile, Path output, Map<String, String> internal, Map<String, String> external) {
+    static RoundInputs of(Args a) throws CliException {
+      Path internalFile = Files2.path(a.require(Opt.INPUT_INTERNAL), Opt.INPUT_INTERNAL);
+      Path externalFile = Files2.path(a.require(Opt.INPUT_EXTERNAL), Opt.INPUT_EXTERNAL);
+      return new RoundInputs(Files2.path(a.require(Opt.INPUT), Opt.INPUT), internalFile,
+          Files2.path(a.require(Opt.OUTPUT), Opt.OUTPUT), index(internalFile), index(externalFile));
+    }
+  }
+
   void verify2(Args a) throws CliException {
     out.println("Running verify2");
     Setup s = setup(a);
-    Path input = Files2.path(a.require(Opt.INPUT), Opt.INPUT);
-    Path internalFile = Files2.path(a.require(Opt.INPUT_INTERNAL), Opt.INPUT_INTERNAL);
-    Path externalFile = Files2.path(a.require(Opt.INPUT_EXTERNAL), Opt.INPUT_EXTERNAL);
-    Path output = Files2.path(a.require(Opt.OUTPUT), Opt.OUTPUT);
-    Map<String, String> internal = index(internalFile);
-    Map<String, String> external = index(externalFile);
+    RoundInputs in = RoundInputs.of(a);
+    Path input = in.input();
+    Path internalFile = in.internalFile();
+    Path output = in.output();
+    Map<String, String> internal = in.internal();
+    Map<String, String> external = in.external();
     int[] counts = new int[2];
     Files2.createDirectories(output);
     try (Files2.AtomicOutput w = new Files2.AtomicOutput(output.resolve(fileName(internalFile)))) {
@@ -210,12 +220,12 @@ final class Commands {
   void aggregate(Args a) throws CliException {
     out.println("Running aggregate");
     Setup s = setup(a);
-    Path input = Files2.path(a.require(Opt.INPUT), Opt.INPUT);
-    Path internalFile = Files2.path(a.require(Opt.INPUT_INTERNAL), Opt.INPUT_INTERNAL);
-    Path externalFile = Files2.path(a.require(Opt.INPUT_EXTERNAL), Opt.INPUT_EXTERNAL);
-    Path output = Files2.path(a.require(Opt.OUTPUT), Opt.OUTPUT);
-    Map<String, String> internal = index(internalFile);
-    Map<String, String> external = index(externalFile);
+    RoundInputs in = RoundInputs.of(a);
+    Path input = in.input();
+    Path internalFile = in.internalFile();
+    Path output = in.output();
+    Map<String, String> internal = in.internal();
+    Map<String, String> external = in.external();
     Accumulator acc = new Accumulator(s.config(), s.serverId());
     int[] counts = new int[2];
     Files2.forEachRow(input, (line, row) -> {
