@@ -30,7 +30,7 @@ class KillAndResumePairTest {
   void data() {
     keys = Generated.newKeys();
     gen = new Generated(keys, PrioConfig.of(N_DATA, BATCH), 21);
-    gen.addValid(240);
+    gen.addValid(480);
   }
 
   private ServerPair pair() throws Exception {
@@ -50,7 +50,7 @@ class KillAndResumePairTest {
       long done = awaitChunks(pair.root(ServerId.A), 2);
       pair.stop(ServerId.A);
       long afterKill = chunkFiles(pair.root(ServerId.A));
-      assertThat(afterKill).as("A must stop before the last of 60 chunks").isBetween(done, 59L);
+      assertThat(afterKill).as("A must stop before the last of 120 chunks").isBetween(done, 119L);
       pair.startA();
       String a = pair.awaitTerminal(ServerId.A, BATCH, DATE, Duration.ofMinutes(2));
       assertPublishedOnce(pair, a);
@@ -63,7 +63,7 @@ class KillAndResumePairTest {
       pair.startBatch(BATCH, DATE);
       awaitChunks(pair.root(ServerId.B), 2);
       pair.stop(ServerId.B);
-      assertThat(chunkFiles(pair.root(ServerId.B))).isLessThan(60);
+      assertThat(chunkFiles(pair.root(ServerId.B))).isLessThan(120);
       Thread.sleep(300); // A's requests fail and back off meanwhile
       pair.startB();
       String a = pair.awaitTerminal(ServerId.A, BATCH, DATE, Duration.ofMinutes(2));
@@ -73,7 +73,7 @@ class KillAndResumePairTest {
 
   private void assertPublishedOnce(ServerPair pair, String stateA) throws Exception {
     assertThat(ServerPair.phase(stateA)).as(stateA).isEqualTo("PUBLISHED");
-    assertThat(stateA).contains("\"attempt\":1").contains("\"valid\":240");
+    assertThat(stateA).contains("\"attempt\":1").contains("\"valid\":480");
     String published = Staging.published(pair.root(ServerId.A), DATE, BATCH);
     assertThat(published).contains("\"payload\":" + gen.expectedPayload());
     assertThat(Staging.published(pair.root(ServerId.B), DATE, BATCH)).isEqualTo(published);
