@@ -1,6 +1,7 @@
 package dev.prio.server.peer;
 
 import dev.prio.server.publish.PublishRecord;
+import java.util.Map;
 
 /**
  * The last round: A tells B how the batch ended. When published, A sends its total share and the
@@ -10,7 +11,9 @@ import dev.prio.server.publish.PublishRecord;
 public final class Publish {
   private Publish() {}
 
-  public record Request(int attempt, String outcome, String failure, String totalShareA, PublishRecord record, int version) {}
+  /** {@code funnelA}: A's submissions by outcome, for B's provenance record. */
+  public record Request(
+      int attempt, String outcome, String failure, String totalShareA, PublishRecord record, int version, Map<String, Long> funnelA) {}
 
   public record Response(String phase) {}
 }

@@ -235,9 +235,11 @@ public final class HelperRounds {
       metrics.batchFinished(BatchPhase.FAILED, BatchFailure.BATCH_MISMATCH);
       throw new ProblemException(ProblemType.BATCH_MISMATCH, "the aggregate does not match server B's share");
     }
-    publisher.write(key, publishing, req.version(), req.record(), publishing.funnel(), clock.instant());
+    Map<String, Long> funnelA = req.funnelA() == null ? Map.of() : req.funnelA();
+    publisher.write(key, publishing, req.version(), req.record(), funnelA, clock.instant());
     BatchState done = batches.update(key, s -> s.phase() == BatchPhase.PUBLISHING
-        ? s.withPublishedVersion(req.version(), clock.instant()).withPhase(BatchPhase.PUBLISHED, clock.instant()) : s);
+        ? s.withPublishedVersion(req.version(), clock.instant()).withPeer(BatchPhase.PUBLISHED.name(), funnelA, clock.instant())
+            .withPhase(BatchPhase.PUBLISHED, clock.instant()) : s);
     metrics.batchFinished(BatchPhase.PUBLISHED, null);
     return done;
   }

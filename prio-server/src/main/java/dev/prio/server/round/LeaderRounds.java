@@ -283,7 +283,8 @@ public final class LeaderRounds {
       record = Publisher.newRecord(counts, all - totals.validCount(), all, clock.instant());
     }
     PublishRecord written = publisher.write(key, s, version, record, s.peerFunnel(), clock.instant());
-    Publish.Request req = new Publish.Request(s.attempt(), BatchPhase.PUBLISHED.name(), null, totals.totalShareBase64(), written, version);
+    Publish.Request req = new Publish.Request(s.attempt(), BatchPhase.PUBLISHED.name(), null, totals.totalShareBase64(), written, version,
+        s.funnel());
     Publish.Response res = call(() -> peer.publish(key, req));
     BatchState done = batches.update(key, x -> x.withPublishedVersion(version, clock.instant())
         .withPeer(res.phase(), null, clock.instant()).withPhase(BatchPhase.PUBLISHED, clock.instant()));
@@ -304,7 +305,8 @@ public final class LeaderRounds {
   /** Best effort: B also ends the batch; if B is unreachable its own state says what it last saw. */
   public void notifyPeer(BatchKey key, BatchState s, BatchPhase outcome, BatchFailure failure) {
     try {
-      peer.publish(key, new Publish.Request(s.attempt(), outcome.name(), failure == null ? null : failure.name(), null, null, 0));
+      peer.publish(key, new Publish.Request(s.attempt(), outcome.name(), failure == null ? null : failure.name(), null, null, 0,
+          s.funnel()));
     } catch (PeerException e) {
       log.warn("could not tell server B that batch {} ended as {}: {}", key, outcome, e.kind());
     }

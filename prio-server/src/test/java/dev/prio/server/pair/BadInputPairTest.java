@@ -85,6 +85,13 @@ class BadInputPairTest {
       assertThat(submissions(stateB)).isEqualTo(new TreeMap<>(Map.of(
           "valid", 21L, "rejected_by_peer", 3L, "duplicate_id", 1L, "missing_on_peer", 3L, "proof_invalid", 1L)));
 
+      // Each server also shows the other's funnel, and B's provenance records A's.
+      assertThat(counts(stateB, "peerSubmissions")).isEqualTo(submissions(stateA));
+      assertThat(counts(stateA, "peerSubmissions")).isEqualTo(submissions(stateB));
+      String provenanceB = java.nio.file.Files.readString(pair.root(ServerId.B).resolve(
+          "prio/v1/published/submission_date=" + DATE + "/batch_id=" + BATCH + "/provenance.json"));
+      assertThat(counts(provenanceB, "funnelOtherServer")).isEqualTo(submissions(stateA));
+
       String published = Staging.published(pair.root(ServerId.A), DATE, BATCH);
       assertThat(published).contains("\"payload\":" + gen.expectedPayload()).contains("\"error\":9,\"total\":30");
       assertThat(Staging.published(pair.root(ServerId.B), DATE, BATCH)).isEqualTo(published);
@@ -109,12 +116,17 @@ class BadInputPairTest {
     return Base64.getEncoder().encodeToString(b);
   }
 
-  private static final Pattern SUBMISSIONS = Pattern.compile("\"submissions\":\\{([^}]*)\\}");
+
   private static final Pattern ENTRY = Pattern.compile("\"([a-z0-9_]+)\":(\\d+)");
 
   static Map<String, Long> submissions(String view) {
-    Matcher m = SUBMISSIONS.matcher(view);
-    assertThat(m.find()).as(view).isTrue();
+    return counts(view, "submissions");
+  }
+
+  /** The counts object named {@code field} in a JSON document. */
+  static Map<String, Long> counts(String json, String field) {
+    Matcher m = Pattern.compile("\"" + field + "\":\\{([^}]*)\\}").matcher(json);
+    assertThat(m.find()).as(json).isTrue();
     Map<String, Long> out = new TreeMap<>();
     Matcher e = ENTRY.matcher(m.group(1));
     while (e.find()) {
