@@ -1,5 +1,9 @@
 package dev.prio.server.round;
 
+import static dev.prio.server.round.BatchSteps.call;
+import static dev.prio.server.round.BatchSteps.io;
+import static dev.prio.server.round.BatchSteps.protocol;
+
 import dev.prio.core.error.RejectReason;
 import dev.prio.core.packet.PrioConfig;
 import dev.prio.core.packet.ServerId;
@@ -18,15 +22,14 @@ import dev.prio.server.peer.RoundMessage;
 import dev.prio.server.peer.Total;
 import dev.prio.server.publish.PublishRecord;
 import dev.prio.server.publish.Publisher;
+import dev.prio.server.round.BatchSteps.BatchFailed;
 import dev.prio.server.storage.BatchKey;
 import dev.prio.server.storage.InputLine;
 import dev.prio.server.storage.StorageLayout;
 import dev.prio.server.storage.SubmissionReader;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,17 +74,6 @@ public final class LeaderRounds {
     this.metrics = metrics;
     this.chunkPool = chunkPool;
     this.clock = clock;
-  }
-
-  /** A step ended the batch; carries the failure for the state and the metrics. */
-  private static final class BatchFailed extends Exception {
-    private static final long serialVersionUID = 1L;
-    final BatchFailure failure;
-
-    BatchFailed(BatchFailure failure, String detail) {
-      super(detail);
-      this.failure = failure;
-    }
   }
 
   /** Runs the batch until it reaches a terminal phase (or the thread is interrupted). */
@@ -323,48 +315,4 @@ public final class LeaderRounds {
     }
     return out;
   }
-
-  private interface PeerCall<T> {
-    T call() throws PeerException;
-  }
-
-  private static <T> T call(PeerCall<T> c) throws BatchFailed {
-    try {
-      return c.call();
-    } catch (PeerException e) {
-      if (e.problem() == dev.prio.server.web.ProblemType.CONFIG_MISMATCH) {
-        throw new BatchFailed(BatchFailure.CONFIG_MISMATCH, e.getMessage());
-      }
-      if (e.problem() == dev.prio.server.web.ProblemType.BATCH_MISMATCH) {
-        throw new BatchFailed(BatchFailure.BATCH_MISMATCH, e.getMessage());
-      }
-      throw new BatchFailed(e.kind() == PeerException.Kind.UNAVAILABLE ? BatchFailure.PEER_UNAVAILABLE : BatchFailure.PEER_REJECTED,
-          e.getMessage());
-    }
-  }
-
-  private interface ProtocolStep<T> {
-    T run() throws PeerProtocolException;
-  }
-
-  private static <T> T protocol(ProtocolStep<T> step) throws BatchFailed {
-    try {
-      return step.run();
-    } catch (PeerProtocolException e) {
-      throw new BatchFailed(BatchFailure.PEER_REJECTED, e.getMessage());
-    }
-  }
-
-  private interface IoStep<T> {
-    T run() throws IOException;
-  }
-
-  private static <T> T io(IoStep<T> step) {
-    try {
-      return step.run();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
 }
