@@ -16,12 +16,9 @@ import dev.prio.server.peer.Total;
 import dev.prio.server.publish.Publisher;
 import dev.prio.server.storage.BatchKey;
 import dev.prio.server.storage.InputLine;
-import dev.prio.server.storage.StorageLayout;
 import dev.prio.server.storage.SubmissionReader;
 import dev.prio.server.web.ProblemException;
 import dev.prio.server.web.ProblemType;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,12 +38,12 @@ public final class HelperRounds {
   private final ProtocolSettings settings;
   private final BatchRepository batches;
   private final RoundStore rounds;
-  private final SubmissionReader reader;
   private final Publisher publisher;
   private final PrioMetrics metrics;
   private final JsonMapper json;
   private final Clock clock;
-  private final Map<String, HelperInput> inputs = new ConcurrentHashMap<>();
+  private final HelperInputs inputs;
+  private final HelperHandshake handshake;
   private final Map<String, ChunkWork> pending = new ConcurrentHashMap<>();
 
   public HelperRounds(ProtocolSettings settings, BatchRepository batches, RoundStore rounds, SubmissionReader reader,
@@ -54,69 +51,17 @@ public final class HelperRounds {
     this.settings = settings;
     this.batches = batches;
     this.rounds = rounds;
-    this.reader = reader;
     this.publisher = publisher;
     this.metrics = metrics;
     this.json = json;
     this.clock = clock;
+    this.inputs = new HelperInputs(reader);
+    this.handshake = new HelperHandshake(settings, batches, rounds, inputs, metrics, json, clock);
   }
 
-  /**
-   * A's handshake for an attempt. The first one for an attempt decides: matching parameters start
-   * the batch on B, different ones end it as CONFIG_MISMATCH before any share is touched. Later
-   * handshakes for the same attempt are answered like any round: the same body gets the same
-   * answer, a different body is a conflict and changes nothing.
-   */
+  /** A's handshake for an attempt; see {@link HelperHandshake}. */
   public Handshake.Response handshake(BatchKey key, Handshake.Request req, String body) {
-    if (req.chunkSize() < 1 || req.chunkCount() < 0 || req.attempt() < 1) {
-      throw new ProblemException(ProblemType.BAD_REQUEST, "chunk size, chunk count and attempt must be positive");
-    }
-    BatchState current = batches.find(key).orElse(null);
-    if (current != null && current.attempt() > req.attempt()) {
-      throw new ProblemException(ProblemType.STALE_ATTEMPT, "server B already runs a later attempt of this batch");
-    }
-    String digest = RoundStore.digest(body);
-    var stored = rounds.findRound(key, req.attempt(), "handshake", 0);
-    if (stored.isPresent()) {
-      return replayHandshake(stored.get(), digest);
-    }
-    Integer nData = settings.nData(key.batchId()).orElse(null);
-    List<String> mismatches = new ArrayList<>();
-    if (nData == null) {
-      mismatches.add("batch id not in server B's DATA_CONFIG");
-    }
-    check(mismatches, "n_data", nData, req.nData());
-    check(mismatches, "prg mode", settings.prgMode().name(), req.prgMode());
-    check(mismatches, "r mode", settings.rMode().name(), req.rMode());
-    check(mismatches, "public keys", settings.keys().keyFingerprint(), req.keyFingerprint());
-    check(mismatches, "shared seed", settings.keys().seedFingerprint(), req.seedFingerprint());
-    BatchState started = BatchState.handshake(key.submissionDate(), key.batchId(), req.attempt(),
-        nData == null ? req.nData() : nData, req.chunkCount(), clock.instant());
-    if (!mismatches.isEmpty()) {
-      String detail = "servers disagree on: " + String.join(", ", mismatches);
-      rounds.saveRound(key, req.attempt(), "handshake", 0, new RoundStore.StoredRound(digest, body, "CONFLICT:" + detail));
-      batches.replace(key, started.failed(BatchFailure.CONFIG_MISMATCH, detail, clock.instant()));
-      metrics.batchFinished(BatchPhase.FAILED, BatchFailure.CONFIG_MISMATCH);
-      throw new ProblemException(ProblemType.CONFIG_MISMATCH, detail);
-    }
-    HelperInput input = input(key, req.attempt());
-    Handshake.Response response = new Handshake.Response(input.uniqueCount(), input.idChecksum(), BatchPhase.HANDSHAKE.name());
-    var saved = rounds.saveRound(key, req.attempt(), "handshake", 0,
-        new RoundStore.StoredRound(digest, body, json.writeValueAsString(response)));
-    if (saved.requestDigest().equals(digest)) {
-      batches.replace(key, started);
-    }
-    return replayHandshake(saved, digest);
-  }
-
-  private Handshake.Response replayHandshake(RoundStore.StoredRound stored, String digest) {
-    if (!stored.requestDigest().equals(digest)) {
-      throw new ProblemException(ProblemType.ROUND_CONFLICT, "a different handshake was already answered for this attempt");
-    }
-    if (stored.response().startsWith("CONFLICT:")) {
-      throw new ProblemException(ProblemType.CONFIG_MISMATCH, stored.response().substring("CONFLICT:".length()));
-    }
-    return json.readValue(stored.response(), Handshake.Response.class);
+    return handshake.answer(key, req, body);
   }
 
   public RoundMessage verify1(BatchKey key, int chunk, RoundMessage req, String body) {
@@ -166,7 +111,7 @@ public final class HelperRounds {
       throw new ProblemException(ProblemType.PEER_PROTOCOL, "chunk count differs from the handshake");
     }
     ChunkTotals totals = ChunkTotals.of(config, ServerId.B, chunks);
-    HelperInput input = input(key, state.attempt());
+    HelperInput input = inputs.get(key, state.attempt());
     long peerOnly = input.uniqueCount() - totals.matched();
     Funnel funnel = totals.funnel();
     funnel.addAll(input.localRejects());
@@ -210,7 +155,7 @@ public final class HelperRounds {
       }
       default -> throw new ProblemException(ProblemType.BAD_REQUEST, "outcome must be PUBLISHED, FAILED or ABANDONED");
     }
-    inputs.remove(inputKey(key, state.attempt()));
+    inputs.evict(key, state.attempt());
     return new Publish.Response(end.phase().name());
   }
 
@@ -282,7 +227,7 @@ public final class HelperRounds {
   }
 
   private ChunkWork newWork(BatchKey key, BatchState state, int chunk, List<PacketItem> items) {
-    HelperInput input = input(key, state.attempt());
+    HelperInput input = inputs.get(key, state.attempt());
     List<String> ids = new ArrayList<>(items.size());
     Map<String, InputLine> lines = new LinkedHashMap<>();
     for (PacketItem item : items) {
@@ -314,20 +259,6 @@ public final class HelperRounds {
     return state;
   }
 
-  private HelperInput input(BatchKey key, int attempt) {
-    return inputs.computeIfAbsent(inputKey(key, attempt), k -> {
-      try {
-        return HelperInput.load(reader, StorageLayout.inputPrefix(key, ServerId.B));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
-  }
-
-  private static String inputKey(BatchKey key, int attempt) {
-    return key + "#" + attempt;
-  }
-
   private static String pendingKey(BatchKey key, int attempt, int chunk) {
     return key + "#" + attempt + "#" + chunk;
   }
@@ -339,11 +270,5 @@ public final class HelperRounds {
       }
     }
     return BatchFailure.PEER_REJECTED;
-  }
-
-  private static void check(List<String> mismatches, String what, Object mine, Object theirs) {
-    if (!Objects.equals(mine, theirs)) {
-      mismatches.add(what);
-    }
   }
 }
