@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,6 +32,9 @@ public final class PrioMetrics {
   public static final String LAST_SUCCESS = "prio.batch.last.success.timestamp";
 
   public static final String VALID = "valid";
+
+  /** The {@code round} label values of {@link #PEER_REQUEST}: one per request A sends. */
+  public static final List<String> ROUNDS = List.of("handshake", "verify1", "verify2", "total", "publish");
 
   private final MeterRegistry registry;
   private final Map<String, Counter> submissions = new ConcurrentHashMap<>();
@@ -58,6 +62,11 @@ public final class PrioMetrics {
     }
     for (BatchFailure f : BatchFailure.values()) {
       Counter.builder(BATCH_FAILURES).tag("reason", f.label()).register(registry);
+    }
+    // Successful rounds from the start too: a latency quantile over a window needs the series to
+    // exist before the first request, or the first requests vanish into its first sample.
+    for (String round : ROUNDS) {
+      peerTimer(round, "success");
     }
   }
 
@@ -88,8 +97,12 @@ public final class PrioMetrics {
   }
 
   public void peerRequest(String round, String outcome, Duration d) {
-    Timer.builder(PEER_REQUEST).tag("round", round).tag("outcome", outcome).publishPercentileHistogram()
-        .register(registry).record(d);
+    peerTimer(round, outcome).record(d);
+  }
+
+  private Timer peerTimer(String round, String outcome) {
+    return Timer.builder(PEER_REQUEST).tag("round", round).tag("outcome", outcome).publishPercentileHistogram()
+        .register(registry);
   }
 
   public void peerAuthFailure(String reason) {
