@@ -185,18 +185,13 @@ final class Commands {
     out.println("Running verify2");
     Setup s = setup(a);
     RoundInputs in = RoundInputs.of(a);
-    Path input = in.input();
-    Path internalFile = in.internalFile();
-    Path output = in.output();
-    Map<String, String> internal = in.internal();
-    Map<String, String> external = in.external();
     int[] counts = new int[2];
-    Files2.createDirectories(output);
-    try (Files2.AtomicOutput w = new Files2.AtomicOutput(output.resolve(fileName(internalFile)))) {
-      Files2.forEachRow(input, (line, row) -> {
+    Files2.createDirectories(in.output());
+    try (Files2.AtomicOutput w = new Files2.AtomicOutput(in.output().resolve(fileName(in.internalFile())))) {
+      Files2.forEachRow(in.input(), (line, row) -> {
         counts[1]++;
-        Map<String, Object> datum = object(input, line, row);
-        byte[][] peers = lookup(datum, internal, external);
+        Map<String, Object> datum = object(in.input(), line, row);
+        byte[][] peers = lookup(datum, in.internal(), in.external());
         byte[] share = base64(datum.get("payload"));
         if (peers == null || share == null) {
           counts[0]++; // as the KeyError in commands.py: no set_data, so no verification point used
@@ -221,17 +216,12 @@ final class Commands {
     out.println("Running aggregate");
     Setup s = setup(a);
     RoundInputs in = RoundInputs.of(a);
-    Path input = in.input();
-    Path internalFile = in.internalFile();
-    Path output = in.output();
-    Map<String, String> internal = in.internal();
-    Map<String, String> external = in.external();
     Accumulator acc = new Accumulator(s.config(), s.serverId());
     int[] counts = new int[2];
-    Files2.forEachRow(input, (line, row) -> {
+    Files2.forEachRow(in.input(), (line, row) -> {
       counts[1]++;
-      Map<String, Object> datum = object(input, line, row);
-      byte[][] peers = lookup(datum, internal, external);
+      Map<String, Object> datum = object(in.input(), line, row);
+      byte[][] peers = lookup(datum, in.internal(), in.external());
       byte[] share = base64(datum.get("payload"));
       if (peers == null || share == null) {
         counts[0]++;
@@ -251,7 +241,7 @@ final class Commands {
     result.put("payload", b64(TotalShareCodec.write(acc.totalShare())));
     result.put("error", counts[0]);
     result.put("total", counts[1]);
-    writeWhole(output, fileName(internalFile), PyJson.dumps(result));
+    writeWhole(in.output(), fileName(in.internalFile()), PyJson.dumps(result));
   }
 
   void publish(Args a) throws CliException {
