@@ -191,14 +191,7 @@ def prio(base: str, args: list, env_opts: dict | None = None, timeout: int = 300
 
 def server_options(working: str, server: str) -> dict:
     """Flag name -> value for --n-data ... --public-key-hex-external, from working/*.json."""
-    with open(os.path.join(working, "config.json")) as f:
-        cfg = json.load(f)
-    with open(os.path.join(working, "shared_seed.json")) as f:
-        seed = json.load(f)["shared_seed"]
-    with open(os.path.join(working, "server_a_keys.json")) as f:
-        ka = json.load(f)
-    with open(os.path.join(working, "server_b_keys.json")) as f:
-        kb = json.load(f)
+    cfg, seed, ka, kb = cli.working_files(working)
     own, other = (ka, kb) if server == "A" else (kb, ka)
     return {"n-data": str(cfg["n_data"]), "batch-id": cfg["batch_id"], "server-id": server,
             "private-key-hex": own["private_key"], "shared-secret": seed,

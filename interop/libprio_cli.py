@@ -257,16 +257,18 @@ STAGES = ("verify1", "verify2", "aggregate")
 NAME = "data.ndjson"
 
 
+def working_files(working: str) -> tuple:
+    """(config, shared seed, A's keys, B's keys) from working/{config,shared_seed,server_*_keys}.json."""
+    def load(name):
+        with open(os.path.join(working, name)) as f:
+            return json.load(f)
+    return (load("config.json"), load("shared_seed.json")["shared_seed"],
+            load("server_a_keys.json"), load("server_b_keys.json"))
+
+
 def servers(working: str) -> dict:
     """Server options for A and B from working/{config,shared_seed,server_*_keys}.json."""
-    with open(os.path.join(working, "config.json")) as f:
-        cfg = json.load(f)
-    with open(os.path.join(working, "shared_seed.json")) as f:
-        seed = json.load(f)["shared_seed"]
-    with open(os.path.join(working, "server_a_keys.json")) as f:
-        ka = json.load(f)
-    with open(os.path.join(working, "server_b_keys.json")) as f:
-        kb = json.load(f)
+    cfg, seed, ka, kb = working_files(working)
     return {
         "A": Server(cfg["n_data"], cfg["batch_id"], "A", ka["private_key"], seed, ka["public_key"], kb["public_key"]),
         "B": Server(cfg["n_data"], cfg["batch_id"], "B", kb["private_key"], seed, kb["public_key"], ka["public_key"]),
