@@ -43,23 +43,21 @@ public class PeerAuthConfiguration {
 
   @Bean
   FilterRegistrationBean<Filter> operatorTokenFilter(PeerAuth auth) {
-    Filter f = auth.operatorFilter();
-    FilterRegistrationBean<Filter> reg = new FilterRegistrationBean<>(f == null ? PASS : f);
-    reg.setName("prioOperatorTokenFilter");
-    reg.setOrder(OPERATOR_FILTER_ORDER);
-    reg.addUrlPatterns("/*");
-    reg.setEnabled(f != null);
-    return reg;
+    return registration("prioOperatorTokenFilter", OPERATOR_FILTER_ORDER, auth.operatorFilter());
   }
 
   @Bean
   FilterRegistrationBean<Filter> peerSignatureFilter(PeerAuth auth) {
-    Filter f = auth.peerFilter();
-    FilterRegistrationBean<Filter> reg = new FilterRegistrationBean<>(f == null ? PASS : f);
-    reg.setName("prioPeerSignatureFilter");
-    reg.setOrder(PEER_FILTER_ORDER);
+    return registration("prioPeerSignatureFilter", PEER_FILTER_ORDER, auth.peerFilter());
+  }
+
+  /** On every path, in the given order; disabled (a pass-through) when the filter is switched off. */
+  private static FilterRegistrationBean<Filter> registration(String name, int order, Filter filter) {
+    FilterRegistrationBean<Filter> reg = new FilterRegistrationBean<>(filter == null ? PASS : filter);
+    reg.setName(name);
+    reg.setOrder(order);
     reg.addUrlPatterns("/*");
-    reg.setEnabled(f != null);
+    reg.setEnabled(filter != null);
     return reg;
   }
 }
