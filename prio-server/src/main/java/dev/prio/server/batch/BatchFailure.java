@@ -16,7 +16,9 @@ public enum BatchFailure {
   NO_INPUT(false, "there are no submissions for this batch and date"),
   TOO_FEW_SUBMISSIONS(false, "fewer valid submissions than the configured minimum batch size"),
   REJECT_RATIO_EXCEEDED(false, "more submissions were rejected than the configured ratio allows"),
-  STORAGE_ERROR(true, "reading input or writing state failed"),
+  STORAGE_ERROR(true, "reading input or writing state failed for longer than the storage retry budget"),
+  STATE_CORRUPT(true, "a stored chunk result, round answer, scan plan or state failed its integrity check; nothing was published"),
+  INPUT_CHANGED(true, "a server's input for the batch changed after the servers agreed on it at the handshake"),
   INTERNAL_ERROR(true, "an unexpected error; see the server log");
 
   private final boolean retryable;

@@ -2,8 +2,6 @@ package dev.prio.server.batch;
 
 import dev.prio.core.packet.ServerId;
 import dev.prio.server.metrics.PrioMetrics;
-import dev.prio.server.round.LeaderRounds;
-import dev.prio.server.round.ProtocolSettings;
 import dev.prio.server.storage.BatchKey;
 import dev.prio.server.web.ProblemException;
 import dev.prio.server.web.ProblemType;
@@ -15,36 +13,40 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The operator's verbs on a batch: start, rerun, abandon, look. On server A, starting (or
- * resuming after a restart) hands the batch to {@link LeaderRounds} on a background thread; one
- * run per batch at a time. Server B's batches are started by A's handshake, so B only looks.
+ * resuming after a restart, or picking up a batch whose run stopped on a storage error) hands the
+ * batch to the {@link BatchDriver} on a background thread, one run per batch at a time. Server
+ * B's batches are started by A's handshake, so B only looks and abandons.
  */
 public final class BatchService {
   private static final Logger log = LoggerFactory.getLogger(BatchService.class);
 
   private final ServerId role;
   private final BatchRepository batches;
-  private final ProtocolSettings settings;
-  private final LeaderRounds leader;
-  private final ExecutorService batchPool;
+  private final BatchLifecycle lifecycle;
+  private final Function<String, Optional<Integer>> nDataOf;
+  private final BatchRunner runner;
   private final PrioMetrics metrics;
   private final Clock clock;
-  private final Map<BatchKey, Future<?>> running = new ConcurrentHashMap<>();
 
-  public BatchService(ServerId role, BatchRepository batches, ProtocolSettings settings, LeaderRounds leader,
-      ExecutorService batchPool, PrioMetrics metrics, Clock clock) {
+  /**
+   * @param nDataOf DATA_CONFIG's n_data for a batch id, if it names it
+   * @param driver A's rounds; null on B
+   */
+  public BatchService(ServerId role, BatchRepository batches, BatchLifecycle lifecycle,
+      Function<String, Optional<Integer>> nDataOf, BatchDriver driver, ExecutorService batchPool,
+      PrioMetrics metrics, Clock clock) {
     this.role = role;
     this.batches = batches;
-    this.settings = settings;
-    this.leader = leader;
-    this.batchPool = batchPool;
+    this.lifecycle = lifecycle;
+    this.nDataOf = nDataOf;
+    this.runner = driver == null ? null : new BatchRunner(driver, batchPool);
     this.metrics = metrics;
     this.clock = clock;
   }
@@ -52,46 +54,41 @@ public final class BatchService {
   /** Idempotent: the same batch again returns its state; different parameters are a conflict. */
   public BatchState start(BatchKey key, Integer nDataOverride) {
     requireLeader();
-    int nData = nDataOverride != null ? nDataOverride : settings.nData(key.batchId()).orElse(0);
-    if (nDataOverride != null && settings.nData(key.batchId()).filter(n -> !n.equals(nDataOverride)).isPresent()) {
+    Optional<Integer> configured = nDataOf.apply(key.batchId());
+    if (nDataOverride != null && configured.filter(n -> !n.equals(nDataOverride)).isPresent()) {
       throw new ProblemException(ProblemType.BATCH_CONFLICT, "n_data differs from DATA_CONFIG for this batch id");
     }
-    BatchState state = batches.createIfAbsent(BatchState.received(key.submissionDate(), key.batchId(), role, nData, clock.instant()));
+    int nData = nDataOverride != null ? nDataOverride : configured.orElse(0);
+    BatchState state = lifecycle.received(key, nData);
     if (state.nData() != nData) {
       throw new ProblemException(ProblemType.BATCH_CONFLICT, "this batch was started with n_data " + state.nData());
     }
-    launch(key);
+    runner.launch(key);
     return batches.find(key).orElse(state);
   }
 
+  /**
+   * A new attempt of an ended batch. A batch whose run stopped without ending it (its storage
+   * failed even for the failure record) is not running: rerun resumes it where it stopped.
+   */
   public BatchState rerun(BatchKey key, boolean force) {
     requireLeader();
     BatchState current = find(key);
-    if (!current.phase().isTerminal()) {
-      throw new ProblemException(ProblemType.BATCH_CONFLICT, "the batch is still running (" + current.phase() + ")");
+    if (!current.phase().isTerminal() && !runner.isRunning(key)) {
+      log.info("batch {} attempt {} was not running; resuming it in {}", key, current.attempt(), current.phase());
+      runner.launch(key);
+      return current;
     }
-    if (current.phase() == BatchPhase.PUBLISHED && !force) {
-      throw new ProblemException(ProblemType.BATCH_CONFLICT, "the batch is published; rerun with force=true to publish a new version");
-    }
-    batches.update(key, s -> s.phase().isTerminal() ? s.rerun(force || s.phase() == BatchPhase.PUBLISHED, clock.instant()) : s);
-    launch(key);
-    return find(key);
+    BatchState next = lifecycle.rerun(key, force);
+    runner.launch(key);
+    return next;
   }
 
   public BatchState abandon(BatchKey key) {
-    BatchState current = find(key);
-    if (current.phase().isTerminal()) {
-      return current;
-    }
-    Future<?> f = running.get(key);
-    if (f != null) {
-      f.cancel(true);
-    }
-    BatchState done = batches.update(key, s -> s.phase().isTerminal() ? s : s.withPhase(BatchPhase.ABANDONED, clock.instant()));
-    metrics.batchFinished(BatchPhase.ABANDONED, null);
-    if (role == ServerId.A && current.phase() != BatchPhase.RECEIVED) {
-      // Telling B may take the whole retry budget if B is down: not on the operator's request.
-      batchPool.submit(() -> leader.notifyPeer(key, done, BatchPhase.ABANDONED, null));
+    find(key);
+    BatchState done = lifecycle.abandon(key);
+    if (runner != null) {
+      runner.stop(key);
     }
     return done;
   }
@@ -114,15 +111,22 @@ public final class BatchService {
         .toList();
   }
 
-  /** Server A picks up every batch a previous process left unfinished. */
+  /**
+   * Server A picks up every unfinished batch that no run in this process is driving, at start-up
+   * (what a previous process left) and on every sweep (a run that stopped because even its failure
+   * could not be stored), and tells B again of attempts that ended here unheard by B.
+   */
   public void resumeUnfinished() {
-    if (role != ServerId.A) {
+    if (runner == null) {
       return;
     }
     for (BatchState s : batches.all()) {
-      if (!s.phase().isTerminal()) {
-        log.info("resuming batch {} in phase {}", BatchRepository.key(s), s.phase());
-        launch(BatchRepository.key(s));
+      BatchKey key = BatchRepository.key(s);
+      if (!s.phase().isTerminal() && !runner.isRunning(key)) {
+        log.info("resuming batch {} attempt {} in phase {}", key, s.attempt(), s.phase());
+        runner.launch(key);
+      } else if (s.phase().isTerminal()) {
+        lifecycle.renotify(s);
       }
     }
   }
@@ -145,21 +149,6 @@ public final class BatchService {
       oldest.merge(s.phase(), age, (a, b) -> a.compareTo(b) >= 0 ? a : b);
     }
     metrics.phaseCensus(counts, oldest);
-  }
-
-  private void launch(BatchKey key) {
-    running.compute(key, (k, existing) -> {
-      if (existing != null && !existing.isDone()) {
-        return existing;
-      }
-      return batchPool.submit(() -> {
-        try {
-          leader.run(k);
-        } finally {
-          running.remove(k);
-        }
-      });
-    });
   }
 
   private void requireLeader() {

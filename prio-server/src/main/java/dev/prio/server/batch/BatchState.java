@@ -8,10 +8,14 @@ import java.util.TreeMap;
 
 /**
  * The persisted record of one batch on one server (batch.json). Immutable; every change is a new
- * value written with compare-and-set through {@link BatchRepository}.
+ * value written with compare-and-set through {@link BatchRepository}, and every phase change goes
+ * through {@link BatchLifecycle}.
  *
  * @param funnel submissions by outcome label ({@code valid} or a reject reason), this server's view
  * @param peerFunnel the other server's funnel as it last reported it
+ * @param peerPhase the other server's phase for this attempt as it last answered (on A: B's; on B: A's)
+ * @param committed both servers hold the same pending aggregate and A has decided to publish it:
+ *     from here the attempt can only end PUBLISHED (design: the two-sided publish)
  */
 public record BatchState(
     LocalDate submissionDate,
@@ -29,9 +33,10 @@ public record BatchState(
     int chunksDone,
     Map<String, Long> funnel,
     Map<String, Long> peerFunnel,
-    String peerPhase,
+    BatchPhase peerPhase,
     int publishedVersion,
-    boolean forcePublish) {
+    boolean forcePublish,
+    boolean committed) {
 
   public BatchState {
     phaseEnteredAt = new TreeMap<>(phaseEnteredAt == null ? Map.of() : phaseEnteredAt);
@@ -41,31 +46,59 @@ public record BatchState(
 
   public static BatchState received(LocalDate date, String batchId, ServerId role, int nData, Instant now) {
     return new BatchState(date, batchId, role, BatchPhase.RECEIVED, null, null, 1, nData, now, now,
-        Map.of(BatchPhase.RECEIVED.label(), now), 0, 0, Map.of(), Map.of(), null, 0, false);
+        Map.of(BatchPhase.RECEIVED.label(), now), 0, 0, Map.of(), Map.of(), null, 0, false, false);
   }
 
-  public BatchState withPhase(BatchPhase next, Instant now) {
-    Map<String, Instant> entered = new TreeMap<>(phaseEnteredAt);
-    entered.put(next.label(), now);
-    return new BatchState(submissionDate, batchId, role, next, failure, failureDetail, attempt, nData, createdAt, now,
-        entered, chunksTotal, chunksDone, funnel, peerFunnel, peerPhase, publishedVersion, forcePublish);
+  /** B's state for attempt n, created by A's handshake. */
+  public static BatchState handshake(LocalDate date, String batchId, int attempt, int nData, int chunks, Instant now) {
+    return new BatchState(date, batchId, ServerId.B, BatchPhase.HANDSHAKE, null, null, attempt, nData, now, now,
+        Map.of(BatchPhase.HANDSHAKE.label(), now), chunks, 0, Map.of(), Map.of(), BatchPhase.HANDSHAKE, 0, false, false);
   }
 
-  public BatchState failed(BatchFailure reason, String detail, Instant now) {
-    BatchState s = withPhase(BatchPhase.FAILED, now);
-    return new BatchState(submissionDate, batchId, role, s.phase, reason, detail, attempt, nData, createdAt, now,
-        s.phaseEnteredAt, chunksTotal, chunksDone, funnel, peerFunnel, peerPhase, publishedVersion, forcePublish);
+  private Builder with(Instant now) {
+    Builder b = new Builder(this);
+    b.updatedAt = now;
+    return b;
+  }
+
+  BatchState withPhase(BatchPhase next, Instant now) {
+    Builder b = with(now);
+    b.phase = next;
+    b.phaseEnteredAt.put(next.label(), now);
+    return b.build();
+  }
+
+  BatchState failed(BatchFailure reason, String detail, Instant now) {
+    Builder b = new Builder(withPhase(BatchPhase.FAILED, now));
+    b.failure = reason;
+    b.failureDetail = detail;
+    return b.build();
   }
 
   /** A new attempt from the start: counts and chunk progress reset, history kept in attempt and version. */
-  public BatchState rerun(boolean force, Instant now) {
+  BatchState rerun(boolean force, Instant now) {
     return new BatchState(submissionDate, batchId, role, BatchPhase.RECEIVED, null, null, attempt + 1, nData, createdAt,
-        now, Map.of(BatchPhase.RECEIVED.label(), now), 0, 0, Map.of(), Map.of(), null, publishedVersion, force);
+        now, Map.of(BatchPhase.RECEIVED.label(), now), 0, 0, Map.of(), Map.of(), null, publishedVersion, force, false);
+  }
+
+  BatchState committed(Instant now) {
+    Builder b = with(now);
+    b.committed = true;
+    return b.build();
+  }
+
+  BatchState withPublishedVersion(int version, Instant now) {
+    Builder b = with(now);
+    b.publishedVersion = version;
+    return b.build();
   }
 
   public BatchState withProgress(int total, int done, Map<String, Long> counts, Instant now) {
-    return new BatchState(submissionDate, batchId, role, phase, failure, failureDetail, attempt, nData, createdAt, now,
-        phaseEnteredAt, total, done, counts, peerFunnel, peerPhase, publishedVersion, forcePublish);
+    Builder b = with(now);
+    b.chunksTotal = total;
+    b.chunksDone = done;
+    b.funnel = counts;
+    return b.build();
   }
 
   /** One more finished chunk, its funnel added to the running counts. */
@@ -75,20 +108,50 @@ public record BatchState(
     return withProgress(chunksTotal, chunksDone + 1, counts, now);
   }
 
-  public BatchState withPeer(String phaseOfPeer, Map<String, Long> counts, Instant now) {
-    return new BatchState(submissionDate, batchId, role, phase, failure, failureDetail, attempt, nData, createdAt, now,
-        phaseEnteredAt, chunksTotal, chunksDone, funnel, counts == null ? peerFunnel : counts, phaseOfPeer,
-        publishedVersion, forcePublish);
+  /** What the other server last said; a null argument keeps what is known. */
+  public BatchState withPeer(BatchPhase phaseOfPeer, Map<String, Long> counts, Instant now) {
+    Builder b = with(now);
+    b.peerPhase = phaseOfPeer == null ? peerPhase : phaseOfPeer;
+    b.peerFunnel = counts == null ? peerFunnel : counts;
+    return b.build();
   }
 
-  public BatchState withPublishedVersion(int version, Instant now) {
-    return new BatchState(submissionDate, batchId, role, phase, failure, failureDetail, attempt, nData, createdAt, now,
-        phaseEnteredAt, chunksTotal, chunksDone, funnel, peerFunnel, peerPhase, version, forcePublish);
-  }
+  /** Field-by-field copy for the few changes above; keeps each one a line or two. */
+  private static final class Builder {
+    private final BatchState s;
+    private BatchPhase phase;
+    private BatchFailure failure;
+    private String failureDetail;
+    private Instant updatedAt;
+    private final Map<String, Instant> phaseEnteredAt;
+    private int chunksTotal;
+    private int chunksDone;
+    private Map<String, Long> funnel;
+    private Map<String, Long> peerFunnel;
+    private BatchPhase peerPhase;
+    private int publishedVersion;
+    private boolean committed;
 
-  /** B's state for attempt n, created by A's handshake. */
-  public static BatchState handshake(LocalDate date, String batchId, int attempt, int nData, int chunks, Instant now) {
-    return new BatchState(date, batchId, ServerId.B, BatchPhase.HANDSHAKE, null, null, attempt, nData, now, now,
-        Map.of(BatchPhase.HANDSHAKE.label(), now), chunks, 0, Map.of(), Map.of(), BatchPhase.HANDSHAKE.label(), 0, false);
+    Builder(BatchState s) {
+      this.s = s;
+      phase = s.phase;
+      failure = s.failure;
+      failureDetail = s.failureDetail;
+      updatedAt = s.updatedAt;
+      phaseEnteredAt = new TreeMap<>(s.phaseEnteredAt);
+      chunksTotal = s.chunksTotal;
+      chunksDone = s.chunksDone;
+      funnel = s.funnel;
+      peerFunnel = s.peerFunnel;
+      peerPhase = s.peerPhase;
+      publishedVersion = s.publishedVersion;
+      committed = s.committed;
+    }
+
+    BatchState build() {
+      return new BatchState(s.submissionDate, s.batchId, s.role, phase, failure, failureDetail, s.attempt, s.nData,
+          s.createdAt, updatedAt, phaseEnteredAt, chunksTotal, chunksDone, funnel, peerFunnel, peerPhase,
+          publishedVersion, s.forcePublish, committed);
+    }
   }
 }

@@ -31,10 +31,16 @@ public record PrioProperties(
    * {@code root}: this server's own bucket or directory (BUCKET_INTERNAL), {@code file:/path} or
    * {@code gs://bucket/prefix}; input, batch state and outputs all live under it.
    * {@code publishRoot}: where published aggregates go (BUCKET_EXTERNAL); defaults to root.
+   * {@code retryMaxElapsed}: how long A retries a failing storage read or write (with backoff) before
+   * the batch fails as STORAGE_ERROR.
    * {@code gcsHost}: a GCS emulator endpoint (STORAGE_EMULATOR_HOST) for tests and demos; unset in
    * production, where the client uses Application Default Credentials (Workload Identity).
    */
-  public record Storage(@DefaultValue("file:./prio-data") String root, String publishRoot, String gcsHost) {
+  public record Storage(
+      @DefaultValue("file:./prio-data") String root,
+      String publishRoot,
+      String gcsHost,
+      @DefaultValue("2m") Duration retryMaxElapsed) {
     public String effectivePublishRoot() {
       return publishRoot == null || publishRoot.isBlank() ? root : publishRoot;
     }
@@ -59,7 +65,10 @@ public record PrioProperties(
    * The other server's base URL and how A talks to it; {@code maxConcurrentRounds} is how many
    * round requests B works on at once before answering 429. {@code sslBundle} names the Spring SSL
    * bundle A uses for an https peer URL: its truststore holds B's certificate (or CA), its keystore,
-   * if any, the client certificate B asks for under mutual TLS.
+   * if any, the client certificate B asks for under mutual TLS. A retries a round until
+   * {@code maxElapsed} has passed (long enough to ride out a restart or rolling update of B), with
+   * exponential backoff from {@code initialBackoff} capped at {@code maxBackoff}; {@code maxAttempts}
+   * is only a safety net.
    */
   public record Peer(
       String url,
@@ -67,7 +76,8 @@ public record PrioProperties(
       @DefaultValue("8") int maxConcurrentRounds,
       @DefaultValue("5s") Duration connectTimeout,
       @DefaultValue("120s") Duration readTimeout,
-      @DefaultValue("6") int maxAttempts,
+      @DefaultValue("1000") int maxAttempts,
       @DefaultValue("200ms") Duration initialBackoff,
+      @DefaultValue("10s") Duration maxBackoff,
       @DefaultValue("10m") Duration maxElapsed) {}
 }

@@ -1,6 +1,7 @@
 package dev.prio.server.config;
 
 import dev.prio.core.packet.ServerId;
+import dev.prio.server.batch.BatchLifecycle;
 import dev.prio.server.batch.BatchRepository;
 import dev.prio.server.batch.BatchService;
 import dev.prio.server.batch.BatchesEndpoint;
@@ -11,12 +12,15 @@ import dev.prio.server.peer.RetryPolicy;
 import dev.prio.server.publish.Publisher;
 import dev.prio.server.round.HelperRounds;
 import dev.prio.server.round.LeaderRounds;
+import dev.prio.server.round.PeerNotices;
 import dev.prio.server.round.ProtocolSettings;
 import dev.prio.server.round.RoundStore;
 import dev.prio.server.signing.PeerAuth;
 import dev.prio.server.signing.PeerAuthConfiguration;
 import dev.prio.server.storage.ObjectStore;
 import dev.prio.server.storage.ObjectStores;
+import dev.prio.server.storage.SealedObjectStore;
+import dev.prio.server.storage.StorageLayout;
 import dev.prio.server.storage.SubmissionReader;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -84,9 +88,11 @@ public class PrioServerConfiguration {
     return new ProtocolSettings(keys, data, props.batch().prgMode(), props.batch().rMode());
   }
 
+  /** The server's own store; engine state under it is sealed with a key derived from the server's private key. */
   @Bean
-  ObjectStore objectStore(PrioProperties props) throws IOException {
-    return ObjectStores.open(props.storage().root(), props.storage().gcsHost());
+  ObjectStore objectStore(PrioProperties props, ServerKeys keys) throws IOException {
+    return new SealedObjectStore(ObjectStores.open(props.storage().root(), props.storage().gcsHost()), keys.stateMacKey(),
+        StorageLayout::isState);
   }
 
   @Bean
@@ -97,6 +103,11 @@ public class PrioServerConfiguration {
   @Bean
   BatchRepository batchRepository(ObjectStore store, JsonMapper json) {
     return new BatchRepository(store, json);
+  }
+
+  @Bean
+  BatchLifecycle batchLifecycle(ServerId role, BatchRepository batches, PrioMetrics metrics, Clock clock) {
+    return new BatchLifecycle(role, batches, metrics, clock);
   }
 
   @Bean
@@ -151,34 +162,37 @@ public class PrioServerConfiguration {
         .requestFactory(ClientHttpRequestFactoryBuilder.jdk().build(settings))
         .requestInterceptor(peerAuth.clientInterceptor())
         .build();
-    RetryPolicy retry = new RetryPolicy(peer.maxAttempts(), peer.initialBackoff(), Duration.ofSeconds(30), peer.maxElapsed());
+    RetryPolicy retry = new RetryPolicy(peer.maxAttempts(), peer.initialBackoff(), peer.maxBackoff(), peer.maxElapsed());
     return new PeerClient(rest, json, retry, metrics);
   }
 
   @Bean
-  LeaderRounds leaderRounds(ServerId role, ProtocolSettings settings, PrioProperties props, BatchRepository batches,
+  LeaderRounds leaderRounds(ServerId role, ProtocolSettings settings, PrioProperties props, BatchLifecycle lifecycle,
       RoundStore rounds, SubmissionReader reader, ObjectProvider<PeerClient> peer, Publisher publisher, PrioMetrics metrics,
-      ExecutorService prioChunkPool, Clock clock) {
+      ExecutorService prioChunkPool, ExecutorService prioBatchPool, Clock clock) {
     if (role != ServerId.A) {
       return null;
     }
-    return new LeaderRounds(settings, props.batch(), batches, rounds, reader, peer.getObject(), publisher, metrics,
-        prioChunkPool, clock);
+    lifecycle.noticeWith(new PeerNotices(peer.getObject(), lifecycle, prioBatchPool));
+    RetryPolicy storageRetry = new RetryPolicy(Integer.MAX_VALUE, props.peer().initialBackoff(), props.peer().maxBackoff(),
+        props.storage().retryMaxElapsed());
+    return new LeaderRounds(settings, props.batch(), lifecycle, rounds, reader, peer.getObject(), publisher, metrics,
+        prioChunkPool, storageRetry, clock);
   }
 
   @Bean
-  HelperRounds helperRounds(ServerId role, ProtocolSettings settings, BatchRepository batches, RoundStore rounds,
+  HelperRounds helperRounds(ServerId role, ProtocolSettings settings, BatchLifecycle lifecycle, RoundStore rounds,
       SubmissionReader reader, Publisher publisher, PrioMetrics metrics, JsonMapper json, Clock clock) {
     if (role != ServerId.B) {
       return null;
     }
-    return new HelperRounds(settings, batches, rounds, reader, publisher, metrics, json, clock);
+    return new HelperRounds(settings, lifecycle, rounds, reader, publisher, metrics, json, clock);
   }
 
   @Bean
-  BatchService batchService(ServerId role, BatchRepository batches, ProtocolSettings settings,
+  BatchService batchService(ServerId role, BatchRepository batches, BatchLifecycle lifecycle, ProtocolSettings settings,
       ObjectProvider<LeaderRounds> leader, ExecutorService prioBatchPool, PrioMetrics metrics, Clock clock) {
-    return new BatchService(role, batches, settings, leader.getIfAvailable(), prioBatchPool, metrics, clock);
+    return new BatchService(role, batches, lifecycle, settings::nData, leader.getIfAvailable(), prioBatchPool, metrics, clock);
   }
 
   @Bean
@@ -196,7 +210,7 @@ public class PrioServerConfiguration {
   }
 
   @Bean
-  BatchLifecycle batchLifecycle(BatchService service) {
-    return new BatchLifecycle(service);
+  BatchScheduler batchScheduler(BatchService service) {
+    return new BatchScheduler(service);
   }
 }

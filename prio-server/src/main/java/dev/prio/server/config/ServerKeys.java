@@ -48,6 +48,14 @@ public record ServerKeys(ServerId role, PrivateKey privateKey, PublicKey publicK
     return sha256("prio-shared-seed", sharedSeed.raw());
   }
 
+  /**
+   * The key that seals this server's stored state: derived from its private key under a domain
+   * label, so only this server can write state it will trust, and nothing about the key leaks.
+   */
+  public byte[] stateMacKey() {
+    return HexFormat.of().parseHex(sha256("prio-state-mac-v1", HexFormat.of().parseHex(privateKey.toHex())));
+  }
+
   private static String sha256(String label, byte[]... parts) {
     try {
       MessageDigest d = MessageDigest.getInstance("SHA-256");

@@ -1,8 +1,10 @@
 package dev.prio.server.peer;
 
+import dev.prio.server.batch.BatchPhase;
+
 /**
  * Round 0, A → B: what both servers must agree on before any share is touched, and A's view of
- * its input. B answers with its own count and id checksum.
+ * its input. B answers with its own count and id checksum, which pin B's input for the attempt.
  */
 public final class Handshake {
   private Handshake() {}
@@ -19,5 +21,5 @@ public final class Handshake {
       long submissionCount,
       String idChecksum) {}
 
-  public record Response(long submissionCount, String idChecksum, String phase) {}
+  public record Response(long submissionCount, String idChecksum, BatchPhase phase) {}
 }

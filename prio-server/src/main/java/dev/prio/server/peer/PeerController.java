@@ -49,7 +49,7 @@ class PeerController {
 
   @PutMapping("/total")
   Total.Response total(@PathVariable String date, @PathVariable String batchId, @RequestBody String body) {
-    return helper().total(key(date, batchId), parse(body, Total.Request.class));
+    return helper().total(key(date, batchId), parse(body, Total.Request.class), body);
   }
 
   @PutMapping("/publish")

@@ -86,15 +86,20 @@ public final class Publisher {
     }
   }
 
-  /** Writes record and provenance unless they exist; returns the record that is stored. */
+  /**
+   * Makes this server's copy final: provenance first, then the record, each create-if-absent, so
+   * whoever sees a record finds its provenance beside it, and a write resumed after a crash
+   * completes the pair instead of duplicating it. Called only once both servers hold the record
+   * pending and A has committed (the two-sided publish).
+   */
   public PublishRecord write(BatchKey key, BatchState state, int version, PublishRecord record, Map<String, Long> peerFunnel, Instant now) {
     try {
-      byte[] line = (json.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8);
-      store.createIfAbsent(StorageLayout.published(key, version), line);
       Provenance p = new Provenance(key.batchId(), key.submissionDate().toString(), state.role().name(), version,
           state.attempt(), state.nData(), record.id(), protocol, state.funnel(), peerFunnel, state.phaseEnteredAt(), now,
           serverVersion, System.getProperty("java.version"));
       store.createIfAbsent(StorageLayout.provenance(key, version), json.writeValueAsBytes(p));
+      byte[] line = (json.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8);
+      store.createIfAbsent(StorageLayout.published(key, version), line);
       return find(key, version).orElseThrow();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

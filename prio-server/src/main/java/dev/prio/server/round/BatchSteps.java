@@ -32,11 +32,15 @@ final class BatchSteps {
     try {
       return c.call();
     } catch (PeerException e) {
-      if (e.problem() == ProblemType.CONFIG_MISMATCH) {
-        throw new BatchFailed(BatchFailure.CONFIG_MISMATCH, e.getMessage());
-      }
-      if (e.problem() == ProblemType.BATCH_MISMATCH) {
-        throw new BatchFailed(BatchFailure.BATCH_MISMATCH, e.getMessage());
+      BatchFailure reported = e.problem() == null ? null : switch (e.problem()) {
+        case CONFIG_MISMATCH -> BatchFailure.CONFIG_MISMATCH;
+        case BATCH_MISMATCH -> BatchFailure.BATCH_MISMATCH;
+        case STATE_CORRUPT -> BatchFailure.STATE_CORRUPT;
+        case INPUT_CHANGED -> BatchFailure.INPUT_CHANGED;
+        default -> null;
+      };
+      if (reported != null) {
+        throw new BatchFailed(reported, e.getMessage());
       }
       throw new BatchFailed(e.kind() == PeerException.Kind.UNAVAILABLE ? BatchFailure.PEER_UNAVAILABLE : BatchFailure.PEER_REJECTED,
           e.getMessage());

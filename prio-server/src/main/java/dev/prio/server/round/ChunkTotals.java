@@ -6,11 +6,20 @@ import dev.prio.core.field.Field;
 import dev.prio.core.packet.PrioConfig;
 import dev.prio.core.packet.ServerId;
 import dev.prio.core.packet.TotalShare;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 
-/** The sum over a batch's finished chunks on one server: funnel, valid ids and total share. */
-public record ChunkTotals(Funnel funnel, long validCount, IdChecksum validIds, TotalShare totalShare, long matched) {
+/**
+ * The sum over a batch's finished chunks on one server: funnel, valid ids and total share, and
+ * {@code chunkDigest}, a SHA-256 over every chunk's index, valid count and valid-id checksum in
+ * order, which the servers compare at the total round so one chunk that differs between them
+ * stops the batch even where the batch-wide sums would agree.
+ */
+public record ChunkTotals(Funnel funnel, long validCount, IdChecksum validIds, TotalShare totalShare, long matched, String chunkDigest) {
 
   public static ChunkTotals of(PrioConfig config, ServerId server, List<ChunkResult> chunks) {
     Funnel funnel = new Funnel();
@@ -18,7 +27,9 @@ public record ChunkTotals(Funnel funnel, long validCount, IdChecksum validIds, T
     long[] sum = new long[2 * config.nData()];
     long valid = 0;
     long matched = 0;
+    MessageDigest digest = sha256();
     for (ChunkResult c : chunks) {
+      digest.update((c.chunk() + "|" + c.validCount() + "|" + c.validIdChecksum() + "\n").getBytes(StandardCharsets.US_ASCII));
       funnel.addAll(c.funnel());
       valid += c.validCount();
       matched += c.matched();
@@ -33,7 +44,15 @@ public record ChunkTotals(Funnel funnel, long validCount, IdChecksum validIds, T
         Field.add(sum, i, part.dataShares(), i, sum, i);
       }
     }
-    return new ChunkTotals(funnel, valid, ids, new TotalShare(server, sum), matched);
+    return new ChunkTotals(funnel, valid, ids, new TotalShare(server, sum), matched, HexFormat.of().formatHex(digest.digest()));
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   public String totalShareBase64() {

@@ -2,9 +2,8 @@ package dev.prio.server.round;
 
 import dev.prio.server.batch.BatchFailure;
 import dev.prio.server.batch.BatchPhase;
-import dev.prio.server.batch.BatchRepository;
+import dev.prio.server.batch.BatchLifecycle;
 import dev.prio.server.batch.BatchState;
-import dev.prio.server.metrics.PrioMetrics;
 import dev.prio.server.peer.Handshake;
 import dev.prio.server.storage.BatchKey;
 import dev.prio.server.web.ProblemException;
@@ -18,20 +17,18 @@ import tools.jackson.databind.json.JsonMapper;
 /** Server B's answer to A's handshake: the one place where B compares A's parameters with its own. */
 final class HelperHandshake {
   private final ProtocolSettings settings;
-  private final BatchRepository batches;
+  private final BatchLifecycle lifecycle;
   private final RoundStore rounds;
   private final HelperInputs inputs;
-  private final PrioMetrics metrics;
   private final JsonMapper json;
   private final Clock clock;
 
-  HelperHandshake(ProtocolSettings settings, BatchRepository batches, RoundStore rounds, HelperInputs inputs,
-      PrioMetrics metrics, JsonMapper json, Clock clock) {
+  HelperHandshake(ProtocolSettings settings, BatchLifecycle lifecycle, RoundStore rounds, HelperInputs inputs, JsonMapper json,
+      Clock clock) {
     this.settings = settings;
-    this.batches = batches;
+    this.lifecycle = lifecycle;
     this.rounds = rounds;
     this.inputs = inputs;
-    this.metrics = metrics;
     this.json = json;
     this.clock = clock;
   }
@@ -46,7 +43,7 @@ final class HelperHandshake {
     if (req.chunkSize() < 1 || req.chunkCount() < 0 || req.attempt() < 1) {
       throw new ProblemException(ProblemType.BAD_REQUEST, "chunk size, chunk count and attempt must be positive");
     }
-    BatchState current = batches.find(key).orElse(null);
+    BatchState current = lifecycle.find(key).orElse(null);
     if (current != null && current.attempt() > req.attempt()) {
       throw new ProblemException(ProblemType.STALE_ATTEMPT, "server B already runs a later attempt of this batch");
     }
@@ -69,17 +66,19 @@ final class HelperHandshake {
         nData == null ? req.nData() : nData, req.chunkCount(), clock.instant());
     if (!mismatches.isEmpty()) {
       String detail = "servers disagree on: " + String.join(", ", mismatches);
-      rounds.saveRound(key, req.attempt(), "handshake", 0, new RoundStore.StoredRound(digest, body, "CONFLICT:" + detail));
-      batches.replace(key, started.failed(BatchFailure.CONFIG_MISMATCH, detail, clock.instant()));
-      metrics.batchFinished(BatchPhase.FAILED, BatchFailure.CONFIG_MISMATCH);
-      throw new ProblemException(ProblemType.CONFIG_MISMATCH, detail);
+      var saved = rounds.saveRound(key, req.attempt(), "handshake", 0, new RoundStore.StoredRound(digest, body, null, detail));
+      if (saved.requestDigest().equals(digest)) {
+        lifecycle.helperAttempt(key, started);
+        lifecycle.fail(key, req.attempt(), BatchFailure.CONFIG_MISMATCH, detail);
+      }
+      return replayHandshake(saved, digest);
     }
     HelperInput input = inputs.get(key, req.attempt());
-    Handshake.Response response = new Handshake.Response(input.uniqueCount(), input.idChecksum(), BatchPhase.HANDSHAKE.name());
+    Handshake.Response response = new Handshake.Response(input.uniqueCount(), input.idChecksum(), BatchPhase.HANDSHAKE);
     var saved = rounds.saveRound(key, req.attempt(), "handshake", 0,
-        new RoundStore.StoredRound(digest, body, json.writeValueAsString(response)));
+        RoundStore.StoredRound.answered(digest, body, json.writeValueAsString(response)));
     if (saved.requestDigest().equals(digest)) {
-      batches.replace(key, started);
+      lifecycle.helperAttempt(key, started);
     }
     return replayHandshake(saved, digest);
   }
@@ -88,10 +87,18 @@ final class HelperHandshake {
     if (!stored.requestDigest().equals(digest)) {
       throw new ProblemException(ProblemType.ROUND_CONFLICT, "a different handshake was already answered for this attempt");
     }
-    if (stored.response().startsWith("CONFLICT:")) {
-      throw new ProblemException(ProblemType.CONFIG_MISMATCH, stored.response().substring("CONFLICT:".length()));
+    if (stored.configMismatch() != null) {
+      throw new ProblemException(ProblemType.CONFIG_MISMATCH, stored.configMismatch());
     }
     return json.readValue(stored.response(), Handshake.Response.class);
+  }
+
+  /** What B answered to the attempt's handshake: its count and id checksum pin its input. */
+  Handshake.Response agreed(BatchKey key, int attempt) {
+    return rounds.findRound(key, attempt, "handshake", 0)
+        .filter(r -> r.configMismatch() == null)
+        .map(r -> json.readValue(r.response(), Handshake.Response.class))
+        .orElseThrow(() -> new ProblemException(ProblemType.PEER_PROTOCOL, "no agreed handshake for this attempt"));
   }
 
   private static void check(List<String> mismatches, String what, Object mine, Object theirs) {

@@ -1,11 +1,14 @@
 package dev.prio.server.round;
 
+import dev.prio.core.codec.TotalShareCodec;
+import dev.prio.core.error.PrioException;
 import dev.prio.core.error.RejectReason;
 import dev.prio.core.packet.PrioConfig;
 import dev.prio.core.packet.ServerId;
+import dev.prio.core.packet.TotalShare;
 import dev.prio.server.batch.BatchFailure;
+import dev.prio.server.batch.BatchLifecycle;
 import dev.prio.server.batch.BatchPhase;
-import dev.prio.server.batch.BatchRepository;
 import dev.prio.server.batch.BatchState;
 import dev.prio.server.metrics.PrioMetrics;
 import dev.prio.server.peer.Handshake;
@@ -16,27 +19,31 @@ import dev.prio.server.peer.Total;
 import dev.prio.server.publish.Publisher;
 import dev.prio.server.storage.BatchKey;
 import dev.prio.server.storage.InputLine;
+import dev.prio.server.storage.StateCorruptException;
+import dev.prio.server.storage.StorageLayout;
 import dev.prio.server.storage.SubmissionReader;
 import dev.prio.server.web.ProblemException;
 import dev.prio.server.web.ProblemType;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Server B's side of every round. Each answer is computed from B's own input and stored before it
  * is sent; a repeated request gets the stored answer, a different request for the same round and
  * chunk is a conflict. Nothing here trusts A: item lists are checked against the chunk, packets
- * against the codecs, and the final aggregate is recombined from B's own share.
+ * against the codecs, B's input against what B agreed at the handshake, and the final aggregate is
+ * recombined from B's own share before B holds it pending (see {@link Publish}).
  */
 public final class HelperRounds {
   private final ProtocolSettings settings;
-  private final BatchRepository batches;
+  private final BatchLifecycle lifecycle;
   private final RoundStore rounds;
   private final Publisher publisher;
   private final PrioMetrics metrics;
@@ -46,178 +53,238 @@ public final class HelperRounds {
   private final HelperHandshake handshake;
   private final Map<String, ChunkWork> pending = new ConcurrentHashMap<>();
 
-  public HelperRounds(ProtocolSettings settings, BatchRepository batches, RoundStore rounds, SubmissionReader reader,
+  public HelperRounds(ProtocolSettings settings, BatchLifecycle lifecycle, RoundStore rounds, SubmissionReader reader,
       Publisher publisher, PrioMetrics metrics, JsonMapper json, Clock clock) {
     this.settings = settings;
-    this.batches = batches;
+    this.lifecycle = lifecycle;
     this.rounds = rounds;
     this.publisher = publisher;
     this.metrics = metrics;
     this.json = json;
     this.clock = clock;
     this.inputs = new HelperInputs(reader);
-    this.handshake = new HelperHandshake(settings, batches, rounds, inputs, metrics, json, clock);
+    this.handshake = new HelperHandshake(settings, lifecycle, rounds, inputs, json, clock);
   }
 
   /** A's handshake for an attempt; see {@link HelperHandshake}. */
   public Handshake.Response handshake(BatchKey key, Handshake.Request req, String body) {
-    return handshake.answer(key, req, body);
+    return guarded(key, req.attempt(), () -> handshake.answer(key, req, body));
   }
 
   public RoundMessage verify1(BatchKey key, int chunk, RoundMessage req, String body) {
-    BatchState state = activeState(key, req.attempt());
-    return answer(key, state, "verify1", chunk, body, () -> {
-      ChunkWork work = newWork(key, state, chunk, req.items());
-      List<PacketItem> own = work.verify1();
-      work.verify2(req.items());
-      pending.put(pendingKey(key, state.attempt(), chunk), work);
-      if (state.phase() == BatchPhase.HANDSHAKE) {
-        batches.update(key, s -> s.phase() == BatchPhase.HANDSHAKE ? s.withPhase(BatchPhase.VERIFY, clock.instant()) : s);
-      }
-      return new RoundMessage(state.attempt(), own);
+    return guarded(key, req.attempt(), () -> {
+      BatchState state = activeState(key, req.attempt());
+      return answer(key, state, "verify1", chunk, body, RoundMessage.class, () -> {
+        ChunkWork work = newWork(key, state, chunk, req.items());
+        List<PacketItem> own = work.verify1();
+        work.verify2(req.items());
+        pending.put(pendingKey(key, state.attempt(), chunk), work);
+        lifecycle.advance(key, state.attempt(), BatchPhase.VERIFY);
+        return new RoundMessage(state.attempt(), own);
+      });
     });
   }
 
   public RoundMessage verify2(BatchKey key, int chunk, RoundMessage req, String body) {
-    BatchState state = activeState(key, req.attempt());
-    return answer(key, state, "verify2", chunk, body, () -> {
-      ChunkWork work = pending.remove(pendingKey(key, state.attempt(), chunk));
-      RoundMessage first = storedVerify1Request(key, state.attempt(), chunk);
-      if (work == null) {
-        work = newWork(key, state, chunk, first.items());
-        work.verify1();
-      }
-      List<PacketItem> own = work.verify2(first.items());
-      ChunkResult result = work.finish(req.items());
-      if (rounds.saveChunk(key, state.attempt(), result)) {
-        int attempt = state.attempt();
-        batches.update(key, s -> s.attempt() == attempt && !s.phase().isTerminal()
-            ? s.withChunkDone(result.funnel(), clock.instant()) : s);
-      }
-      return new RoundMessage(state.attempt(), own);
+    return guarded(key, req.attempt(), () -> {
+      BatchState state = activeState(key, req.attempt());
+      return answer(key, state, "verify2", chunk, body, RoundMessage.class, () -> {
+        ChunkWork work = pending.remove(pendingKey(key, state.attempt(), chunk));
+        RoundMessage first = storedVerify1Request(key, state.attempt(), chunk);
+        if (work == null) {
+          work = newWork(key, state, chunk, first.items());
+          work.verify1();
+        }
+        List<PacketItem> own = work.verify2(first.items());
+        ChunkResult result = work.finish(req.items());
+        if (rounds.saveChunk(key, state.attempt(), result)) {
+          lifecycle.progress(key, state.attempt(), s -> s.withChunkDone(result.funnel(), clock.instant()));
+        }
+        return new RoundMessage(state.attempt(), own);
+      });
     });
   }
 
-  public Total.Response total(BatchKey key, Total.Request req) {
-    BatchState state = activeState(key, req.attempt());
-    PrioConfig config = PrioConfig.of(state.nData(), key.batchId());
-    List<ChunkResult> chunks = new ArrayList<>();
+  public Total.Response total(BatchKey key, Total.Request req, String body) {
+    return guarded(key, req.attempt(), () -> {
+      BatchState state = activeState(key, req.attempt());
+      return answer(key, state, "total", null, body, Total.Response.class, () -> sumUp(key, state, req));
+    });
+  }
+
+  private Total.Response sumUp(BatchKey key, BatchState state, Total.Request req) {
+    if (req.chunkCount() != state.chunksTotal()) {
+      throw new ProblemException(ProblemType.PEER_PROTOCOL, "chunk count differs from the handshake");
+    }
+    List<ChunkResult> chunks = new ArrayList<>(req.chunkCount());
     for (int c = 0; c < req.chunkCount(); c++) {
       int chunk = c;
       chunks.add(rounds.findChunk(key, state.attempt(), c).orElseThrow(
           () -> new ProblemException(ProblemType.PEER_PROTOCOL, "chunk " + chunk + " has not finished on server B")));
     }
-    if (req.chunkCount() != state.chunksTotal()) {
-      throw new ProblemException(ProblemType.PEER_PROTOCOL, "chunk count differs from the handshake");
-    }
-    ChunkTotals totals = ChunkTotals.of(config, ServerId.B, chunks);
-    HelperInput input = inputs.get(key, state.attempt());
+    ChunkTotals totals = ChunkTotals.of(PrioConfig.of(state.nData(), key.batchId()), ServerId.B, chunks);
+    HelperInput input = input(key, state.attempt());
     long peerOnly = input.uniqueCount() - totals.matched();
+    if (peerOnly < 0) {
+      throw new InputChangedException("server B holds fewer ids than its chunks matched");
+    }
     Funnel funnel = totals.funnel();
     funnel.addAll(input.localRejects());
     funnel.add(RejectReason.MISSING_ON_PEER.label(), peerOnly);
-    boolean agree = totals.validCount() == req.validCount() && totals.validIds().hex().equals(req.validIdChecksum());
-    if (state.phase() == BatchPhase.VERIFY || state.phase() == BatchPhase.HANDSHAKE) {
-      funnel.toMap().forEach(metrics::submission);
+    if (totals.validCount() != req.validCount() || !totals.validIds().hex().equals(req.validIdChecksum())
+        || !totals.chunkDigest().equals(req.chunkDigest())) {
+      lifecycle.fail(key, state.attempt(), BatchFailure.BATCH_MISMATCH, "valid submissions differ between the servers");
+      throw new ProblemException(ProblemType.BATCH_MISMATCH, "server B counted different valid submissions");
     }
-    batches.update(key, s -> {
-      BatchState withCounts = s.withProgress(s.chunksTotal(), chunks.size(), funnel.toMap(), clock.instant())
-          .withPeer(BatchPhase.TOTAL.name(), null, clock.instant());
-      if (s.phase().isTerminal()) {
-        return s;
-      }
-      return agree
-          ? (s.phase() == BatchPhase.TOTAL ? withCounts : withCounts.withPhase(BatchPhase.TOTAL, clock.instant()))
-          : withCounts.failed(BatchFailure.BATCH_MISMATCH, "valid submissions differ between the servers", clock.instant());
-    });
-    return new Total.Response(totals.totalShareBase64(), totals.validCount(), totals.validIds().hex(), funnel.toMap(), peerOnly);
+    funnel.toMap().forEach(metrics::submission);
+    lifecycle.advance(key, state.attempt(), BatchPhase.TOTAL,
+        s -> s.withProgress(s.chunksTotal(), chunks.size(), funnel.toMap(), clock.instant()).withPeer(BatchPhase.TOTAL, null, clock.instant()));
+    return new Total.Response(totals.totalShareBase64(), totals.validCount(), totals.validIds().hex(), totals.chunkDigest(),
+        funnel.toMap(), peerOnly);
   }
 
   public Publish.Response publish(BatchKey key, Publish.Request req) {
-    BatchState state = batches.find(key).orElseThrow(() -> new ProblemException(ProblemType.UNKNOWN_BATCH, "no such batch on server B"));
-    if (state.attempt() != req.attempt()) {
-      throw new ProblemException(ProblemType.STALE_ATTEMPT, "attempt " + req.attempt() + " is not server B's current attempt");
+    if (req.step() == null) {
+      throw new ProblemException(ProblemType.BAD_REQUEST, "step must be PREPARE, COMMIT, FAILED or ABANDONED");
     }
-    if (state.phase().isTerminal()) {
-      return new Publish.Response(state.phase().name());
-    }
-    BatchState end;
-    switch (Objects.requireNonNullElse(req.outcome(), "")) {
-      case "PUBLISHED" -> end = publishCopy(key, state, req);
-      case "FAILED" -> {
-        BatchFailure f = parseFailure(req.failure());
-        end = batches.update(key, s -> s.phase().isTerminal() ? s : s.failed(f, "reported by server A", clock.instant()));
-        metrics.batchFinished(BatchPhase.FAILED, f);
-      }
-      case "ABANDONED" -> {
-        end = batches.update(key, s -> s.phase().isTerminal() ? s : s.withPhase(BatchPhase.ABANDONED, clock.instant()));
-        metrics.batchFinished(BatchPhase.ABANDONED, null);
-      }
-      default -> throw new ProblemException(ProblemType.BAD_REQUEST, "outcome must be PUBLISHED, FAILED or ABANDONED");
-    }
-    inputs.evict(key, state.attempt());
-    return new Publish.Response(end.phase().name());
+    return guarded(key, req.attempt(), () -> switch (req.step()) {
+      case PREPARE -> prepare(key, req);
+      case COMMIT -> commit(key, req);
+      case FAILED, ABANDONED -> ended(key, req);
+    });
   }
 
-  private BatchState publishCopy(BatchKey key, BatchState state, Publish.Request req) {
-    if (req.record() == null || req.totalShareA() == null) {
-      throw new ProblemException(ProblemType.BAD_REQUEST, "a published outcome carries A's total share and record");
+  private Publish.Response prepare(BatchKey key, Publish.Request req) {
+    BatchState state = activeState(key, req.attempt());
+    if (req.record() == null || req.totalShareA() == null || req.version() < 1) {
+      throw new ProblemException(ProblemType.BAD_REQUEST, "PREPARE carries A's total share, the record and its version");
     }
-    PrioConfig config = PrioConfig.of(state.nData(), key.batchId());
-    List<ChunkResult> chunks = new ArrayList<>();
-    for (int c = 0; c < state.chunksTotal(); c++) {
-      rounds.findChunk(key, state.attempt(), c).ifPresent(chunks::add);
-    }
-    ChunkTotals totals = ChunkTotals.of(config, ServerId.B, chunks);
     if (state.phase() != BatchPhase.TOTAL && state.phase() != BatchPhase.PUBLISHING) {
       throw new ProblemException(ProblemType.PEER_PROTOCOL, "server B has not agreed a total for this batch");
     }
-    BatchState publishing = state.phase() == BatchPhase.PUBLISHING ? state
-        : batches.update(key, s -> s.phase() == BatchPhase.TOTAL ? s.withPhase(BatchPhase.PUBLISHING, clock.instant()) : s);
-    boolean same = publisher.matchesOwnShare(config, req.totalShareA(), totals.totalShare(), req.record());
-    if (!same) {
-      batches.update(key, s -> s.failed(BatchFailure.BATCH_MISMATCH, "A's aggregate differs from B's recombination", clock.instant()));
-      metrics.batchFinished(BatchPhase.FAILED, BatchFailure.BATCH_MISMATCH);
+    PrioConfig config = PrioConfig.of(state.nData(), key.batchId());
+    if (!publisher.matchesOwnShare(config, req.totalShareA(), ownTotal(key, state), req.record())) {
+      lifecycle.fail(key, state.attempt(), BatchFailure.BATCH_MISMATCH, "A's aggregate differs from B's recombination");
       throw new ProblemException(ProblemType.BATCH_MISMATCH, "the aggregate does not match server B's share");
     }
     Map<String, Long> funnelA = req.funnelA() == null ? Map.of() : req.funnelA();
-    publisher.write(key, publishing, req.version(), req.record(), funnelA, clock.instant());
-    BatchState done = batches.update(key, s -> s.phase() == BatchPhase.PUBLISHING
-        ? s.withPublishedVersion(req.version(), clock.instant()).withPeer(BatchPhase.PUBLISHED.name(), funnelA, clock.instant())
-            .withPhase(BatchPhase.PUBLISHED, clock.instant()) : s);
-    metrics.batchFinished(BatchPhase.PUBLISHED, null);
-    return done;
+    PendingPublish proposed = new PendingPublish(req.version(), req.record(), funnelA);
+    PendingPublish held = rounds.save(StorageLayout.publishPending(key, state.attempt()), proposed, PendingPublish.class);
+    if (!held.equals(proposed)) {
+      throw new ProblemException(ProblemType.ROUND_CONFLICT, "server B already holds a different record for this attempt");
+    }
+    BatchState now = lifecycle.advance(key, state.attempt(), BatchPhase.PUBLISHING,
+        s -> s.withPeer(BatchPhase.PUBLISHING, funnelA, clock.instant()));
+    return new Publish.Response(now.phase());
   }
 
-  private interface Compute {
-    RoundMessage get() throws PeerProtocolException;
+  private Publish.Response commit(BatchKey key, Publish.Request req) {
+    BatchState state = currentAttempt(key, req.attempt());
+    if (state.phase() == BatchPhase.PUBLISHED && state.publishedVersion() == req.version()) {
+      return new Publish.Response(BatchPhase.PUBLISHED);
+    }
+    PendingPublish held = rounds.find(StorageLayout.publishPending(key, state.attempt()), PendingPublish.class).orElse(null);
+    if (state.phase() != BatchPhase.PUBLISHING || held == null || held.version() != req.version()) {
+      throw new ProblemException(ProblemType.BATCH_CONFLICT, "server B holds no pending record of this version ("
+          + state.phase() + ")");
+    }
+    publisher.write(key, state, held.version(), held.record(), held.funnelA(), clock.instant());
+    BatchState done = lifecycle.published(key, state.attempt(), held.version(), held.funnelA());
+    inputs.evict(key, state.attempt());
+    return new Publish.Response(done.phase());
   }
 
-  private RoundMessage answer(BatchKey key, BatchState state, String round, int chunk, String body, Compute compute) {
-    if (chunk < 0 || chunk >= state.chunksTotal()) {
+  private Publish.Response ended(BatchKey key, Publish.Request req) {
+    BatchState state = currentAttempt(key, req.attempt());
+    BatchPhase outcome = req.step() == Publish.Step.FAILED ? BatchPhase.FAILED : BatchPhase.ABANDONED;
+    BatchFailure failure = req.failure() == null ? BatchFailure.PEER_REJECTED : req.failure();
+    BatchState end = lifecycle.endedByPeer(key, state.attempt(), outcome, failure);
+    inputs.evict(key, state.attempt());
+    return new Publish.Response(end.phase());
+  }
+
+  /** B's own total share, as B answered it at the total round. */
+  private TotalShare ownTotal(BatchKey key, BatchState state) {
+    Total.Response mine = rounds.findRound(key, state.attempt(), "total", 0)
+        .map(r -> json.readValue(r.response(), Total.Response.class))
+        .orElseThrow(() -> new ProblemException(ProblemType.PEER_PROTOCOL, "server B has not answered the total round"));
+    try {
+      return TotalShareCodec.read(Base64.getDecoder().decode(mine.totalShare()), state.nData());
+    } catch (PrioException | IllegalArgumentException e) {
+      throw new StateCorruptException(StorageLayout.storedRound(key, state.attempt(), "total", 0), "total share does not decode");
+    }
+  }
+
+  /**
+   * B's input for the attempt, checked against what B agreed at the handshake: after a restart B
+   * reads its input again, and it must be the same submissions.
+   */
+  private HelperInput input(BatchKey key, int attempt) {
+    HelperInput input = inputs.get(key, attempt);
+    Handshake.Response agreed = handshake.agreed(key, attempt);
+    if (input.uniqueCount() != agreed.submissionCount() || !input.idChecksum().equals(agreed.idChecksum())) {
+      inputs.evict(key, attempt);
+      throw new InputChangedException("server B's input changed since the handshake: " + input.uniqueCount()
+          + " submissions now, " + agreed.submissionCount() + " agreed");
+    }
+    return input;
+  }
+
+  /**
+   * Runs a round; corrupt stored state or changed input ends the attempt on B with its reason and
+   * answers A with the same reason, so A ends it too and nothing is published.
+   */
+  private <T> T guarded(BatchKey key, int attempt, Supplier<T> round) {
+    try {
+      return round.get();
+    } catch (StateCorruptException e) {
+      failQuietly(key, attempt, BatchFailure.STATE_CORRUPT, "a stored object failed its integrity check: " + e.key());
+      throw new ProblemException(ProblemType.STATE_CORRUPT, "server B's stored state for this batch failed its integrity check");
+    } catch (InputChangedException e) {
+      failQuietly(key, attempt, BatchFailure.INPUT_CHANGED, e.getMessage());
+      throw new ProblemException(ProblemType.INPUT_CHANGED, e.getMessage());
+    }
+  }
+
+  private void failQuietly(BatchKey key, int attempt, BatchFailure failure, String detail) {
+    try {
+      lifecycle.fail(key, attempt, failure, detail);
+    } catch (RuntimeException e) {
+      // batch.json itself is what is corrupt or unwritable: the answer to A still carries the reason
+    }
+  }
+
+  private interface Compute<T> {
+    T get() throws PeerProtocolException;
+  }
+
+  /** @param chunk the chunk a per-chunk round is for; null for a batch-level round */
+  private <T> T answer(BatchKey key, BatchState state, String round, Integer chunk, String body, Class<T> type, Compute<T> compute) {
+    if (chunk != null && (chunk < 0 || chunk >= state.chunksTotal())) {
       throw new ProblemException(ProblemType.PEER_PROTOCOL, "chunk index outside the handshake's chunk count");
     }
+    int index = chunk == null ? 0 : chunk;
     String digest = RoundStore.digest(body);
-    var stored = rounds.findRound(key, state.attempt(), round, chunk);
+    var stored = rounds.findRound(key, state.attempt(), round, index);
     if (stored.isPresent()) {
-      return replay(stored.get(), digest);
+      return replay(stored.get(), digest, type);
     }
-    RoundMessage response;
+    T response;
     try {
       response = compute.get();
     } catch (PeerProtocolException e) {
       throw new ProblemException(ProblemType.PEER_PROTOCOL, e.getMessage());
     }
-    var saved = rounds.saveRound(key, state.attempt(), round, chunk,
-        new RoundStore.StoredRound(digest, body, json.writeValueAsString(response)));
-    return replay(saved, digest);
+    var saved = rounds.saveRound(key, state.attempt(), round, index,
+        RoundStore.StoredRound.answered(digest, body, json.writeValueAsString(response)));
+    return replay(saved, digest, type);
   }
 
-  private RoundMessage replay(RoundStore.StoredRound stored, String digest) {
+  private <T> T replay(RoundStore.StoredRound stored, String digest, Class<T> type) {
     if (!stored.requestDigest().equals(digest)) {
       throw new ProblemException(ProblemType.ROUND_CONFLICT, "a different request was already answered for this round and chunk");
     }
-    return json.readValue(stored.response(), RoundMessage.class);
+    return json.readValue(stored.response(), type);
   }
 
   private RoundMessage storedVerify1Request(BatchKey key, int attempt, int chunk) {
@@ -227,7 +294,7 @@ public final class HelperRounds {
   }
 
   private ChunkWork newWork(BatchKey key, BatchState state, int chunk, List<PacketItem> items) {
-    HelperInput input = inputs.get(key, state.attempt());
+    HelperInput input = input(key, state.attempt());
     List<String> ids = new ArrayList<>(items.size());
     Map<String, InputLine> lines = new LinkedHashMap<>();
     for (PacketItem item : items) {
@@ -247,28 +314,25 @@ public final class HelperRounds {
     return new ChunkWork(chunk, settings.server(config), ids, lines);
   }
 
+  /** The batch in the attempt A names, still running on B. */
   private BatchState activeState(BatchKey key, int attempt) {
-    BatchState state = batches.find(key).orElseThrow(
-        () -> new ProblemException(ProblemType.UNKNOWN_BATCH, "no handshake for this batch on server B"));
-    if (state.attempt() != attempt) {
-      throw new ProblemException(ProblemType.STALE_ATTEMPT, "attempt " + attempt + " is not server B's current attempt");
-    }
+    BatchState state = currentAttempt(key, attempt);
     if (state.phase().isTerminal()) {
       throw new ProblemException(ProblemType.BATCH_CONFLICT, "the batch already ended on server B as " + state.phase());
     }
     return state;
   }
 
-  private static String pendingKey(BatchKey key, int attempt, int chunk) {
-    return key + "#" + attempt + "#" + chunk;
+  private BatchState currentAttempt(BatchKey key, int attempt) {
+    BatchState state = lifecycle.find(key).orElseThrow(
+        () -> new ProblemException(ProblemType.UNKNOWN_BATCH, "no handshake for this batch on server B"));
+    if (state.attempt() != attempt) {
+      throw new ProblemException(ProblemType.STALE_ATTEMPT, "attempt " + attempt + " is not server B's current attempt");
+    }
+    return state;
   }
 
-  private static BatchFailure parseFailure(String label) {
-    for (BatchFailure f : BatchFailure.values()) {
-      if (f.name().equals(label)) {
-        return f;
-      }
-    }
-    return BatchFailure.PEER_REJECTED;
+  private static String pendingKey(BatchKey key, int attempt, int chunk) {
+    return key + "#" + attempt + "#" + chunk;
   }
 }

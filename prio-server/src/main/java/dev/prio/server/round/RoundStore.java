@@ -5,6 +5,7 @@ import dev.prio.server.storage.ObjectStore;
 import dev.prio.server.storage.StorageLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -13,8 +14,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Per-server persistence of round artefacts: B's answers to A's round requests (so the same
- * request gets the same answer and a different one is a conflict) and both servers' finished
- * chunks. All writes are create-if-absent: the first writer wins, nobody overwrites.
+ * request gets the same answer and a different one is a conflict), both servers' finished chunks,
+ * scan plans, totals and pending publish records. All writes are create-if-absent: the first
+ * writer wins, nobody overwrites. The store underneath seals these objects, so what is read here
+ * is what was written here, or a {@code StateCorruptException}.
  */
 public final class RoundStore {
   private final ObjectStore store;
@@ -25,8 +28,15 @@ public final class RoundStore {
     this.json = json;
   }
 
-  /** What B keeps per answered request. */
-  public record StoredRound(String requestDigest, String request, String response) {}
+  /**
+   * What B keeps per answered request: the request's digest and body, and either the answer it
+   * gave or, for a handshake B refused, why ({@code configMismatch}).
+   */
+  public record StoredRound(String requestDigest, String request, String response, String configMismatch) {
+    static StoredRound answered(String digest, String request, String response) {
+      return new StoredRound(digest, request, response, null);
+    }
+  }
 
   public Optional<StoredRound> findRound(BatchKey key, int attempt, String round, int chunk) {
     return read(StorageLayout.storedRound(key, attempt, round, chunk), StoredRound.class);
@@ -34,9 +44,7 @@ public final class RoundStore {
 
   /** Stores the answer unless one is already there; returns the stored one either way. */
   public StoredRound saveRound(BatchKey key, int attempt, String round, int chunk, StoredRound answer) {
-    String path = StorageLayout.storedRound(key, attempt, round, chunk);
-    create(path, answer);
-    return read(path, StoredRound.class).orElseThrow();
+    return save(StorageLayout.storedRound(key, attempt, round, chunk), answer, StoredRound.class);
   }
 
   public Optional<ChunkResult> findChunk(BatchKey key, int attempt, int chunk) {
@@ -58,23 +66,19 @@ public final class RoundStore {
 
   /** Create-if-absent, then whatever is stored. */
   public <T> T save(String path, T value, Class<T> type) {
-    create(path, value);
-    return read(path, type).orElseThrow();
-  }
-
-  public static String digest(String body) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private void create(String path, Object value) {
     try {
       store.createIfAbsent(path, json.writeValueAsBytes(value));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+    return read(path, type).orElseThrow(() -> new UncheckedIOException(new IOException(path + " vanished after it was written")));
+  }
+
+  public static String digest(String body) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

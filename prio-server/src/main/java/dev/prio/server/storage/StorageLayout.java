@@ -44,9 +44,19 @@ public final class StorageLayout {
     return stateDir(key) + "attempt=" + attempt + "/scan.json";
   }
 
-  /** B's answer to the total round, kept by A until it has published. */
-  public static String peerTotal(BatchKey key, int attempt) {
-    return stateDir(key) + "attempt=" + attempt + "/peer-total.json";
+  /** A's total round: its own sum over the chunks and B's answer, kept until it has published. */
+  public static String leaderTotal(BatchKey key, int attempt) {
+    return stateDir(key) + "attempt=" + attempt + "/total.json";
+  }
+
+  /** The record a server holds pending between the two sides of the publish commit. */
+  public static String publishPending(BatchKey key, int attempt) {
+    return stateDir(key) + "attempt=" + attempt + "/publish-pending.json";
+  }
+
+  /** Every object under here is engine state: sealed and checked on read. */
+  public static boolean isState(String key) {
+    return key.startsWith(BASE + "state/");
   }
 
   /** B's stored answer to one round request, so a re-sent request gets the same answer. */

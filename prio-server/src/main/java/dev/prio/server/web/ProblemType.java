@@ -14,6 +14,8 @@ public enum ProblemType {
   STALE_ATTEMPT(HttpStatus.CONFLICT, "stale-attempt"),
   CONFIG_MISMATCH(HttpStatus.CONFLICT, "config-mismatch"),
   BATCH_MISMATCH(HttpStatus.CONFLICT, "batch-mismatch"),
+  STATE_CORRUPT(HttpStatus.CONFLICT, "state-corrupt"),
+  INPUT_CHANGED(HttpStatus.CONFLICT, "input-changed"),
   PEER_PROTOCOL(HttpStatus.UNPROCESSABLE_CONTENT, "peer-protocol"),
   UNAUTHORIZED(HttpStatus.UNAUTHORIZED, "unauthorized"),
   BUSY(HttpStatus.TOO_MANY_REQUESTS, "busy"),

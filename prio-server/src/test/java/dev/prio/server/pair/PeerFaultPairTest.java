@@ -91,6 +91,8 @@ class PeerFaultPairTest {
 
   @Test
   void aPeerThatKeepsFailingEndsTheBatchUnpublished() throws Exception {
+    // Retries stop at max-elapsed (10 min by default); here the attempt cap, the safety net, ends them.
+    pair.with("prio.peer.max-attempts", "6");
     proxy.stubFor(put(urlPathMatching(CHUNK0 + "verify1")).atPriority(1).willReturn(aResponse().withStatus(500)));
     pair.startA();
     pair.startBatch(BATCH, DATE);

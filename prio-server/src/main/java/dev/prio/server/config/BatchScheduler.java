@@ -5,11 +5,14 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 
-/** Resumes unfinished batches once the server is ready, and refreshes the phase gauges. */
-class BatchLifecycle {
+/**
+ * Resumes unfinished batches once the server is ready and on every sweep after (a run that stopped
+ * on a storage error is picked up again once the storage answers), and refreshes the phase gauges.
+ */
+class BatchScheduler {
   private final BatchService service;
 
-  BatchLifecycle(BatchService service) {
+  BatchScheduler(BatchService service) {
     this.service = service;
   }
 
@@ -18,8 +21,9 @@ class BatchLifecycle {
     service.resumeUnfinished();
   }
 
-  @Scheduled(fixedDelayString = "${prio.census-interval:15s}")
-  void census() {
+  @Scheduled(initialDelayString = "${prio.census-interval:15s}", fixedDelayString = "${prio.census-interval:15s}")
+  void sweep() {
+    service.resumeUnfinished();
     service.census();
   }
 }

@@ -1,0 +1,143 @@
+package dev.prio.server.round;
+
+import static dev.prio.server.round.BatchSteps.call;
+import static dev.prio.server.round.BatchSteps.io;
+import static dev.prio.server.round.BatchSteps.protocol;
+
+import dev.prio.core.packet.PrioConfig;
+import dev.prio.core.packet.ServerId;
+import dev.prio.server.batch.BatchFailure;
+import dev.prio.server.batch.BatchLifecycle;
+import dev.prio.server.batch.BatchPhase;
+import dev.prio.server.batch.BatchState;
+import dev.prio.server.peer.PeerClient;
+import dev.prio.server.peer.RoundMessage;
+import dev.prio.server.round.BatchSteps.BatchFailed;
+import dev.prio.server.storage.BatchKey;
+import dev.prio.server.storage.InputLine;
+import dev.prio.server.storage.StorageLayout;
+import dev.prio.server.storage.SubmissionReader;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A's VERIFY phase: one pass over A's input cuts the chunks the scan planned, and every chunk not
+ * yet finished goes through verify1 and verify2 with B, up to the configured number at a time.
+ * The pass also re-counts the input: if it is not what the scan (and so the handshake) saw, the
+ * attempt fails as INPUT_CHANGED before anything is summed.
+ */
+final class LeaderVerify {
+  private static final Logger log = LoggerFactory.getLogger(LeaderVerify.class);
+
+  private final ProtocolSettings settings;
+  private final BatchLifecycle lifecycle;
+  private final RoundStore rounds;
+  private final SubmissionReader reader;
+  private final PeerClient peer;
+  private final ExecutorService chunkPool;
+  private final int parallelChunks;
+  private final Clock clock;
+
+  LeaderVerify(ProtocolSettings settings, BatchLifecycle lifecycle, RoundStore rounds, SubmissionReader reader, PeerClient peer,
+      ExecutorService chunkPool, int parallelChunks, Clock clock) {
+    this.clock = clock;
+    this.settings = settings;
+    this.lifecycle = lifecycle;
+    this.rounds = rounds;
+    this.reader = reader;
+    this.peer = peer;
+    this.chunkPool = chunkPool;
+    this.parallelChunks = Math.max(1, parallelChunks);
+  }
+
+  BatchState verify(BatchKey key, BatchState s, ScanResult scan) throws BatchFailed {
+    PrioConfig prio = PrioConfig.of(s.nData(), key.batchId());
+    Semaphore slots = new Semaphore(parallelChunks);
+    List<Future<ChunkResult>> running = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    Map<String, InputLine> lines = new LinkedHashMap<>();
+    int[] chunk = {0};
+    AtomicBoolean failed = new AtomicBoolean();
+    InputScan again = io(() -> InputScan.run(reader, StorageLayout.inputPrefix(key, ServerId.A), (position, line) -> {
+      if (failed.get() || position >= scan.uniqueCount()) {
+        return; // a chunk failed (the batch will fail), or the input grew: read on, counting only
+      }
+      ids.add(line.id());
+      lines.put(line.id(), line);
+      if (ids.size() == scan.chunkSize() || position == scan.uniqueCount() - 1) {
+        int c = chunk[0]++;
+        if (rounds.findChunk(key, s.attempt(), c).isEmpty()) {
+          ChunkWork work = new ChunkWork(c, settings.server(prio), List.copyOf(ids), new LinkedHashMap<>(lines));
+          slots.acquireUninterruptibly();
+          running.add(chunkPool.submit(() -> {
+            try {
+              return runChunk(key, s.attempt(), work);
+            } catch (BatchFailed | RuntimeException e) {
+              failed.set(true);
+              throw e;
+            } finally {
+              slots.release();
+            }
+          }));
+        }
+        ids.clear();
+        lines.clear();
+      }
+    }));
+    awaitAll(running);
+    if (again.uniqueCount() != scan.uniqueCount() || !again.idChecksum().equals(scan.idChecksum())) {
+      throw new BatchFailed(BatchFailure.INPUT_CHANGED, "server A's input changed since the scan: "
+          + again.uniqueCount() + " submissions now, " + scan.uniqueCount() + " agreed at the handshake");
+    }
+    for (int c = 0; c < scan.chunkCount(); c++) {
+      if (rounds.findChunk(key, s.attempt(), c).isEmpty()) {
+        throw new BatchFailed(BatchFailure.INTERNAL_ERROR, "chunk " + c + " has no result after the verify pass");
+      }
+    }
+    return lifecycle.advance(key, s.attempt(), BatchPhase.TOTAL);
+  }
+
+  private void awaitAll(List<Future<ChunkResult>> running) throws BatchFailed {
+    for (Future<ChunkResult> f : running) {
+      try {
+        f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        running.forEach(r -> r.cancel(true));
+        throw new BatchFailed(BatchFailure.INTERNAL_ERROR, "interrupted");
+      } catch (ExecutionException e) {
+        running.forEach(r -> r.cancel(true));
+        if (e.getCause() instanceof BatchFailed bf) {
+          throw bf;
+        }
+        if (e.getCause() instanceof RuntimeException re) {
+          throw re; // storage errors and corrupt state are decided by the run loop
+        }
+        throw new BatchFailed(BatchFailure.INTERNAL_ERROR, e.getCause().getClass().getSimpleName());
+      }
+    }
+  }
+
+  private ChunkResult runChunk(BatchKey key, int attempt, ChunkWork work) throws BatchFailed {
+    RoundMessage peer1 = call(() -> peer.verify1(key, work.chunk(), new RoundMessage(attempt, work.verify1())));
+    RoundMessage mine2 = new RoundMessage(attempt, protocol(() -> work.verify2(peer1.items())));
+    RoundMessage peer2 = call(() -> peer.verify2(key, work.chunk(), mine2));
+    ChunkResult result = protocol(() -> work.finish(peer2.items()));
+    if (rounds.saveChunk(key, attempt, result)) {
+      BatchState after = lifecycle.progress(key, attempt, x -> x.phase() == BatchPhase.VERIFY
+          ? x.withChunkDone(result.funnel(), clock.instant()) : x);
+      log.debug("batch {} chunk {} done ({}/{})", key, work.chunk(), after.chunksDone(), after.chunksTotal());
+    }
+    return result;
+  }
+}
