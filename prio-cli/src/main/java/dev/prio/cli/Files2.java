@@ -12,7 +12,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
@@ -25,14 +24,6 @@ final class Files2 {
 
   interface RowHandler {
     void row(int lineNumber, Object value) throws CliException;
-  }
-
-  static Path path(String name, Opt opt) throws CliException {
-    try {
-      return Path.of(name);
-    } catch (InvalidPathException e) {
-      throw CliException.usage("invalid path for " + opt.flag());
-    }
   }
 
   /**

@@ -1,6 +1,6 @@
 package dev.prio.cli.origin;
 
-import dev.prio.cli.Flags;
+import dev.prio.cli.Values;
 
 import dev.prio.cli.CliException;
 import java.math.BigInteger;
@@ -34,7 +34,7 @@ final class DataConfigFile {
             + MAX_N_DATA + "}");
       }
       if (out.put(id, n.intValue()) != null) {
-        throw CliException.failure(file + ": batch id '" + Flags.printable(id) + "' is listed twice");
+        throw CliException.failure(file + ": batch id '" + Values.printable(id) + "' is listed twice");
       }
     }
     return Collections.unmodifiableMap(out);
