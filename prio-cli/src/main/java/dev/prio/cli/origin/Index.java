@@ -1,6 +1,7 @@
 package dev.prio.cli.origin;
 
 import dev.prio.cli.CliException;
+import dev.prio.cli.Files2;
 import dev.prio.cli.Values;
 import dev.prio.cli.PyJson;
 import java.io.IOException;
@@ -81,7 +82,7 @@ public final class Index {
           + (shard.offset() + shard.nData() - 1) + "): " + rows + " rows from " + s.getValue());
     }
     if (opts.output != null) {
-      JsonFiles.writeAtomically(Values.path(opts.output, "--output"), sb.toString());
+      Files2.writeAtomically(Values.path(opts.output, "--output"), sb.toString());
     } else {
       out.print(sb);
       out.flush();

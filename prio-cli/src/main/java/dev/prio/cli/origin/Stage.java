@@ -1,6 +1,7 @@
 package dev.prio.cli.origin;
 
 import dev.prio.cli.CliException;
+import dev.prio.cli.Files2;
 import dev.prio.cli.Values;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -92,7 +93,7 @@ public final class Stage {
         filesByRoot.put(o.root().toString(), o.fileCounts());
       }
       if (reportFile != null) {
-        JsonFiles.writeAtomically(reportFile, stage.report.toJson(date.toString(), filesByRoot));
+        Files2.writeAtomically(reportFile, stage.report.toJson(date.toString(), filesByRoot));
       }
       List<String> summary = stage.report.summary();
       err.println("prio stage: " + summary.get(0));

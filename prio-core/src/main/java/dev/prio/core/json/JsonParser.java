@@ -1,4 +1,4 @@
-package dev.prio.cli;
+package dev.prio.core.json;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * A small strict JSON parser (RFC 8259) that yields the same values Python's {@code json.loads}
- * does, in the shapes {@link PyJson} writes back: objects become insertion-ordered
+ * does, in the shapes prio-cli's {@code PyJson} writes back: objects become insertion-ordered
  * {@link LinkedHashMap}s (a repeated key keeps its first position and takes the last value, as a
  * Python dict does), arrays {@link ArrayList}s, integers {@link BigInteger}, numbers with a fraction
  * or exponent {@link Double}, plus {@link String}, {@link Boolean} and {@code null}.
