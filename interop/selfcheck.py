@@ -28,8 +28,12 @@ sys.path.insert(0, HERE)
 import libprio_cli as cli  # noqa: E402
 
 
-def shared_dir() -> str:
-    return os.environ.get("INTEROP_SHARED") or os.path.normpath(os.path.join(HERE, "..", "..", "shared"))
+def vectors_dir() -> str:
+    """The repository's testdata/vectors; the interop suite reads nothing outside the repository."""
+    path = os.path.normpath(os.path.join(HERE, "..", "testdata", "vectors"))
+    if not os.path.isdir(path):
+        raise FileNotFoundError("test vectors missing: %s" % path)
+    return path
 
 
 def versions() -> dict:
@@ -108,12 +112,13 @@ PROBES = (("libprio-generated/hashed-n5-cli", "HASHED"),
 
 
 def prg_mode(tmp: str) -> dict:
-    base = shared_dir()
+    base = vectors_dir()
     found = {}
     for rel, mode in PROBES:
-        src = os.path.join(base, "vectors", rel)
-        if os.path.isdir(src):
-            found[rel] = dict(probe_set(src, tmp), made_in=mode)
+        src = os.path.join(base, rel)
+        if not os.path.isdir(src):
+            raise FileNotFoundError("test vector folder missing: %s" % src)
+        found[rel] = dict(probe_set(src, tmp), made_in=mode)
     modes = {v["made_in"] for v in found.values() if v["identical"]}
     mode = modes.pop() if len(modes) == 1 else None
     return {"mode": mode, "sets": found}
@@ -139,8 +144,6 @@ def main() -> int:
         for rel, r in result["prg"]["sets"].items():
             print("  vectors %-40s (%s): %s; aggregate A error/total %s" % (
                 rel, r["made_in"], "byte-identical" if r["identical"] else "different", r["aggregate A"]))
-        if not result["prg"]["sets"]:
-            print("  no vector sets under %s/vectors (set INTEROP_SHARED to the shared/ directory)" % shared_dir())
         print("  PRG key mode of this binding: %s" % (result["prg"]["mode"] or "UNDETERMINED"))
     return 0 if ok else 1
 

@@ -1,5 +1,6 @@
 package dev.prio.cli;
 
+import dev.prio.core.json.JsonParser;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,7 +13,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
@@ -20,19 +20,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /** File access for the commands: strict UTF-8 in, atomic replace out, one-line errors. */
-final class Files2 {
+public final class Files2 {
   private Files2() {}
 
   interface RowHandler {
     void row(int lineNumber, Object value) throws CliException;
-  }
-
-  static Path path(String name, Opt opt) throws CliException {
-    try {
-      return Path.of(name);
-    } catch (InvalidPathException e) {
-      throw CliException.usage("invalid path for " + opt.flag());
-    }
   }
 
   /**
@@ -66,12 +58,11 @@ final class Files2 {
     }
   }
 
-  /** A whole file holding one JSON document (Python's json.load). */
-  static Object readJson(Path file) throws CliException {
-    String text;
+  /** A whole file as strict UTF-8. */
+  public static String readText(Path file) throws CliException {
     try {
       byte[] bytes = Files.readAllBytes(file);
-      text = StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
@@ -80,10 +71,25 @@ final class Files2 {
     } catch (IOException e) {
       throw ioError(file, e);
     }
+  }
+
+  /** A whole file holding one JSON document (Python's json.load). */
+  public static Object readJson(Path file) throws CliException {
+    String text = readText(file);
     try {
       return JsonParser.parse(text);
     } catch (JsonParser.JsonException e) {
       throw CliException.failure(file + ": invalid JSON: " + e.getMessage());
+    }
+  }
+
+  /** A whole text file written through {@link AtomicOutput}, its directory made first. */
+  public static void writeAtomically(Path target, String text) throws CliException {
+    Path dir = target.toAbsolutePath().getParent();
+    createDirectories(dir);
+    try (AtomicOutput w = new AtomicOutput(target)) {
+      w.write(text);
+      w.commit();
     }
   }
 
@@ -132,7 +138,7 @@ final class Files2 {
       try {
         // Not createTempFile: that makes the file 0600, where Python's open() honours the umask.
         this.temp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
-        this.writer = Files.newBufferedWriter(temp, StandardCharsets.US_ASCII,
+        this.writer = Files.newBufferedWriter(temp, StandardCharsets.UTF_8,
             StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       } catch (IOException e) {
         throw ioError(dir, e);

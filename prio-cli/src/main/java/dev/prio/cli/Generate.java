@@ -49,26 +49,8 @@ final class Generate {
 
   private final PrintStream out;
 
-  private Generate(PrintStream out) {
+  Generate(PrintStream out) {
     this.out = out;
-  }
-
-  /** Entry point from {@link Main}: {@code argv} holds the tokens after {@code generate}. */
-  static void run(List<String> argv, PrintStream out, SecureRandom random) throws CliException {
-    if (argv.contains("--help")) {
-      out.print(help());
-      return;
-    }
-    new Generate(out).generate(GenerateOptions.parse(argv, random.nextLong()));
-  }
-
-  static String help() {
-    StringBuilder sb = new StringBuilder("Usage: prio " + NAME + " [OPTIONS]\n\n  " + DESCRIPTION + "\n\n"
-        + "  Writes <ROOT>/prio/v1/submission_date=<DATE>/batch_id=<ID>/server_id=a|b/part-NNNNN.ndjson\n"
-        + "  under --output-a and --output-b, and with --truth the true sums of the valid submissions:\n"
-        + "  {\"batch_id\", \"n_data\", \"valid\", \"invalid\", ..., \"sums\": [...]}.\n\nOptions:\n");
-    GenerateOptions.FLAGS.forEach((flag, m) -> sb.append(String.format("  %-36s %s%n", flag + " " + m[0], m[1])));
-    return sb.toString();
   }
 
   /** One encoded block: its lines for A and B, and the sums and count of its valid vectors. */

@@ -1,66 +1,19 @@
 package dev.prio.cli;
 
 import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Arrays;
-import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import picocli.CommandLine;
 
 /**
  * {@code prio}: a drop-in for prio-processor's command (same commands, flags, environment
  * variables and files). Errors are one line on stderr and a non-zero exit, never a stack trace.
  */
 public final class Main {
-  private static final Set<Opt> DATA_CONFIG = EnumSet.of(Opt.BATCH_ID, Opt.N_DATA);
-  private static final Set<Opt> SERVER_CONFIG = EnumSet.of(Opt.SERVER_ID, Opt.PRIVATE_KEY_HEX, Opt.SHARED_SECRET);
-  private static final Set<Opt> PUBLIC_KEY = EnumSet.of(Opt.PUBLIC_KEY_HEX_INTERNAL, Opt.PUBLIC_KEY_HEX_EXTERNAL);
-  private static final Set<Opt> MODES = EnumSet.of(Opt.R_MODE, Opt.PRG_MODE);
-
-  /** Command name → (options it takes, one-line description), in prio-processor's order. */
-  static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
-
-  record Command(Set<Opt> options, String description) {}
-
-  static {
-    COMMANDS.put("shared-seed", new Command(EnumSet.noneOf(Opt.class), "Generate a shared server secret in base64."));
-    COMMANDS.put("keygen", new Command(EnumSet.noneOf(Opt.class), "Generate a curve25519 key pair as json."));
-    COMMANDS.put("encode-shares", new Command(
-        union(DATA_CONFIG, PUBLIC_KEY, EnumSet.of(Opt.INPUT, Opt.OUTPUT_A, Opt.OUTPUT_B), MODES),
-        "Encode client payloads into shares for servers A and B (test client)."));
-    COMMANDS.put("verify1", new Command(
-        union(DATA_CONFIG, SERVER_CONFIG, PUBLIC_KEY, EnumSet.of(Opt.INPUT, Opt.OUTPUT), MODES),
-        "Decode a batch of shares"));
-    COMMANDS.put("verify2", new Command(
-        union(DATA_CONFIG, SERVER_CONFIG, PUBLIC_KEY,
-            EnumSet.of(Opt.INPUT, Opt.INPUT_INTERNAL, Opt.INPUT_EXTERNAL, Opt.OUTPUT), MODES),
-        "Verify a batch of SNIPs"));
-    COMMANDS.put("aggregate", new Command(
-        union(DATA_CONFIG, SERVER_CONFIG, PUBLIC_KEY,
-            EnumSet.of(Opt.INPUT, Opt.INPUT_INTERNAL, Opt.INPUT_EXTERNAL, Opt.OUTPUT), MODES),
-        "Generate an aggregate share from a batch of verified SNIPs"));
-    COMMANDS.put("publish", new Command(
-        union(DATA_CONFIG, SERVER_CONFIG, PUBLIC_KEY, EnumSet.of(Opt.INPUT_INTERNAL, Opt.INPUT_EXTERNAL, Opt.OUTPUT), MODES),
-        "Generate a final aggregate and remap data to a content blocklist"));
-    // Ours, not prio-processor's: its own options, parsed by GenerateOptions.
-    COMMANDS.put(Generate.NAME, new Command(EnumSet.noneOf(Opt.class), Generate.DESCRIPTION));
-    // Ours too (Telemetry Origin, docs/origin.md): own options, parsed in dev.prio.cli.origin.
-    COMMANDS.put(dev.prio.cli.origin.Stage.NAME, new Command(EnumSet.noneOf(Opt.class), dev.prio.cli.origin.Stage.DESCRIPTION));
-    COMMANDS.put(dev.prio.cli.origin.Index.NAME, new Command(EnumSet.noneOf(Opt.class), dev.prio.cli.origin.Index.DESCRIPTION));
-  }
-
-  @SafeVarargs
-  private static Set<Opt> union(Set<Opt>... sets) {
-    Set<Opt> all = EnumSet.noneOf(Opt.class);
-    for (Set<Opt> s : sets) {
-      all.addAll(s);
-    }
-    return all;
-  }
-
   private Main() {}
 
   public static void main(String[] argv) {
@@ -78,49 +31,27 @@ public final class Main {
         (name == null ? err : out).print(usage());
         return name == null ? CliException.USAGE : 0;
       }
-      Command command = COMMANDS.get(name);
-      if (command == null) {
+      Class<? extends CliCommand> type = Cli.COMMANDS.get(name);
+      if (type == null) {
         throw CliException.usage("no such command '" + name.replaceAll("[^\\x20-\\x7e]", "?")
-            + "'; commands: " + String.join(", ", COMMANDS.keySet()));
+            + "'; commands: " + String.join(", ", Cli.COMMANDS.keySet()));
       }
       List<String> rest = Arrays.asList(argv).subList(1, argv.length);
-      if (name.equals(Generate.NAME)) {
-        Generate.run(rest, out, random);
-        out.flush();
-        return 0;
-      }
-      if (name.equals(dev.prio.cli.origin.Stage.NAME) || name.equals(dev.prio.cli.origin.Index.NAME)) {
-        if (name.equals(dev.prio.cli.origin.Stage.NAME)) {
-          dev.prio.cli.origin.Stage.run(rest, out, err);
-        } else {
-          dev.prio.cli.origin.Index.run(rest, out, err);
-        }
-        out.flush();
-        return 0;
-      }
+      CommandLine cl = Cli.commandLine(newInstance(type), env);
       if (rest.contains("--help")) {
-        out.print(help(name, command));
+        out.print(Cli.help(cl));
         return 0;
       }
-      Args args = Args.parse(name, command.options(), rest, env);
-      args.validate(command.options());
-      Commands c = new Commands(out, random, clock);
-      switch (name) {
-        case "shared-seed" -> c.sharedSeed();
-        case "keygen" -> c.keygen();
-        case "encode-shares" -> c.encodeShares(args);
-        case "verify1" -> c.verify1(args);
-        case "verify2" -> c.verify2(args);
-        case "aggregate" -> c.aggregate(args);
-        case "publish" -> c.publish(args);
-        default -> throw new IllegalStateException(name);
-      }
+      Cli.parse(cl, rest);
+      CliCommand command = cl.getCommand();
+      command.run(new CliCommand.Context(out, err, random, clock));
       out.flush();
       return 0;
     } catch (CliException e) {
       out.flush();
-      String prefix = name == null || !COMMANDS.containsKey(name) ? "prio" : "prio " + name;
-      String hint = e.exitCode() == CliException.USAGE ? " (see 'prio " + (COMMANDS.containsKey(name) ? name + " " : "") + "--help')" : "";
+      boolean known = name != null && Cli.COMMANDS.containsKey(name);
+      String prefix = known ? "prio " + name : "prio";
+      String hint = e.exitCode() == CliException.USAGE ? " (see 'prio " + (known ? name + " " : "") + "--help')" : "";
       err.println(prefix + ": error: " + e.getMessage() + hint);
       return e.exitCode();
     } catch (RuntimeException | OutOfMemoryError e) {
@@ -132,23 +63,20 @@ public final class Main {
     }
   }
 
-  static String usage() {
-    StringBuilder sb = new StringBuilder("Usage: prio COMMAND [OPTIONS]\n\nCommands:\n");
-    COMMANDS.forEach((n, c) -> sb.append(String.format("  %-14s %s%n", n, c.description())));
-    sb.append("\nRun 'prio COMMAND --help' for a command's options.\n");
-    return sb.toString();
+  private static CliCommand newInstance(Class<? extends CliCommand> type) {
+    try {
+      var constructor = type.getDeclaredConstructor();
+      constructor.setAccessible(true);
+      return constructor.newInstance();
+    } catch (NoSuchMethodException | InstantiationException | IllegalAccessException | InvocationTargetException e) {
+      throw new IllegalStateException("cannot create " + type.getName(), e);
+    }
   }
 
-  static String help(String name, Command command) {
-    StringBuilder sb = new StringBuilder("Usage: prio " + name + " [OPTIONS]\n\n  " + command.description() + "\n");
-    if (!command.options().isEmpty()) {
-      sb.append("\nOptions (each also read from its environment variable; the flag wins):\n");
-      for (Opt o : command.options()) {
-        boolean optional = o == Opt.R_MODE || o == Opt.PRG_MODE;
-        sb.append(String.format("  %-28s %-8s %s%s%n", o.flag() + " " + o.metavar(), "[" + o.envVar() + "]",
-            o.help(), optional ? "" : " (required)"));
-      }
-    }
+  static String usage() {
+    StringBuilder sb = new StringBuilder("Usage: prio COMMAND [OPTIONS]\n\nCommands:\n");
+    Cli.COMMANDS.forEach((n, c) -> sb.append(String.format("  %-14s %s%n", n, Cli.description(c))));
+    sb.append("\nRun 'prio COMMAND --help' for a command's options.\n");
     return sb.toString();
   }
 }

@@ -1,5 +1,6 @@
 package dev.prio.cli;
 
+import dev.prio.core.json.JsonParser;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Iterator;

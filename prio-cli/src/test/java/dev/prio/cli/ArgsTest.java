@@ -6,91 +6,133 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.prio.core.packet.ServerId;
 import dev.prio.core.prg.PrgKeyMode;
 import dev.prio.core.snip.RMode;
-import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
+/** The one parser (picocli, configured by {@link Cli}) behaves as prio-processor's click does. */
 class ArgsTest {
-  private static final Set<Opt> VERIFY1 = Main.COMMANDS.get("verify1").options();
+  /** options.py's environment variables, in its order. */
+  static final List<String> ENV_VARS = List.of("N_DATA", "BATCH_ID", "SERVER_ID", "PRIVATE_KEY_HEX", "SHARED_SECRET",
+      "PUBLIC_KEY_HEX_INTERNAL", "PUBLIC_KEY_HEX_EXTERNAL", "INPUT", "INPUT_INTERNAL", "INPUT_EXTERNAL", "OUTPUT",
+      "OUTPUT_A", "OUTPUT_B", "R_MODE", "PRG_MODE");
 
-  private static Args parse(List<String> argv, Map<String, String> env) throws CliException {
-    return Args.parse("verify1", VERIFY1, argv, env);
+  private static <T extends CliCommand> T parse(T command, List<String> argv, Map<String, String> env) throws CliException {
+    CommandLine cl = Cli.commandLine(command, env);
+    Cli.parse(cl, argv);
+    return command;
+  }
+
+  private static ProcessorCommands.Verify1 verify1(List<String> argv, Map<String, String> env) throws CliException {
+    return parse(new ProcessorCommands.Verify1(), argv, env);
+  }
+
+  /** Every option of verify1 given, so that a test can leave out or override one. */
+  private static List<String> all(String... extra) {
+    List<String> a = new java.util.ArrayList<>(List.of("--n-data", "5", "--batch-id", "test", "--server-id", "B",
+        "--private-key-hex", "k", "--shared-secret", "s", "--public-key-hex-internal", "i",
+        "--public-key-hex-external", "e", "--input", "in", "--output", "out"));
+    a.addAll(List.of(extra));
+    return a;
   }
 
   @Test
   void flagsInBothSpellings() throws Exception {
-    Args a = parse(List.of("--n-data", "5", "--batch-id=test", "--server-id", "B"), Map.of());
-    assertThat(a.nData()).isEqualTo(5);
-    assertThat(a.require(Opt.BATCH_ID)).isEqualTo("test");
-    assertThat(a.serverId()).isEqualTo(ServerId.B);
+    ProcessorCommands.Verify1 a = verify1(all("--n-data", "5", "--batch-id=test", "--server-id", "B"), Map.of());
+    assertThat(a.data.nData()).isEqualTo(5);
+    assertThat(a.data.batchId).isEqualTo("test");
+    assertThat(a.server.serverId()).isEqualTo(ServerId.B);
   }
 
   @Test
   void everyEnvironmentVariableOfOptionsPy() throws Exception {
+    Set<String> names = new LinkedHashSet<>();
+    for (Class<? extends CliCommand> c : Cli.COMMANDS.values()) {
+      CommandLine cl = Cli.commandLine(c.getDeclaredConstructor().newInstance(), Map.of());
+      if (cl.getCommand() instanceof ProcessorCommands.Processor) {
+        cl.getCommandSpec().options().forEach(o -> names.add(Cli.envVar(o)));
+      }
+    }
+    assertThat(names).containsExactlyInAnyOrderElementsOf(ENV_VARS);
     Map<String, String> env = new HashMap<>();
-    for (Opt o : Opt.values()) {
-      env.put(o.envVar(), "v-" + o.name());
+    for (String n : ENV_VARS) {
+      env.put(n, "v-" + n);
     }
-    Set<Opt> all = EnumSet.allOf(Opt.class);
-    Args a = Args.parse("x", all, List.of(), env);
-    for (Opt o : all) {
-      assertThat(a.require(o)).isEqualTo("v-" + o.name());
-    }
-    assertThat(List.of(Opt.values()).stream().map(Opt::envVar)).containsExactly("N_DATA", "BATCH_ID", "SERVER_ID",
-        "PRIVATE_KEY_HEX", "SHARED_SECRET", "PUBLIC_KEY_HEX_INTERNAL", "PUBLIC_KEY_HEX_EXTERNAL", "INPUT",
-        "INPUT_INTERNAL", "INPUT_EXTERNAL", "OUTPUT", "OUTPUT_A", "OUTPUT_B", "R_MODE", "PRG_MODE");
+    ProcessorCommands.Verify2 v = parse(new ProcessorCommands.Verify2(), List.of(), env);
+    assertThat(v.data.batchId).isEqualTo("v-BATCH_ID");
+    assertThat(v.peers.internal).isEqualTo("v-INPUT_INTERNAL");
+    assertThat(v.modes.prgMode).isEqualTo("v-PRG_MODE");
+    ProcessorCommands.EncodeShares e = parse(new ProcessorCommands.EncodeShares(), List.of(), env);
+    assertThat(e.outputA).isEqualTo("v-OUTPUT_A");
+    assertThat(e.outputB).isEqualTo("v-OUTPUT_B");
   }
 
   @Test
   void flagBeatsEnvironmentAndLastFlagWins() throws Exception {
-    Args a = parse(List.of("--n-data", "3", "--n-data", "4"), Map.of("N_DATA", "9", "BATCH_ID", "fromenv"));
-    assertThat(a.nData()).isEqualTo(4);
-    assertThat(a.require(Opt.BATCH_ID)).isEqualTo("fromenv");
+    ProcessorCommands.Verify1 a = verify1(List.of("--n-data", "3", "--n-data", "4", "--server-id", "A",
+        "--private-key-hex", "k", "--shared-secret", "s", "--public-key-hex-internal", "i", "--public-key-hex-external", "e",
+        "--input", "in", "--output", "out"), Map.of("N_DATA", "9", "BATCH_ID", "fromenv"));
+    assertThat(a.data.nData()).isEqualTo(4);
+    assertThat(a.data.batchId).isEqualTo("fromenv");
   }
 
   @Test
   void emptyEnvironmentVariableIsUnset() {
-    assertThatThrownBy(() -> parse(List.of(), Map.of("N_DATA", "")).require(Opt.N_DATA))
-        .isInstanceOf(CliException.class).hasMessageContaining("missing option --n-data")
-        .hasMessageContaining("N_DATA");
+    assertThatThrownBy(() -> verify1(List.of(), Map.of("N_DATA", "")))
+        .isInstanceOf(CliException.class).hasMessage("missing option --n-data (or environment variable N_DATA)");
   }
 
   @Test
   void modesDefaultToSequentialAndLegacy() throws Exception {
-    Args a = parse(List.of(), Map.of());
-    assertThat(a.rMode()).isEqualTo(RMode.SEQUENTIAL);
-    assertThat(a.prgMode()).isEqualTo(PrgKeyMode.LEGACY);
-    Args b = parse(List.of("--r-mode", "constant"), Map.of("PRG_MODE", "HASHED", "R_MODE", "sequential"));
-    assertThat(b.rMode()).isEqualTo(RMode.CONSTANT);
-    assertThat(b.prgMode()).isEqualTo(PrgKeyMode.HASHED);
+    ProcessorCommands.Verify1 a = verify1(all(), Map.of());
+    assertThat(a.modes.rMode()).isEqualTo(RMode.SEQUENTIAL);
+    assertThat(a.modes.prgMode()).isEqualTo(PrgKeyMode.LEGACY);
+    ProcessorCommands.Verify1 b = verify1(all("--r-mode", "constant"), Map.of("PRG_MODE", "HASHED", "R_MODE", "sequential"));
+    assertThat(b.modes.rMode()).isEqualTo(RMode.CONSTANT);
+    assertThat(b.modes.prgMode()).isEqualTo(PrgKeyMode.HASHED);
   }
 
   @Test
   void outputFlagsAsClickSpellsThem() throws Exception {
-    Args a = Args.parse("encode-shares", Main.COMMANDS.get("encode-shares").options(),
-        List.of("--output-A", "a/", "--output-b", "b/"), Map.of());
-    assertThat(a.require(Opt.OUTPUT_A)).isEqualTo("a/");
-    assertThat(a.require(Opt.OUTPUT_B)).isEqualTo("b/");
+    ProcessorCommands.EncodeShares a = parse(new ProcessorCommands.EncodeShares(), List.of("--n-data", "1",
+        "--batch-id", "b", "--public-key-hex-internal", "i", "--public-key-hex-external", "e", "--input", "in",
+        "--output-A", "a/", "--output-b", "b/"), Map.of());
+    assertThat(a.outputA).isEqualTo("a/");
+    assertThat(a.outputB).isEqualTo("b/");
   }
 
   @Test
   void usageErrors() {
-    assertThatThrownBy(() -> parse(List.of("--nope", "1"), Map.of())).hasMessage("no such option: --nope");
-    assertThatThrownBy(() -> parse(List.of("--input-internal", "x"), Map.of()))
+    assertThatThrownBy(() -> verify1(List.of("--nope", "1"), Map.of())).hasMessage("no such option: --nope");
+    assertThatThrownBy(() -> verify1(List.of("--nope=1"), Map.of())).hasMessage("no such option: --nope");
+    assertThatThrownBy(() -> verify1(List.of("--input-internal", "x"), Map.of()))
         .hasMessage("no such option: --input-internal");
-    assertThatThrownBy(() -> parse(List.of("stray"), Map.of())).hasMessage("unexpected argument 'stray'");
-    assertThatThrownBy(() -> parse(List.of("--n-data"), Map.of())).hasMessage("option --n-data requires a value");
-    assertThatThrownBy(() -> parse(List.of("--n-data", "--batch-id", "x"), Map.of()))
+    assertThatThrownBy(() -> verify1(List.of("stray"), Map.of())).hasMessage("unexpected argument 'stray'");
+    assertThatThrownBy(() -> verify1(all("--"), Map.of())).hasMessage("unexpected argument '--'");
+    assertThatThrownBy(() -> verify1(List.of("--n-data"), Map.of())).hasMessage("option --n-data requires a value");
+    assertThatThrownBy(() -> verify1(List.of("--n-data", "--batch-id", "x"), Map.of()))
         .hasMessage("option --n-data requires a value");
-    assertThatThrownBy(() -> parse(List.of("--n-data", "five"), Map.of()).nData()).hasMessageContaining("not an integer");
-    assertThatThrownBy(() -> parse(List.of("--n-data", "0"), Map.of()).nData()).hasMessageContaining("between 1 and 262143");
-    assertThatThrownBy(() -> parse(List.of("--server-id", "a"), Map.of()).serverId()).hasMessageContaining("A or B");
-    assertThatThrownBy(() -> parse(List.of("--r-mode", "random"), Map.of()).rMode()).hasMessageContaining("sequential or constant");
-    assertThatThrownBy(() -> parse(List.of("--prg-mode", "x"), Map.of()).prgMode()).hasMessageContaining("legacy or hashed");
-    assertThatThrownBy(() -> parse(List.of(), Map.of()).validate(VERIFY1)).isInstanceOf(CliException.class)
+    assertThatThrownBy(() -> verify1(all("--n-data", "five"), Map.of()).data.nData()).hasMessageContaining("not an integer");
+    assertThatThrownBy(() -> verify1(all("--n-data", "0"), Map.of()).data.nData()).hasMessageContaining("between 1 and 262143");
+    assertThatThrownBy(() -> verify1(all("--n-data", "-3"), Map.of()).data.nData()).hasMessageContaining("between 1 and 262143");
+    assertThatThrownBy(() -> verify1(all("--server-id", "a"), Map.of()).server.serverId()).hasMessageContaining("A or B");
+    assertThatThrownBy(() -> verify1(all("--r-mode", "random"), Map.of()).modes.rMode()).hasMessageContaining("sequential or constant");
+    assertThatThrownBy(() -> verify1(all("--prg-mode", "x"), Map.of()).modes.prgMode()).hasMessageContaining("legacy or hashed");
+    assertThatThrownBy(() -> verify1(List.of(), Map.of())).isInstanceOf(CliException.class)
         .satisfies(e -> assertThat(((CliException) e).exitCode()).isEqualTo(2));
+  }
+
+  @Test
+  void helpListsOptionsInOptionsPyOrderWithTheirVariables() {
+    String help = Cli.help(Cli.commandLine(new ProcessorCommands.Verify2(), Map.of()));
+    List<String> order = help.lines().filter(l -> l.startsWith("  --")).map(l -> l.trim().split(" ")[0]).toList();
+    assertThat(order).containsExactly("--n-data", "--batch-id", "--server-id", "--private-key-hex", "--shared-secret",
+        "--public-key-hex-internal", "--public-key-hex-external", "--input", "--input-internal", "--input-external",
+        "--output", "--r-mode", "--prg-mode");
+    assertThat(help).contains("[INPUT_EXTERNAL]").contains("(required)");
   }
 }

@@ -1,5 +1,6 @@
 package dev.prio.cli;
 
+import dev.prio.core.json.JsonParser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -52,8 +53,8 @@ final class CliFlow {
       cmd.add(prio.toString());
       cmd.addAll(args);
       ProcessBuilder pb = new ProcessBuilder(cmd).directory(base.toFile());
-      for (Opt o : Opt.values()) {
-        pb.environment().remove(o.envVar()); // nothing leaks in from the build's environment
+      for (String name : ArgsTest.ENV_VARS) {
+        pb.environment().remove(name); // nothing leaks in from the build's environment
       }
       pb.environment().putAll(env);
       try {

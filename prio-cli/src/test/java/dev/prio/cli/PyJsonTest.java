@@ -1,5 +1,6 @@
 package dev.prio.cli;
 
+import dev.prio.core.json.JsonParser;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,7 +1,5 @@
 package dev.prio.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.prio.core.packet.ServerId;
 import dev.prio.core.prg.PrgKeyMode;
 import dev.prio.core.snip.RMode;
@@ -66,12 +64,6 @@ final class VectorFlowSupport {
   }
 
   static Path repoDir() {
-    String prop = System.getProperty("prio.repo.dir");
-    Path dir = prop != null ? Path.of(prop) : Path.of("").toAbsolutePath();
-    while (dir != null && !Files.isRegularFile(dir.resolve("bin/prio"))) {
-      dir = dir.getParent();
-    }
-    assertThat(dir).as("repository root holding bin/prio").isNotNull();
-    return dir;
+    return VectorSet.repoDir();
   }
 }

@@ -1,8 +1,8 @@
 package dev.prio.cli.origin;
 
-import dev.prio.cli.Flags;
-
 import dev.prio.cli.CliException;
+import dev.prio.cli.Files2;
+import dev.prio.cli.Values;
 import dev.prio.cli.PyJson;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -31,46 +31,25 @@ public final class Index {
   public static final String DESCRIPTION = "Map published Telemetry Origin aggregates (<metric>-<shard>) to per-origin counts.";
 
   static final List<String> COLUMNS = List.of("id", "timestamp", "batch_id", "origin", "hash", "index", "aggregate");
-  static final Map<String, String[]> FLAGS = new LinkedHashMap<>();
-
-  static {
-    FLAGS.put("--data-config", new String[] {"FILE", "DATA_CONFIG: n_data of every shard (required)"});
-    FLAGS.put("--origins", new String[] {"FILE", "origins list [{name, hash, index}] (required)"});
-    FLAGS.put("--input", new String[] {"PATH", "a published file, or a batch's published directory"});
-    FLAGS.put("--root", new String[] {"ROOT", "a server's storage root (instead of --input)"});
-    FLAGS.put("--submission-date", new String[] {"YYYY-MM-DD", "with --root: the date to index (required there)"});
-    FLAGS.put("--batch-id", new String[] {"ID", "batch id(s) to index; repeatable. Default: from --input's"
-        + " batch_id=<ID> path, or every published batch of the date in --data-config"});
-    FLAGS.put("--format", new String[] {"[ndjson|csv]", "output format; default ndjson"});
-    FLAGS.put("--output", new String[] {"FILE", "output file (written atomically); default stdout"});
-  }
-
   private Index() {}
 
-  /** Entry point from {@code Main}: {@code argv} holds the tokens after {@code index}. */
-  public static void run(List<String> argv, PrintStream out, PrintStream err) throws CliException {
-    if (argv.contains("--help")) {
-      out.print(Flags.help(NAME, DESCRIPTION, "  Reads <ROOT>/prio/v1/published/submission_date=<DATE>/batch_id=<ID>/data.ndjson"
-          + " (the newest data-v<n>.ndjson\n  if re-published) and writes one row per origin: "
-          + String.join(", ", COLUMNS) + ".\n", FLAGS));
-      return;
-    }
-    Flags f = Flags.parse(argv, FLAGS, Set.of("--batch-id"), Set.of());
-    String format = f.has("--format") ? f.get("--format").trim().toLowerCase(Locale.ROOT) : "ndjson";
+  /** Runs {@code prio index} with the options picocli bound. */
+  static void run(IndexCommand opts, PrintStream out, PrintStream err) throws CliException {
+    String format = opts.format != null ? opts.format.trim().toLowerCase(Locale.ROOT) : "ndjson";
     if (!format.equals("ndjson") && !format.equals("csv")) {
       throw CliException.usage("invalid value for --format: ndjson or csv");
     }
-    if (f.has("--input") == f.has("--root")) {
+    if ((opts.input != null) == (opts.root != null)) {
       throw CliException.usage("give either --input or --root");
     }
-    Map<String, Integer> config = DataConfigFile.read(Flags.path(f.require("--data-config"), "--data-config"));
-    Path originsFile = Flags.path(f.require("--origins"), "--origins");
+    Map<String, Integer> config = DataConfigFile.read(Values.path(Values.require(opts.dataConfig, "--data-config"), "--data-config"));
+    Path originsFile = Values.path(Values.require(opts.origins, "--origins"), "--origins");
     Origins origins = Origins.read(originsFile);
     if (origins.indexMismatches() > 0) {
       err.println("prio index: warning: " + origins.indexMismatches() + " origins in " + originsFile
           + " have an index other than their position; positions are used, as prio-processor does");
     }
-    Map<String, Path> sources = f.has("--input") ? fromInput(f) : fromRoot(f, config, err);
+    Map<String, Path> sources = opts.input != null ? fromInput(opts) : fromRoot(opts, config, err);
 
     StringBuilder sb = new StringBuilder();
     if (format.equals("csv")) {
@@ -102,8 +81,8 @@ public final class Index {
       err.println("prio index: " + s.getKey() + " (shard " + shard.shard() + ", origins " + shard.offset() + ".."
           + (shard.offset() + shard.nData() - 1) + "): " + rows + " rows from " + s.getValue());
     }
-    if (f.has("--output")) {
-      JsonFiles.writeAtomically(Flags.path(f.get("--output"), "--output"), sb.toString());
+    if (opts.output != null) {
+      Files2.writeAtomically(Values.path(opts.output, "--output"), sb.toString());
     } else {
       out.print(sb);
       out.flush();
@@ -111,13 +90,13 @@ public final class Index {
   }
 
   /** --input FILE or DIR: one batch, named by --batch-id or by the path. */
-  private static Map<String, Path> fromInput(Flags f) throws CliException {
-    Path input = Flags.path(f.get("--input"), "--input");
+  private static Map<String, Path> fromInput(IndexCommand opts) throws CliException {
+    Path input = Values.path(opts.input, "--input");
     if (!Files.exists(input)) {
       throw CliException.failure(input + ": no such file or directory");
     }
     Path file = Files.isDirectory(input) ? Published.latest(input) : input;
-    List<String> ids = f.all("--batch-id");
+    List<String> ids = opts.batchIds;
     if (ids.size() > 1) {
       throw CliException.usage("--input takes one --batch-id");
     }
@@ -129,12 +108,13 @@ public final class Index {
   }
 
   /** --root with --submission-date: the named batches, or every published one in DATA_CONFIG. */
-  private static Map<String, Path> fromRoot(Flags f, Map<String, Integer> config, PrintStream err) throws CliException {
-    Path root = Flags.root(f.get("--root"), "--root");
-    Path dateDir = Published.dateDir(root, f.date("--submission-date").toString());
+  private static Map<String, Path> fromRoot(IndexCommand opts, Map<String, Integer> config, PrintStream err)
+      throws CliException {
+    Path root = Values.root(opts.root, "--root");
+    Path dateDir = Published.dateDir(root, Values.date(opts.submissionDate, "--submission-date").toString());
     Map<String, Path> out = new LinkedHashMap<>();
-    if (!f.all("--batch-id").isEmpty()) {
-      for (String id : f.all("--batch-id")) {
+    if (!opts.batchIds.isEmpty()) {
+      for (String id : opts.batchIds) {
         Path dir = dateDir.resolve("batch_id=" + id);
         if (!Files.isDirectory(dir)) {
           throw CliException.failure(dir + ": not published");
@@ -154,7 +134,7 @@ public final class Index {
         out.put(id, Published.latest(dateDir.resolve("batch_id=" + id)));
       }
     }
-    found.stream().sorted().forEach(id -> err.println("prio index: skipping " + Flags.printable(id) + ": not in --data-config"));
+    found.stream().sorted().forEach(id -> err.println("prio index: skipping " + Values.printable(id) + ": not in --data-config"));
     if (out.isEmpty()) {
       throw CliException.failure(dateDir + ": no published batch of --data-config");
     }

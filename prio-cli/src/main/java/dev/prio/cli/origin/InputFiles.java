@@ -1,6 +1,6 @@
 package dev.prio.cli.origin;
 
-import dev.prio.cli.Flags;
+import dev.prio.cli.Values;
 
 import dev.prio.cli.CliException;
 import java.io.BufferedInputStream;
@@ -36,7 +36,7 @@ final class InputFiles {
   static List<Path> list(List<String> inputs) throws CliException {
     List<Path> files = new ArrayList<>();
     for (String input : inputs) {
-      Path p = Flags.path(input, "--input");
+      Path p = Values.path(input, "--input");
       if (Files.isDirectory(p)) {
         try (Stream<Path> walk = Files.walk(p)) {
           walk.filter(Files::isRegularFile).filter(f -> !hidden(p, f)).sorted().forEach(files::add);
@@ -97,7 +97,7 @@ final class InputFiles {
       throw CliException.failure(file + ": no such file or directory");
     } catch (IOException e) {
       throw CliException.failure(file + ": cannot read: " + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : ": " + Flags.printable(e.getMessage())));
+          + (e.getMessage() == null ? "" : ": " + Values.printable(e.getMessage())));
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.prio.cli.origin;
 
 import dev.prio.cli.CliException;
+import dev.prio.cli.Files2;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ record Origins(List<Origin> list, int indexMismatches) {
   record Origin(String name, String hash, BigInteger index) {}
 
   static Origins read(Path file) throws CliException {
-    Object doc = JsonFiles.read(file);
+    Object doc = Files2.readJson(file);
     if (!(doc instanceof List<?> items)) {
       throw CliException.failure(file + ": the origins list must be a JSON list of {\"name\", \"hash\", \"index\"}");
     }

@@ -1,6 +1,6 @@
 package dev.prio.cli.origin;
 
-import dev.prio.cli.JsonParser;
+import dev.prio.core.json.JsonParser;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

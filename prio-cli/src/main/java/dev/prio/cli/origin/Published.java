@@ -1,7 +1,8 @@
 package dev.prio.cli.origin;
 
 import dev.prio.cli.CliException;
-import dev.prio.cli.JsonParser;
+import dev.prio.cli.Files2;
+import dev.prio.core.json.JsonParser;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.DirectoryStream;
@@ -67,7 +68,7 @@ record Published(Object id, String timestamp, List<BigInteger> payload) {
 
   static List<Published> read(Path file) throws CliException {
     List<Published> out = new ArrayList<>();
-    String[] lines = JsonFiles.readText(file).split("\r?\n|\r");
+    String[] lines = Files2.readText(file).split("\r?\n|\r");
     for (int i = 0; i < lines.length; i++) {
       if (lines[i].isBlank()) {
         continue;

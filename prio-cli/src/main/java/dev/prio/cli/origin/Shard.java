@@ -1,6 +1,6 @@
 package dev.prio.cli.origin;
 
-import dev.prio.cli.Flags;
+import dev.prio.cli.Values;
 
 import dev.prio.cli.CliException;
 import java.util.Map;
@@ -15,11 +15,11 @@ record Shard(String batchId, String metric, int shard, int offset, int nData) {
     int dash = batchId.lastIndexOf('-');
     String digits = dash < 0 ? "" : batchId.substring(dash + 1);
     if (dash <= 0 || !digits.matches("[0-9]{1,6}") || (digits.length() > 1 && digits.startsWith("0"))) {
-      throw CliException.failure("batch id '" + Flags.printable(batchId) + "' is not <metric>-<shard>");
+      throw CliException.failure("batch id '" + Values.printable(batchId) + "' is not <metric>-<shard>");
     }
     Integer nData = dataConfig.get(batchId);
     if (nData == null) {
-      throw CliException.failure("batch id '" + Flags.printable(batchId) + "' is not in --data-config");
+      throw CliException.failure("batch id '" + Values.printable(batchId) + "' is not in --data-config");
     }
     String metric = batchId.substring(0, dash);
     int shard = Integer.parseInt(digits);
@@ -27,13 +27,13 @@ record Shard(String batchId, String metric, int shard, int offset, int nData) {
     for (int k = 0; k < shard; k++) {
       Integer earlier = dataConfig.get(metric + "-" + k);
       if (earlier == null) {
-        throw CliException.failure("cannot place " + Flags.printable(batchId) + ": --data-config has no "
-            + Flags.printable(metric) + "-" + k);
+        throw CliException.failure("cannot place " + Values.printable(batchId) + ": --data-config has no "
+            + Values.printable(metric) + "-" + k);
       }
       offset += earlier;
     }
     if (offset > Integer.MAX_VALUE) {
-      throw CliException.failure("offset of " + Flags.printable(batchId) + " is too large");
+      throw CliException.failure("offset of " + Values.printable(batchId) + " is too large");
     }
     return new Shard(batchId, metric, shard, (int) offset, nData);
   }

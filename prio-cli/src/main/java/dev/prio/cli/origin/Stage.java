@@ -1,8 +1,8 @@
 package dev.prio.cli.origin;
 
-import dev.prio.cli.Flags;
-
 import dev.prio.cli.CliException;
+import dev.prio.cli.Files2;
+import dev.prio.cli.Values;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -32,22 +32,6 @@ public final class Stage {
   public static final String NAME = "stage";
   public static final String DESCRIPTION = "Stage Firefox prio pings into the servers' input layout (Telemetry Origin).";
 
-  static final Map<String, String[]> FLAGS = new LinkedHashMap<>();
-
-  static {
-    FLAGS.put("--input", new String[] {"PATH", "ping file or directory (ndjson, may be gzipped); repeatable (required)"});
-    FLAGS.put("--submission-date", new String[] {"YYYY-MM-DD", "submission date of the layout (required)"});
-    FLAGS.put("--output", new String[] {"ROOT", "root (path or file: URI) for both servers' shares"});
-    FLAGS.put("--output-a", new String[] {"ROOT", "root for server a's shares only (instead of --output)"});
-    FLAGS.put("--output-b", new String[] {"ROOT", "root for server b's shares only (instead of --output)"});
-    FLAGS.put("--data-config", new String[] {"FILE", "DATA_CONFIG; entries with other batch ids are rejected"});
-    FLAGS.put("--max-records-per-file", new String[] {"N", "records per part file; default 10000"});
-    FLAGS.put("--max-bytes-per-file", new String[] {"N", "bytes per part file; default 268435456 (256 MiB)"});
-    FLAGS.put("--max-line-bytes", new String[] {"N", "longest ping line read; default 67108864 (64 MiB)"});
-    FLAGS.put("--report", new String[] {"FILE", "write the counts (by batch id and by reject reason) as JSON"});
-    FLAGS.put("--overwrite", new String[] {"", "replace partitions that already hold input files"});
-  }
-
   private final StageReport report = new StageReport();
   private final Set<String> seenPings = new HashSet<>();
   private final Map<String, Long> lastId = new HashMap<>();
@@ -58,39 +42,30 @@ public final class Stage {
     this.known = known;
   }
 
-  /** Entry point from {@code Main}: {@code argv} holds the tokens after {@code stage}. */
-  public static void run(List<String> argv, PrintStream out, PrintStream err) throws CliException {
-    if (argv.contains("--help")) {
-      out.print(Flags.help(NAME, DESCRIPTION, "  Writes <ROOT>/prio/v1/submission_date=<DATE>/batch_id=<ID>/server_id=a|b/"
-          + "part-NNNNN.ndjson,\n  lines {\"id\": <row number in the batch>, \"payload\": \"<base64 share>\"}.\n", FLAGS));
-      return;
-    }
-    Flags f = Flags.parse(argv, FLAGS, Set.of("--input"), Set.of("--overwrite"));
-    if (f.all("--input").isEmpty()) {
-      throw CliException.usage("missing option --input");
-    }
-    LocalDate date = f.date("--submission-date");
-    if (f.has("--output") == (f.has("--output-a") || f.has("--output-b"))) {
+  /** Runs {@code prio stage} with the options picocli bound. */
+  static void run(StageCommand opts, PrintStream err) throws CliException {
+    LocalDate date = Values.date(opts.submissionDate, "--submission-date");
+    if ((opts.output != null) == (opts.outputA != null || opts.outputB != null)) {
       throw CliException.usage("give either --output, or --output-a and/or --output-b");
     }
-    long maxRecords = f.integer("--max-records-per-file", 1, Long.MAX_VALUE, 10_000);
-    long maxBytes = f.integer("--max-bytes-per-file", 1, Long.MAX_VALUE, 256L << 20);
-    int maxLine = (int) f.integer("--max-line-bytes", 1, Integer.MAX_VALUE - 16, 64 << 20);
-    Path reportFile = f.has("--report") ? Flags.path(f.get("--report"), "--report") : null;
-    Set<String> known = f.has("--data-config")
-        ? DataConfigFile.read(Flags.path(f.get("--data-config"), "--data-config")).keySet() : null;
-    List<Path> files = InputFiles.list(f.all("--input"));
+    long maxRecords = Values.integer(opts.maxRecordsPerFile, "--max-records-per-file", 1, Long.MAX_VALUE, 10_000);
+    long maxBytes = Values.integer(opts.maxBytesPerFile, "--max-bytes-per-file", 1, Long.MAX_VALUE, 256L << 20);
+    int maxLine = (int) Values.integer(opts.maxLineBytes, "--max-line-bytes", 1, Integer.MAX_VALUE - 16, 64 << 20);
+    Path reportFile = opts.report != null ? Values.path(opts.report, "--report") : null;
+    Set<String> known = opts.dataConfig != null
+        ? DataConfigFile.read(Values.path(opts.dataConfig, "--data-config")).keySet() : null;
+    List<Path> files = InputFiles.list(opts.inputs);
     if (files.isEmpty()) {
-      throw CliException.failure("no input files under " + Flags.printable(String.join(", ", f.all("--input"))));
+      throw CliException.failure("no input files under " + Values.printable(String.join(", ", opts.inputs)));
     }
 
     Map<Path, StagedOutput> outputs = new LinkedHashMap<>();
     Stage stage = new Stage(known);
     try {
       for (String server : List.of("a", "b")) {
-        String flag = f.has("--output") ? "--output" : "--output-" + server;
-        if (f.has(flag)) {
-          Path root = Flags.root(f.get(flag), flag).toAbsolutePath().normalize();
+        String flag = opts.output != null ? "--output" : "--output-" + server;
+        if (opts.output(server) != null) {
+          Path root = Values.root(opts.output(server), flag).toAbsolutePath().normalize();
           StagedOutput o = outputs.get(root);
           if (o == null) {
             o = new StagedOutput(root, date, maxRecords, maxBytes);
@@ -107,7 +82,7 @@ public final class Stage {
       for (StagedOutput o : outputs.values()) {
         conflicts.addAll(o.conflicts());
       }
-      if (!conflicts.isEmpty() && !f.isSet("--overwrite")) {
+      if (!conflicts.isEmpty() && !opts.overwrite) {
         throw CliException.failure(conflicts.get(0) + " already holds input files"
             + (conflicts.size() > 1 ? " (and " + (conflicts.size() - 1) + " more partitions)" : "")
             + "; nothing was written; pass --overwrite to replace them");
@@ -118,7 +93,7 @@ public final class Stage {
         filesByRoot.put(o.root().toString(), o.fileCounts());
       }
       if (reportFile != null) {
-        JsonFiles.writeAtomically(reportFile, stage.report.toJson(date.toString(), filesByRoot));
+        Files2.writeAtomically(reportFile, stage.report.toJson(date.toString(), filesByRoot));
       }
       List<String> summary = stage.report.summary();
       err.println("prio stage: " + summary.get(0));

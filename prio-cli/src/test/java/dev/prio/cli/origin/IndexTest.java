@@ -2,7 +2,7 @@ package dev.prio.cli.origin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.prio.cli.JsonParser;
+import dev.prio.core.json.JsonParser;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;

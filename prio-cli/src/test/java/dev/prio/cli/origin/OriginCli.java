@@ -1,6 +1,7 @@
 package dev.prio.cli.origin;
 
 import dev.prio.cli.Main;
+import dev.prio.core.vectors.VectorSet;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,6 @@ final class OriginCli {
   }
 
   static Path upstream(String path) {
-    return Path.of(System.getProperty("prio.shared.dir", "../../shared")).toAbsolutePath().normalize()
-        .resolve("vectors/prio-processor").resolve(path);
+    return VectorSet.vectorsDir("prio-processor").resolve(path);
   }
 }

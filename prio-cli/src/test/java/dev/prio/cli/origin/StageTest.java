@@ -2,7 +2,7 @@ package dev.prio.cli.origin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.prio.cli.JsonParser;
+import dev.prio.core.json.JsonParser;
 import dev.prio.cli.PyJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

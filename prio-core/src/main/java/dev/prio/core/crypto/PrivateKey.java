@@ -25,7 +25,7 @@ public final class PrivateKey {
 
   /** libprio's PrivateKey_import_hex (which also takes the public key; only the scalar is used). */
   public static PrivateKey fromHex(String hex) {
-    return new PrivateKey(Hex.decodeKey(hex, "private key"));
+    return new PrivateKey(PublicKey.decodeKey(hex, "private key"));
   }
 
   public static PrivateKey generate(SecureRandom random) {

@@ -22,7 +22,7 @@ public final class PublicKey {
 
   /** libprio's PublicKey_import_hex: exactly 64 characters of 0-9a-fA-F. */
   public static PublicKey fromHex(String hex) {
-    return new PublicKey(Hex.decodeKey(hex, "public key"));
+    return new PublicKey(decodeKey(hex, "public key"));
   }
 
   public byte[] raw() {
@@ -47,5 +47,17 @@ public final class PublicKey {
   @Override
   public String toString() {
     return "PublicKey[" + toHex() + "]";
+  }
+
+  /** 32 bytes from exactly 64 hex digits, either case (libprio's *_import_hex rules), via the JDK's HexFormat. */
+  static byte[] decodeKey(String hex, String what) {
+    if (hex == null || hex.length() != 64) {
+      throw new IllegalArgumentException(what + " must be 64 hex characters");
+    }
+    try {
+      return HexFormat.of().parseHex(hex);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(what + " must be 64 hex characters");
+    }
   }
 }

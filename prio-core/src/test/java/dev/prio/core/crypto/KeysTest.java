@@ -22,7 +22,7 @@ class KeysTest {
 
   static Stream<Path> keyFiles() throws IOException {
     List<Path> files;
-    try (Stream<Path> walk = Files.walk(VectorSet.sharedDir().resolve("vectors"))) {
+    try (Stream<Path> walk = Files.walk(VectorSet.vectorsDir())) {
       files = walk.filter(p -> p.getFileName().toString().matches("server_[ab]_keys\\.json")).sorted().toList();
     }
     assertThat(files).hasSizeGreaterThanOrEqualTo(14);

@@ -10,7 +10,7 @@ import java.util.List;
 /** The upstream prio-processor CLI fixture (n_data 5, batch "test", LEGACY, SEQUENTIAL), read in place. */
 public final class Fixture {
   public static final VectorSet SET = new VectorSet("prio-processor-cli",
-      VectorSet.sharedDir().resolve("vectors/prio-processor/tests/resources/cli"), PrgKeyMode.LEGACY, RMode.SEQUENTIAL);
+      VectorSet.vectorsDir("prio-processor/tests/resources/cli"), PrgKeyMode.LEGACY, RMode.SEQUENTIAL);
 
   private Fixture() {}
 
@@ -23,6 +23,6 @@ public final class Fixture {
 
   public static VectorSet set(String libprioGeneratedName, PrgKeyMode prg, RMode r) {
     return new VectorSet(libprioGeneratedName,
-        VectorSet.sharedDir().resolve("vectors/libprio-generated").resolve(libprioGeneratedName), prg, r);
+        VectorSet.vectorsDir("libprio-generated/" + libprioGeneratedName), prg, r);
   }
 }

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class PrgModeMismatchTest {
   static VectorSet set(String relative, PrgKeyMode mode) {
-    Path dir = VectorSet.sharedDir().resolve("vectors").resolve(relative);
+    Path dir = VectorSet.vectorsDir(relative);
     return new VectorSet(relative, dir, mode, RMode.SEQUENTIAL);
   }
 

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * One libprio-made vector set in prio-processor's CLI layout, read in place from shared/vectors.
+ * One libprio-made vector set in prio-processor's CLI layout, read in place from the repository's
+ * {@code testdata/vectors}.
  * The PRG key mode and r mode come from the set's name as the vectors' README states them:
  * "hashed" → HASHED, otherwise LEGACY; "constant-r" → CONSTANT, otherwise SEQUENTIAL (CLI).
  */
@@ -28,17 +29,59 @@ public record VectorSet(String name, Path dir, PrgKeyMode prgMode, RMode rMode) 
   private static final Pattern N_DATA = Pattern.compile("\"n_data\"\\s*:\\s*(\\d+)");
   private static final Pattern PAYLOAD_ARRAY = Pattern.compile("\"payload\"\\s*:\\s*\\[([^\\]]*)\\]");
 
-  public static Path sharedDir() {
-    return Path.of(System.getProperty("prio.shared.dir", "../../shared")).toAbsolutePath().normalize();
+  /** The sets under libprio-generated that the README lists; each must be present. */
+  static final List<String> LIBPRIO_GENERATED = List.of("fixture-constant-r", "hashed-n5-cli", "legacy-n1-cli",
+      "legacy-n3-cli", "legacy-wrong-ndata-cli", "legacy-wrong-ndata-constant-r");
+
+  public VectorSet {
+    if (!Files.isRegularFile(dir.resolve("config.json"))) {
+      throw new IllegalStateException("vector set " + name + " missing: no config.json in " + dir);
+    }
+  }
+
+  /**
+   * The repository root: {@code prio.repo.dir} when Maven sets it, else the first directory at or
+   * above the working directory that holds both {@code mvnw} and {@code testdata}.
+   */
+  public static Path repoDir() {
+    String prop = System.getProperty("prio.repo.dir");
+    Path dir = prop != null ? Path.of(prop).toAbsolutePath().normalize() : Path.of("").toAbsolutePath();
+    for (Path d = dir; d != null; d = d.getParent()) {
+      if (Files.isRegularFile(d.resolve("mvnw")) && Files.isDirectory(d.resolve("testdata"))) {
+        return d;
+      }
+    }
+    throw new IllegalStateException("no repository root (a directory with mvnw and testdata/) at or above " + dir);
+  }
+
+  /** {@code testdata/vectors} in the repository; fails when it is missing. */
+  public static Path vectorsDir() {
+    Path vectors = repoDir().resolve("testdata/vectors");
+    if (!Files.isDirectory(vectors)) {
+      throw new IllegalStateException("test vectors missing: " + vectors);
+    }
+    return vectors;
+  }
+
+  /** A folder under {@code testdata/vectors}; fails when it is missing. */
+  public static Path vectorsDir(String relative) {
+    Path dir = vectorsDir().resolve(relative);
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalStateException("test vector folder missing: " + dir);
+    }
+    return dir;
   }
 
   /** Every set: the upstream prio-processor fixture plus each directory under libprio-generated. */
   public static List<VectorSet> all() {
     List<VectorSet> sets = new ArrayList<>();
-    Path vectors = sharedDir().resolve("vectors");
-    sets.add(new VectorSet("prio-processor-cli", vectors.resolve("prio-processor/tests/resources/cli"),
+    sets.add(new VectorSet("prio-processor-cli", vectorsDir("prio-processor/tests/resources/cli"),
         PrgKeyMode.LEGACY, RMode.SEQUENTIAL));
-    try (Stream<Path> dirs = Files.list(vectors.resolve("libprio-generated"))) {
+    Path generated = vectorsDir("libprio-generated");
+    for (String expected : LIBPRIO_GENERATED) {
+      vectorsDir("libprio-generated/" + expected);
+    }
+    try (Stream<Path> dirs = Files.list(generated)) {
       dirs.filter(d -> Files.isRegularFile(d.resolve("config.json"))).sorted().forEach(d -> {
         String n = d.getFileName().toString();
         sets.add(new VectorSet(n, d, n.contains("hashed") ? PrgKeyMode.HASHED : PrgKeyMode.LEGACY,

@@ -1,5 +1,7 @@
 package dev.prio.server.config;
 
+import dev.prio.core.config.DataConfigParser;
+import dev.prio.core.packet.PrioConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -7,8 +9,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** n_data per batch id, in prio-processor's DATA_CONFIG form (config/content.json). */
 public record DataConfig(Map<String, Integer> nDataByBatchId) {
@@ -20,25 +20,25 @@ public record DataConfig(Map<String, Integer> nDataByBatchId) {
     return Optional.ofNullable(nDataByBatchId.get(batchId));
   }
 
-  public static DataConfig from(PrioProperties.Batch batch, JsonMapper json) {
+  /**
+   * DATA_CONFIG (inline JSON or a path) with prio-core's rules ({@link DataConfigParser}: n_data in
+   * range, each batch id once), then BATCH_ID + N_DATA on top, as the seed's scripts set them.
+   */
+  public static DataConfig from(PrioProperties.Batch batch) {
     Map<String, Integer> map = new LinkedHashMap<>();
     String source = batch.dataConfig();
     if (source != null && !source.isBlank()) {
       String text = source.trim().startsWith("[") ? source : read(Path.of(source));
-      JsonNode root = json.readTree(text);
-      if (!root.isArray()) {
-        throw new IllegalArgumentException("DATA_CONFIG must be a JSON array of {batch_id, n_data}");
-      }
-      for (JsonNode entry : root) {
-        JsonNode id = entry.get("batch_id");
-        JsonNode n = entry.get("n_data");
-        if (id == null || !id.isString() || n == null || !n.isInt()) {
-          throw new IllegalArgumentException("DATA_CONFIG entries need a string batch_id and an integer n_data");
-        }
-        map.put(id.asString(), n.asInt());
+      try {
+        map.putAll(DataConfigParser.parse(text));
+      } catch (DataConfigParser.InvalidDataConfigException e) {
+        throw new IllegalArgumentException("DATA_CONFIG: " + e.getMessage(), e);
       }
     }
     if (batch.batchId() != null && !batch.batchId().isBlank() && batch.nData() != null) {
+      if (!DataConfigParser.isNData(batch.nData())) {
+        throw new IllegalArgumentException("N_DATA must be between 1 and " + PrioConfig.MAX_DATA_FIELDS);
+      }
       map.put(batch.batchId(), batch.nData());
     }
     return new DataConfig(map);

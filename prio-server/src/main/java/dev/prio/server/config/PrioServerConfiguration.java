@@ -79,8 +79,8 @@ public class PrioServerConfiguration {
   }
 
   @Bean
-  DataConfig dataConfig(PrioProperties props, JsonMapper json) {
-    return DataConfig.from(props.batch(), json);
+  DataConfig dataConfig(PrioProperties props) {
+    return DataConfig.from(props.batch());
   }
 
   @Bean

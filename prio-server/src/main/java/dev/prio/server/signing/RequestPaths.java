@@ -31,7 +31,7 @@ final class RequestPaths {
     Deque<String> out = new ArrayDeque<>();
     for (String seg : rawPath.split("/")) {
       int semi = seg.indexOf(';');
-      String s = decode(semi >= 0 ? seg.substring(0, semi) : seg);
+      String s = percentDecode(semi >= 0 ? seg.substring(0, semi) : seg, false);
       if (s.isEmpty() || s.equals(".")) {
         continue;
       }
@@ -49,14 +49,21 @@ final class RequestPaths {
     return path.equals(prefix) || path.startsWith(prefix + "/");
   }
 
-  private static String decode(String s) {
-    if (s.indexOf('%') < 0) {
+  /**
+   * Percent-decoding of a path segment or (with {@code plusIsSpace}) a form-encoded query value:
+   * %XX with two ASCII hex digits is a UTF-8 byte, anything else stays as it is. The one decoder
+   * of the signing code ({@link SignatureBase} uses it for query parameters).
+   */
+  static String percentDecode(String s, boolean plusIsSpace) {
+    if (s.indexOf('%') < 0 && !(plusIsSpace && s.indexOf('+') >= 0)) {
       return s;
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (c == '%' && i + 2 < s.length() && Character.digit(s.charAt(i + 1), 16) >= 0 && Character.digit(s.charAt(i + 2), 16) >= 0) {
+      if (plusIsSpace && c == '+') {
+        out.write(' ');
+      } else if (c == '%' && i + 2 < s.length() && isHex(s.charAt(i + 1)) && isHex(s.charAt(i + 2))) {
         out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
         i += 2;
       } else {
@@ -65,5 +72,9 @@ final class RequestPaths {
       }
     }
     return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private static boolean isHex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   }
 }

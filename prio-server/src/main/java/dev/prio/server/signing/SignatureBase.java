@@ -1,6 +1,5 @@
 package dev.prio.server.signing;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -173,20 +172,7 @@ public final class SignatureBase {
 
   /** application/x-www-form-urlencoded decoding: '+' is a space, %XX a UTF-8 byte. */
   private static String formDecode(String s) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (int i = 0; i < s.length(); i++) {
-      char ch = s.charAt(i);
-      if (ch == '+') {
-        out.write(' ');
-      } else if (ch == '%' && i + 2 < s.length() && isHex(s.charAt(i + 1)) && isHex(s.charAt(i + 2))) {
-        out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
-        i += 2;
-      } else {
-        byte[] b = String.valueOf(ch).getBytes(StandardCharsets.UTF_8);
-        out.write(b, 0, b.length);
-      }
-    }
-    return out.toString(StandardCharsets.UTF_8);
+    return RequestPaths.percentDecode(s, true);
   }
 
   /** Percent-encodes everything but unreserved characters (RFC 3986), as RFC 9421 §2.2.8 asks. */
@@ -202,10 +188,6 @@ public final class SignatureBase {
       }
     }
     return sb.toString();
-  }
-
-  private static boolean isHex(char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   }
 
   private static String require(String v, String name) {
