@@ -18,6 +18,7 @@ import dev.prio.server.signing.PeerAuthConfiguration;
 import dev.prio.server.storage.ObjectStore;
 import dev.prio.server.storage.ObjectStores;
 import dev.prio.server.storage.SubmissionReader;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
@@ -95,8 +96,10 @@ public class PrioServerConfiguration {
   }
 
   @Bean
-  BatchRepository batchRepository(ObjectStore store, JsonMapper json) {
-    return new BatchRepository(store, json);
+  BatchRepository batchRepository(ObjectStore store, JsonMapper json, MeterRegistry registry) {
+    BatchRepository repository = new BatchRepository(store, json);
+    Gauge.builder(PrioMetrics.UNREADABLE_STATES, repository, BatchRepository::unreadableStates).register(registry);
+    return repository;
   }
 
   @Bean

@@ -14,6 +14,8 @@ public enum ProblemType {
   STALE_ATTEMPT(HttpStatus.CONFLICT, "stale-attempt"),
   CONFIG_MISMATCH(HttpStatus.CONFLICT, "config-mismatch"),
   BATCH_MISMATCH(HttpStatus.CONFLICT, "batch-mismatch"),
+  /** This batch's stored state object does not parse: the batch cannot be shown or changed until an operator repairs or removes it. */
+  STATE_CORRUPT(HttpStatus.CONFLICT, "state-corrupt"),
   PEER_PROTOCOL(HttpStatus.UNPROCESSABLE_CONTENT, "peer-protocol"),
   UNAUTHORIZED(HttpStatus.UNAUTHORIZED, "unauthorized"),
   BUSY(HttpStatus.TOO_MANY_REQUESTS, "busy"),
