@@ -18,6 +18,8 @@ public enum ProblemType {
   STATE_CORRUPT(HttpStatus.CONFLICT, "state-corrupt"),
   PEER_PROTOCOL(HttpStatus.UNPROCESSABLE_CONTENT, "peer-protocol"),
   UNAUTHORIZED(HttpStatus.UNAUTHORIZED, "unauthorized"),
+  /** A peer message body over {@code prio.peer-auth.max-body-size} (written by the signing filter). */
+  PAYLOAD_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large"),
   BUSY(HttpStatus.TOO_MANY_REQUESTS, "busy"),
   INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, "internal");
 
