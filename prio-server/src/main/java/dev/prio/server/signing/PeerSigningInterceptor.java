@@ -84,7 +84,7 @@ public final class PeerSigningInterceptor implements ClientHttpRequestIntercepto
         }
         HttpStatusCode code = response.getStatusCode();
         String text = response.getStatusText();
-        response.close();
+        abandon(response);
         return new BufferedResponse(code, text, kept, new byte[0]);
       }
       if (headers.getContentLength() > maxBodyBytes) {
@@ -97,7 +97,7 @@ public final class PeerSigningInterceptor implements ClientHttpRequestIntercepto
         throw responseVerifier.refuse(AuthFailureReason.BODY_TOO_LARGE, "response body over the limit");
       }
     } catch (PeerAuthException e) {
-      response.close();
+      abandon(response);
       log.warn("peer response refused: {} (limit {} bytes)", e.reason().label(), maxBodyBytes);
       throw e;
     } catch (IOException | RuntimeException e) {
@@ -115,6 +115,20 @@ public final class PeerSigningInterceptor implements ClientHttpRequestIntercepto
     String text = response.getStatusText();
     response.close();
     return new BufferedResponse(code, text, headers, responseBody.bytes());
+  }
+
+  /**
+   * Closes a response whose body is not wanted without reading the rest: the body stream is closed
+   * first (the JDK client then drops the connection), because {@code response.close()} alone
+   * drains what is left to reuse the connection — a gigabyte, or forever on a chunked stream.
+   */
+  private static void abandon(ClientHttpResponse response) {
+    try {
+      response.getBody().close();
+    } catch (IOException | RuntimeException e) {
+      // already closed or broken: nothing left to drain
+    }
+    response.close();
   }
 
   static boolean isRetryable(int status) {
