@@ -53,6 +53,14 @@ class ProcessPairFaultTest {
       assertThat(pair.proxy().seen().stream().filter(s -> s.requestLine().contains("2026-12-02")
           && s.requestLine().contains("/chunks/1/verify1")).map(FaultProxy.Seen::applied))
           .containsExactly(FaultProxy.Kind.DROP_RESPONSE, FaultProxy.Kind.PASS);
+
+      // kill -9 and a restart on the same port and storage: B comes back with its state.
+      pair.kill9(ServerId.B);
+      assertThat(pair.server(ServerId.B).alive()).isFalse();
+      pair.start(ServerId.B);
+      assertThat(ServerPair.phase(pair.get(ServerId.B, "/batches/" + BATCH + "?submissionDate=2026-12-02").body()))
+          .isEqualTo("PUBLISHED");
+      assertThat(pair.server(ServerId.B).log()).exists().isNotEmptyFile();
     }
   }
 
