@@ -60,10 +60,16 @@ class BatchController {
       return new BatchKey(LocalDate.parse(body.submissionDate()), batchId);
     } catch (DateTimeParseException e) {
       throw new ProblemException(ProblemType.BAD_REQUEST, "submissionDate must be YYYY-MM-DD");
+    } catch (IllegalArgumentException e) {
+      throw new ProblemException(ProblemType.BAD_REQUEST, e.getMessage());
     }
   }
 
   private static String safeId(String batchId) {
-    return new BatchKey(LocalDate.EPOCH, batchId).batchId();
+    try {
+      return new BatchKey(LocalDate.EPOCH, batchId).batchId();
+    } catch (IllegalArgumentException e) {
+      throw new ProblemException(ProblemType.BAD_REQUEST, e.getMessage());
+    }
   }
 }

@@ -22,6 +22,7 @@ import dev.prio.server.storage.ObjectStores;
 import dev.prio.server.storage.SealedObjectStore;
 import dev.prio.server.storage.StorageLayout;
 import dev.prio.server.storage.SubmissionReader;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
@@ -101,8 +102,10 @@ public class PrioServerConfiguration {
   }
 
   @Bean
-  BatchRepository batchRepository(ObjectStore store, JsonMapper json) {
-    return new BatchRepository(store, json);
+  BatchRepository batchRepository(ObjectStore store, JsonMapper json, MeterRegistry registry) {
+    BatchRepository repository = new BatchRepository(store, json);
+    Gauge.builder(PrioMetrics.UNREADABLE_STATES, repository, BatchRepository::unreadableStates).register(registry);
+    return repository;
   }
 
   @Bean

@@ -30,6 +30,8 @@ public final class PrioMetrics {
   public static final String PEER_REQUEST = "prio.peer.request";
   public static final String PEER_AUTH_FAILURES = "prio.peer.auth.failures";
   public static final String LAST_SUCCESS = "prio.batch.last.success.timestamp";
+  /** Gauge: batch state objects the last listing could not parse (skipped, never fatal). */
+  public static final String UNREADABLE_STATES = "prio.batch.states.unreadable";
 
   public static final String VALID = "valid";
 

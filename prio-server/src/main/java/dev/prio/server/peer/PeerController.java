@@ -81,6 +81,8 @@ class PeerController {
       return new BatchKey(LocalDate.parse(date), batchId);
     } catch (DateTimeParseException e) {
       throw new ProblemException(ProblemType.BAD_REQUEST, "date must be YYYY-MM-DD");
+    } catch (IllegalArgumentException e) {
+      throw new ProblemException(ProblemType.BAD_REQUEST, e.getMessage());
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.prio.server.round;
 import dev.prio.server.batch.BatchFailure;
 import dev.prio.server.batch.BatchLifecycle;
 import dev.prio.server.batch.BatchState;
+import dev.prio.server.batch.BatchStateCorruptException;
 import dev.prio.server.peer.RetryPolicy;
 import dev.prio.server.round.BatchSteps.BatchFailed;
 import dev.prio.server.storage.BatchKey;
@@ -44,7 +45,7 @@ final class StepLoop {
     BatchState s;
     try {
       s = lifecycle.find(key).orElse(null);
-    } catch (StateCorruptException | UncheckedIOException e) {
+    } catch (StateCorruptException | BatchStateCorruptException | UncheckedIOException e) {
       log.error("batch {} cannot be read ({}); it is left as it is", key, e.getClass().getSimpleName());
       return;
     }
@@ -64,6 +65,9 @@ final class StepLoop {
       } catch (StateCorruptException e) {
         failure = BatchFailure.STATE_CORRUPT;
         detail = "a stored object failed its integrity check: " + e.key();
+      } catch (BatchStateCorruptException e) {
+        log.error("batch {} state object is unreadable; the run stops, the batch is shown as state-corrupt", key);
+        return;
       } catch (UncheckedIOException e) {
         failure = BatchFailure.STORAGE_ERROR;
         detail = "storage error: " + e.getCause().getClass().getSimpleName();
@@ -88,7 +92,7 @@ final class StepLoop {
       } else {
         try {
           lifecycle.fail(key, s.attempt(), failure, detail);
-        } catch (UncheckedIOException | StateCorruptException e) {
+        } catch (RuntimeException e) {
           log.error("batch {} attempt {} could not be marked {} ({}); it stays in {} until a sweep or rerun resumes it",
               key, s.attempt(), failure, e.getClass().getSimpleName(), s.phase());
           return;
@@ -96,7 +100,7 @@ final class StepLoop {
       }
       try {
         s = lifecycle.find(key).orElse(null);
-      } catch (UncheckedIOException | StateCorruptException e) {
+      } catch (UncheckedIOException | StateCorruptException | BatchStateCorruptException e) {
         log.warn("batch {} state unreadable ({}); the run stops, a sweep resumes it", key, e.getClass().getSimpleName());
         return;
       }

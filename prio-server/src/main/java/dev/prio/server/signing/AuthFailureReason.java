@@ -16,7 +16,9 @@ public enum AuthFailureReason {
   /** The (keyid, nonce) pair was already accepted within the window. */
   REPLAYED("replayed"),
   /** Content-Digest missing, not sha-256, or not the digest of the body received. */
-  DIGEST_MISMATCH("digest_mismatch");
+  DIGEST_MISMATCH("digest_mismatch"),
+  /** The body is larger than {@code prio.peer-auth.max-body-size}: refused (413) unread, by Content-Length or while streaming. */
+  BODY_TOO_LARGE("body_too_large");
 
   private final String label;
 

@@ -35,7 +35,12 @@ public final class ContentDigest {
    * parse, is false.
    */
   public static boolean matchesSha256(String headerValue, byte[] body) {
-    if (headerValue == null) {
+    return matchesSha256Digest(headerValue, body == null ? null : digest(SHA_256, body));
+  }
+
+  /** As {@link #matchesSha256}, given the body's SHA-256 already computed (while it was read). */
+  public static boolean matchesSha256Digest(String headerValue, byte[] sha256) {
+    if (headerValue == null || sha256 == null) {
       return false;
     }
     try {
@@ -43,7 +48,7 @@ public final class ContentDigest {
       if (!(m instanceof StructuredFields.Item item) || !(item.value() instanceof StructuredFields.ByteSequence b)) {
         return false;
       }
-      return MessageDigest.isEqual(b.value(), digest(SHA_256, body));
+      return MessageDigest.isEqual(b.value(), sha256);
     } catch (StructuredFields.ParseException e) {
       return false;
     }

@@ -46,12 +46,23 @@ public final class HttpVerifier {
   }
 
   public Verified verify(HttpMessage message, byte[] body) throws PeerAuthException {
+    return verifyDigest(message, body == null ? null : ContentDigest.digest(ContentDigest.SHA_256, body));
+  }
+
+  /** As {@link #verify}, given the body's SHA-256 computed while it was read ({@link BoundedBody}). */
+  public Verified verifyDigest(HttpMessage message, byte[] bodySha256) throws PeerAuthException {
     try {
-      return check(message, body);
+      return check(message, bodySha256);
     } catch (PeerAuthException e) {
       failures.accept(e.reason().label());
       throw e;
     }
+  }
+
+  /** A refusal decided outside the verifier (a body over the size limit): counted like the others. */
+  public PeerAuthException refuse(AuthFailureReason reason, String message) {
+    failures.accept(reason.label());
+    return fail(reason, message);
   }
 
   /**
@@ -144,11 +155,11 @@ public final class HttpVerifier {
     return now;
   }
 
-  private Verified check(HttpMessage message, byte[] body) throws PeerAuthException {
+  private Verified check(HttpMessage message, byte[] bodySha256) throws PeerAuthException {
     Parsed p = parse(message);
     String digestField = message.header(ContentDigest.HEADER).isEmpty() ? null
         : String.join(", ", message.header(ContentDigest.HEADER));
-    if (!ContentDigest.matchesSha256(digestField, body)) {
+    if (!ContentDigest.matchesSha256Digest(digestField, bodySha256)) {
       throw fail(AuthFailureReason.DIGEST_MISMATCH, digestField == null ? "no Content-Digest" : "Content-Digest does not match the body");
     }
     String base;

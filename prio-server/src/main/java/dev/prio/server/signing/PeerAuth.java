@@ -25,15 +25,17 @@ public final class PeerAuth {
   private final HttpVerifier responseVerifier;
   private final boolean passUnsignedRetryable;
   private final String operatorTokenSha256;
+  private final long maxBodyBytes;
 
   private PeerAuth(boolean signingEnabled, HttpSigner signer, HttpVerifier requestVerifier, HttpVerifier responseVerifier,
-      boolean passUnsignedRetryable, String operatorTokenSha256) {
+      boolean passUnsignedRetryable, String operatorTokenSha256, long maxBodyBytes) {
     this.signingEnabled = signingEnabled;
     this.signer = signer;
     this.requestVerifier = requestVerifier;
     this.responseVerifier = responseVerifier;
     this.passUnsignedRetryable = passUnsignedRetryable;
     this.operatorTokenSha256 = operatorTokenSha256;
+    this.maxBodyBytes = maxBodyBytes;
   }
 
   /**
@@ -43,6 +45,18 @@ public final class PeerAuth {
    * @param failures called with the reason label of every refused message (the metric)
    */
   public static PeerAuth from(PeerAuthProperties p, Clock clock, Consumer<String> failures) {
+    return from(p, clock, failures, BoundedBody.MIN_LIMIT);
+  }
+
+  /**
+   * As above; {@code derivedMaxBodyBytes} is the body limit used when
+   * {@code prio.peer-auth.max-body-size} is unset.
+   */
+  public static PeerAuth from(PeerAuthProperties p, Clock clock, Consumer<String> failures, long derivedMaxBodyBytes) {
+    long maxBody = p.maxBodySize() == null ? derivedMaxBodyBytes : p.maxBodySize().toBytes();
+    if (maxBody < 1) {
+      throw new IllegalStateException("prio.peer-auth.max-body-size must be positive");
+    }
     String tokenHash = null;
     if (p.operatorTokenDisabled()) {
       log.warn("prio.peer-auth.operator-token-disabled=true: the operator API is open to anyone who can reach it");
@@ -60,7 +74,7 @@ public final class PeerAuth {
     }
     if (p.signingDisabled()) {
       log.warn("prio.peer-auth.signing-disabled=true: peer traffic is neither signed nor verified");
-      return new PeerAuth(false, null, null, null, p.passUnsignedRetryableResponses(), tokenHash);
+      return new PeerAuth(false, null, null, null, p.passUnsignedRetryableResponses(), tokenHash, maxBody);
     }
     if (p.clockSkew().isNegative() || p.clockSkew().toSeconds() < 1) {
       throw new IllegalStateException("prio.peer-auth.clock-skew must be at least 1s");
@@ -81,8 +95,9 @@ public final class PeerAuth {
         clock, failures);
     HttpVerifier responses = new HttpVerifier(peers, PeerSignatureProfile.RESPONSE, w,
         new NonceCache(p.nonceCacheSize()), clock, failures);
-    log.info("peer signatures on: own key id {}, peer key ids {}, clock skew {}", ownId, peers.keySet(), w);
-    return new PeerAuth(true, signer, requests, responses, p.passUnsignedRetryableResponses(), tokenHash);
+    log.info("peer signatures on: own key id {}, peer key ids {}, clock skew {}, max body {} bytes", ownId, peers.keySet(),
+        w, maxBody);
+    return new PeerAuth(true, signer, requests, responses, p.passUnsignedRetryableResponses(), tokenHash, maxBody);
   }
 
   public boolean signingEnabled() {
@@ -98,17 +113,22 @@ public final class PeerAuth {
     if (!signingEnabled) {
       return (request, body, execution) -> execution.execute(request, body);
     }
-    return new PeerSigningInterceptor(signer, responseVerifier, passUnsignedRetryable);
+    return new PeerSigningInterceptor(signer, responseVerifier, passUnsignedRetryable, maxBodyBytes);
   }
 
   /** For {@code /peer/**} on B (registered on A too: nobody may call A's peer API). Null when off. */
   public PeerSignatureFilter peerFilter() {
-    return signingEnabled ? new PeerSignatureFilter(signer, requestVerifier) : null;
+    return signingEnabled ? new PeerSignatureFilter(signer, requestVerifier, maxBodyBytes) : null;
   }
 
   /** For the operator API. Null when the token is disabled. */
   public OperatorTokenFilter operatorFilter() {
     return operatorTokenSha256 == null ? null : new OperatorTokenFilter(operatorTokenSha256);
+  }
+
+  /** The largest peer message body accepted (requests on B, responses on A). */
+  public long maxBodyBytes() {
+    return maxBodyBytes;
   }
 
   HttpSigner signer() {

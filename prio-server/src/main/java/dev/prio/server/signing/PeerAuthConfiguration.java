@@ -1,5 +1,7 @@
 package dev.prio.server.signing;
 
+import dev.prio.server.config.DataConfig;
+import dev.prio.server.config.PrioProperties;
 import dev.prio.server.metrics.PrioMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,7 +31,7 @@ public class PeerAuthConfiguration {
 
   @Bean
   PeerAuth peerAuth(PeerAuthProperties props, ObjectProvider<Clock> clock, ObjectProvider<PrioMetrics> metrics,
-      ObjectProvider<MeterRegistry> registry) {
+      ObjectProvider<MeterRegistry> registry, ObjectProvider<PrioProperties> prio, ObjectProvider<DataConfig> data) {
     MeterRegistry r = registry.getIfAvailable();
     if (r != null) {
       // Every reason from the start, so dashboards see zeros rather than gaps.
@@ -38,7 +40,15 @@ public class PeerAuthConfiguration {
       }
     }
     PrioMetrics m = metrics.getIfAvailable();
-    return PeerAuth.from(props, clock.getIfAvailable(Clock::systemUTC), m == null ? reason -> {} : m::peerAuthFailure);
+    return PeerAuth.from(props, clock.getIfAvailable(Clock::systemUTC), m == null ? reason -> {} : m::peerAuthFailure,
+        derivedMaxBodyBytes(prio.getIfAvailable(), data.getIfAvailable()));
+  }
+
+  /** The largest legitimate round for this server's chunk size and DATA_CONFIG ({@link BoundedBody#derivedLimit}). */
+  static long derivedMaxBodyBytes(PrioProperties prio, DataConfig data) {
+    int chunkSize = prio == null ? 250 : prio.batch().chunkSize();
+    int maxNData = data == null ? 1 : data.nDataByBatchId().values().stream().mapToInt(Integer::intValue).max().orElse(1);
+    return BoundedBody.derivedLimit(chunkSize, maxNData);
   }
 
   @Bean

@@ -3,7 +3,9 @@ package dev.prio.server.signing;
 import java.time.Duration;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * {@code prio.peer-auth.*}: this server's Ed25519 signing key, the peer's public key(s), the replay
@@ -24,6 +26,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param passUnsignedRetryableResponses let unsigned 408/429/5xx (load balancer errors) reach the retry policy
  * @param operatorTokenSha256     hex SHA-256 of the operator bearer token
  * @param operatorTokenDisabled   leave the operator API open (local demos only; logged as a warning)
+ * @param maxBodySize             largest peer message body accepted, request on B and response on A
+ *                                (e.g. {@code 8MB}); default: derived from the largest legitimate
+ *                                round, {@link BoundedBody#derivedLimit} of {@code prio.batch.chunk-size}
+ *                                and the largest n_data in DATA_CONFIG
  */
 @ConfigurationProperties("prio.peer-auth")
 public record PeerAuthProperties(
@@ -37,8 +43,18 @@ public record PeerAuthProperties(
     @DefaultValue("100000") int nonceCacheSize,
     @DefaultValue("true") boolean passUnsignedRetryableResponses,
     String operatorTokenSha256,
-    @DefaultValue("false") boolean operatorTokenDisabled) {
+    @DefaultValue("false") boolean operatorTokenDisabled,
+    DataSize maxBodySize) {
 
+  /** Without a body size: the derived default applies. */
+  public PeerAuthProperties(boolean signingDisabled, String keyId, String privateKey, String peerKeyId,
+      String peerPublicKey, Map<String, String> extraPeerPublicKeys, Duration clockSkew, int nonceCacheSize,
+      boolean passUnsignedRetryableResponses, String operatorTokenSha256, boolean operatorTokenDisabled) {
+    this(signingDisabled, keyId, privateKey, peerKeyId, peerPublicKey, extraPeerPublicKeys, clockSkew, nonceCacheSize,
+        passUnsignedRetryableResponses, operatorTokenSha256, operatorTokenDisabled, null);
+  }
+
+  @ConstructorBinding
   public PeerAuthProperties {
     extraPeerPublicKeys = extraPeerPublicKeys == null ? Map.of() : Map.copyOf(extraPeerPublicKeys);
     clockSkew = clockSkew == null ? Duration.ofSeconds(60) : clockSkew;
@@ -50,6 +66,6 @@ public record PeerAuthProperties(
         + ", peerKeyId=" + peerKeyId + ", extraPeerKeyIds=" + extraPeerPublicKeys.keySet() + ", clockSkew=" + clockSkew
         + ", nonceCacheSize=" + nonceCacheSize + ", passUnsignedRetryableResponses=" + passUnsignedRetryableResponses
         + ", operatorTokenSha256=" + (operatorTokenSha256 == null ? "unset" : "redacted")
-        + ", operatorTokenDisabled=" + operatorTokenDisabled + "]";
+        + ", operatorTokenDisabled=" + operatorTokenDisabled + ", maxBodySize=" + maxBodySize + "]";
   }
 }

@@ -30,6 +30,12 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
  * response — successes, errors and its own 401s — bound to the request it answers. A refused
  * request gets 401 with an RFC 9457 body of type {@code urn:prio:problem:unauthorized}, never a
  * 500; the controller is not called.
+ *
+ * <p>Untrusted bytes are bounded: a request whose Content-Length exceeds {@code maxBodyBytes} is
+ * refused before a byte of its body is read, and a chunked (or lying) one as soon as the bytes
+ * read pass the limit — 413, type {@code urn:prio:problem:payload-too-large}, signed like every
+ * other answer, {@code Connection: close} so the rest is never read, and counted as
+ * {@code body_too_large}. The body's digest is computed while it is read.
  */
 public final class PeerSignatureFilter extends OncePerRequestFilter {
   private static final Logger log = LoggerFactory.getLogger(PeerSignatureFilter.class);
@@ -37,10 +43,19 @@ public final class PeerSignatureFilter extends OncePerRequestFilter {
 
   private final HttpSigner signer;
   private final HttpVerifier verifier;
+  private final long maxBodyBytes;
 
   public PeerSignatureFilter(HttpSigner signer, HttpVerifier verifier) {
+    this(signer, verifier, BoundedBody.MIN_LIMIT);
+  }
+
+  public PeerSignatureFilter(HttpSigner signer, HttpVerifier verifier, long maxBodyBytes) {
+    if (maxBodyBytes < 1) {
+      throw new IllegalArgumentException("maxBodyBytes must be positive");
+    }
     this.signer = signer;
     this.verifier = verifier;
+    this.maxBodyBytes = maxBodyBytes;
   }
 
   @Override
@@ -54,12 +69,28 @@ public final class PeerSignatureFilter extends OncePerRequestFilter {
     HttpMessage received = toMessage(request);
     SigningResponseWrapper out = new SigningResponseWrapper(response);
     try {
-      // Refuse unsigned, unknown-key and stale requests before buffering their bodies.
+      // Refuse oversized, unsigned, unknown-key and stale requests before reading their bodies.
+      long declared = request.getContentLengthLong();
+      if (declared > maxBodyBytes) {
+        throw verifier.refuse(AuthFailureReason.BODY_TOO_LARGE, "Content-Length over the limit");
+      }
       verifier.precheck(received);
-      byte[] body = request.getInputStream().readAllBytes();
-      verifier.verify(received, body);
-      request = new CachedBodyRequest(request, body);
+      BoundedBody body = BoundedBody.read(request.getInputStream(), maxBodyBytes);
+      if (body == null) {
+        throw verifier.refuse(AuthFailureReason.BODY_TOO_LARGE, "body over the limit");
+      }
+      verifier.verifyDigest(received, body.sha256());
+      request = new CachedBodyRequest(request, body.bytes());
     } catch (PeerAuthException e) {
+      if (e.reason() == AuthFailureReason.BODY_TOO_LARGE) {
+        log.warn("peer request refused: {} ({} {}, limit {} bytes)", e.reason().label(), request.getMethod(),
+            RequestPaths.normalized(request), maxBodyBytes);
+        out.setHeader("Connection", "close");
+        Problems.write(out, Problems.PAYLOAD_TOO_LARGE, "payload too large", 413,
+            "peer request body is larger than " + maxBodyBytes + " bytes");
+        finish(out, received);
+        return;
+      }
       log.warn("peer request refused: {} ({} {})", e.reason().label(), request.getMethod(), RequestPaths.normalized(request));
       out.setHeader(PeerSignatureProfile.ACCEPT_SIGNATURE, acceptSignature());
       Problems.write(out, Problems.UNAUTHORIZED, "unauthorized", HttpServletResponse.SC_UNAUTHORIZED,

@@ -28,6 +28,10 @@ import org.springframework.http.client.ClientHttpResponse;
  * retryable status (408, 429, 5xx) — what a load balancer answers when B is down — is passed on
  * with its status and Retry-After only, its body dropped, so the retry policy can act on it. It is
  * never trusted for content. A response that carries signature fields but fails is always refused.
+ *
+ * <p>B's bytes are untrusted until verified, so a response body larger than {@code maxBodyBytes}
+ * (by Content-Length, or while reading) is refused unread beyond the limit, counted as
+ * {@code body_too_large}; its digest is computed while it is read.
  */
 public final class PeerSigningInterceptor implements ClientHttpRequestInterceptor {
   private static final Logger log = LoggerFactory.getLogger(PeerSigningInterceptor.class);
@@ -35,11 +39,21 @@ public final class PeerSigningInterceptor implements ClientHttpRequestIntercepto
   private final HttpSigner signer;
   private final HttpVerifier responseVerifier;
   private final boolean passUnsignedRetryable;
+  private final long maxBodyBytes;
 
   public PeerSigningInterceptor(HttpSigner signer, HttpVerifier responseVerifier, boolean passUnsignedRetryable) {
+    this(signer, responseVerifier, passUnsignedRetryable, BoundedBody.MIN_LIMIT);
+  }
+
+  public PeerSigningInterceptor(HttpSigner signer, HttpVerifier responseVerifier, boolean passUnsignedRetryable,
+      long maxBodyBytes) {
+    if (maxBodyBytes < 1) {
+      throw new IllegalArgumentException("maxBodyBytes must be positive");
+    }
     this.signer = signer;
     this.responseVerifier = responseVerifier;
     this.passUnsignedRetryable = passUnsignedRetryable;
+    this.maxBodyBytes = maxBodyBytes;
   }
 
   @Override
@@ -50,34 +64,48 @@ public final class PeerSigningInterceptor implements ClientHttpRequestIntercepto
     HttpMessage sent = HttpMessage.request(request.getMethod().name(), request.getURI(), fields.asHeaders());
 
     ClientHttpResponse response = execution.execute(request, body);
-    byte[] responseBody;
+    BoundedBody responseBody;
     int status;
     HttpHeaders headers;
+    HttpMessage received;
     try {
       status = response.getStatusCode().value();
       headers = response.getHeaders();
-      try (InputStream in = response.getBody()) {
-        responseBody = in.readAllBytes();
+      received = HttpMessage.response(status, toMap(headers), sent);
+      boolean unsigned = received.header(PeerSignatureProfile.SIGNATURE).isEmpty()
+          && received.header(PeerSignatureProfile.SIGNATURE_INPUT).isEmpty();
+      if (unsigned && passUnsignedRetryable && isRetryable(status)) {
+        // Decided from the headers alone: the body is never read.
+        log.debug("unsigned {} from the peer passed to the retry policy without its body", status);
+        HttpHeaders kept = new HttpHeaders();
+        String retryAfter = headers.getFirst(HttpHeaders.RETRY_AFTER);
+        if (retryAfter != null) {
+          kept.set(HttpHeaders.RETRY_AFTER, retryAfter);
+        }
+        HttpStatusCode code = response.getStatusCode();
+        String text = response.getStatusText();
+        abandon(response);
+        return new BufferedResponse(code, text, kept, new byte[0]);
       }
+      if (headers.getContentLength() > maxBodyBytes) {
+        throw responseVerifier.refuse(AuthFailureReason.BODY_TOO_LARGE, "response Content-Length over the limit");
+      }
+      try (InputStream in = response.getBody()) {
+        responseBody = BoundedBody.read(in, maxBodyBytes);
+      }
+      if (responseBody == null) {
+        throw responseVerifier.refuse(AuthFailureReason.BODY_TOO_LARGE, "response body over the limit");
+      }
+    } catch (PeerAuthException e) {
+      abandon(response);
+      log.warn("peer response refused: {} (limit {} bytes)", e.reason().label(), maxBodyBytes);
+      throw e;
     } catch (IOException | RuntimeException e) {
       response.close();
       throw e;
     }
-    HttpMessage received = HttpMessage.response(status, toMap(headers), sent);
-    boolean unsigned = received.header(PeerSignatureProfile.SIGNATURE).isEmpty()
-        && received.header(PeerSignatureProfile.SIGNATURE_INPUT).isEmpty();
-    if (unsigned && passUnsignedRetryable && isRetryable(status)) {
-      log.debug("unsigned {} from the peer passed to the retry policy without its body", status);
-      HttpHeaders kept = new HttpHeaders();
-      String retryAfter = headers.getFirst(HttpHeaders.RETRY_AFTER);
-      if (retryAfter != null) {
-        kept.set(HttpHeaders.RETRY_AFTER, retryAfter);
-      }
-      response.close();
-      return new BufferedResponse(response.getStatusCode(), response.getStatusText(), kept, new byte[0]);
-    }
     try {
-      responseVerifier.verify(received, responseBody);
+      responseVerifier.verifyDigest(received, responseBody.sha256());
     } catch (PeerAuthException e) {
       response.close();
       log.warn("peer response refused: {} (status {})", e.reason().label(), status);
@@ -86,7 +114,21 @@ public final class PeerSigningInterceptor implements ClientHttpRequestIntercepto
     HttpStatusCode code = response.getStatusCode();
     String text = response.getStatusText();
     response.close();
-    return new BufferedResponse(code, text, headers, responseBody);
+    return new BufferedResponse(code, text, headers, responseBody.bytes());
+  }
+
+  /**
+   * Closes a response whose body is not wanted without reading the rest: the body stream is closed
+   * first (the JDK client then drops the connection), because {@code response.close()} alone
+   * drains what is left to reuse the connection — a gigabyte, or forever on a chunked stream.
+   */
+  private static void abandon(ClientHttpResponse response) {
+    try {
+      response.getBody().close();
+    } catch (IOException | RuntimeException e) {
+      // already closed or broken: nothing left to drain
+    }
+    response.close();
   }
 
   static boolean isRetryable(int status) {

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 final class Problems {
   static final String UNAUTHORIZED = "urn:prio:problem:unauthorized";
   static final String INTERNAL = "urn:prio:problem:internal";
+  static final String PAYLOAD_TOO_LARGE = "urn:prio:problem:payload-too-large";
   static final String MEDIA_TYPE = "application/problem+json";
 
   private Problems() {}

@@ -1,12 +1,14 @@
 package dev.prio.server.storage;
 
 import dev.prio.core.error.RejectReason;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.Consumer;
@@ -15,11 +17,23 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Streams every {@code *.ndjson} object under an input prefix, in name order, one line at a time:
+ * Streams every {@code *.ndjson} object under an input prefix (nothing else: a {@code *.json} or
+ * {@code _SUCCESS} beside the data is not input), in name order, one line at a time:
  * {@code {"id": "<uuid>" | <int>, "payload": "<standard base64>"}}. Lines longer than the
  * configured bound are skipped without being buffered whole.
+ *
+ * <p>Edges: a UTF-8 byte order mark at the start of a file is dropped; a blank line (empty or
+ * whitespace only) is not a submission and is skipped without a verdict, so it never counts in a
+ * batch's {@code total}; every other line is a submission, counted as such or as a reject. An id
+ * is an integer or a non-empty string of at most {@value #MAX_ID_CHARS} characters with no
+ * control, format, separator-line or lone-surrogate characters (NUL, newline, U+2028, bidi marks…)
+ * and not only whitespace; anything else is {@link RejectReason#MALFORMED_LINE}.
  */
 public final class SubmissionReader {
+  /** Longest accepted string id, in chars. */
+  public static final int MAX_ID_CHARS = 200;
+  private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+
   private final ObjectStore store;
   private final JsonMapper json;
   private final int maxLineBytes;
@@ -33,7 +47,7 @@ public final class SubmissionReader {
   public List<String> files(String prefix) throws IOException {
     List<String> out = new ArrayList<>();
     for (String key : store.list(prefix)) {
-      if (key.endsWith(".ndjson") || key.endsWith(".json")) {
+      if (key.endsWith(".ndjson")) {
         out.add(key);
       }
     }
@@ -49,7 +63,8 @@ public final class SubmissionReader {
     }
   }
 
-  private void readLines(InputStream in, String file, Consumer<InputLine> consumer) throws IOException {
+  private void readLines(InputStream raw, String file, Consumer<InputLine> consumer) throws IOException {
+    InputStream in = skipBom(raw);
     byte[] buf = new byte[1 << 16];
     ByteArrayOutputStream line = new ByteArrayOutputStream(4096);
     boolean tooLong = false;
@@ -72,6 +87,17 @@ public final class SubmissionReader {
     emit(line, tooLong, file + ":" + number, consumer);
   }
 
+  /** The stream past a leading UTF-8 byte order mark, if there is one. */
+  private static InputStream skipBom(InputStream raw) throws IOException {
+    BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
+    in.mark(BOM.length);
+    byte[] head = in.readNBytes(BOM.length);
+    if (!Arrays.equals(head, BOM)) {
+      in.reset();
+    }
+    return in;
+  }
+
   /** Appends unless the line is already over the bound; a line over it is dropped, not buffered. */
   private boolean append(ByteArrayOutputStream line, byte[] buf, int from, int len, boolean tooLong) {
     if (tooLong || line.size() + len > maxLineBytes) {
@@ -86,14 +112,18 @@ public final class SubmissionReader {
     if (tooLong) {
       consumer.accept(InputLine.rejected(null, RejectReason.MALFORMED_LINE, where));
     } else if (line.size() > 0) {
-      consumer.accept(parse(line.toByteArray(), where));
+      InputLine parsed = parse(line.toByteArray(), where);
+      if (parsed != null) {
+        consumer.accept(parsed);
+      }
     }
   }
 
+  /** The line's verdict, or null for a blank line (not a submission). */
   InputLine parse(byte[] bytes, String where) {
     String text = new String(bytes, StandardCharsets.UTF_8).strip();
-    if (text.isEmpty()) {
-      return InputLine.rejected(null, RejectReason.MALFORMED_LINE, where);
+    if (isBlank(text)) {
+      return null;
     }
     JsonNode node;
     try {
@@ -106,7 +136,7 @@ public final class SubmissionReader {
     }
     JsonNode idNode = node.get("id");
     String id;
-    if (idNode != null && idNode.isString() && !idNode.asString().isEmpty() && idNode.asString().length() <= 200) {
+    if (idNode != null && idNode.isString() && isPrintableId(idNode.asString())) {
       id = idNode.asString();
     } else if (idNode != null && idNode.isIntegralNumber()) {
       id = idNode.bigIntegerValue().toString();
@@ -122,5 +152,26 @@ public final class SubmissionReader {
     } catch (IllegalArgumentException e) {
       return InputLine.rejected(id, RejectReason.INVALID_BASE64, where);
     }
+  }
+
+  /**
+   * Non-empty, at most {@value #MAX_ID_CHARS} chars, not only whitespace, and no code point of
+   * type control (Cc: NUL, newline…), format (Cf: bidi marks, zero-width…), line or paragraph
+   * separator, surrogate (a lone half) or unassigned.
+   */
+  static boolean isPrintableId(String id) {
+    if (id.length() > MAX_ID_CHARS || isBlank(id)) {
+      return false;
+    }
+    return id.codePoints().allMatch(cp -> switch (Character.getType(cp)) {
+      case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
+          Character.SURROGATE, Character.UNASSIGNED -> false;
+      default -> true;
+    });
+  }
+
+  /** Empty, or only white space in Java's or Unicode's sense (so a no-break space too). */
+  static boolean isBlank(String s) {
+    return s.codePoints().allMatch(cp -> Character.isWhitespace(cp) || Character.isSpaceChar(cp));
   }
 }

@@ -14,10 +14,14 @@ public enum ProblemType {
   STALE_ATTEMPT(HttpStatus.CONFLICT, "stale-attempt"),
   CONFIG_MISMATCH(HttpStatus.CONFLICT, "config-mismatch"),
   BATCH_MISMATCH(HttpStatus.CONFLICT, "batch-mismatch"),
+  /** A stored state object of this batch fails its integrity seal or does not parse; nothing was published. */
   STATE_CORRUPT(HttpStatus.CONFLICT, "state-corrupt"),
+  /** A server's input for the batch changed after the handshake pinned it. */
   INPUT_CHANGED(HttpStatus.CONFLICT, "input-changed"),
   PEER_PROTOCOL(HttpStatus.UNPROCESSABLE_CONTENT, "peer-protocol"),
   UNAUTHORIZED(HttpStatus.UNAUTHORIZED, "unauthorized"),
+  /** A peer message body over {@code prio.peer-auth.max-body-size} (written by the signing filter). */
+  PAYLOAD_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large"),
   BUSY(HttpStatus.TOO_MANY_REQUESTS, "busy"),
   INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, "internal");
 

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -98,10 +99,22 @@ public final class ServerPair implements AutoCloseable {
   }
 
   private ConfigurableApplicationContext context(ServerId role, int port) {
+    Map<String, String> props = properties(role, keys, root(role), dataConfig, port, "http://127.0.0.1:" + portB);
+    props.putAll(extra);
+    props.putAll(extraByRole.getOrDefault(role, Map.of()));
+    return new SpringApplicationBuilder(TestServerApplication.class).run(args(props));
+  }
+
+  /**
+   * The properties one test server runs with (shared by this in-JVM pair and the process pair in
+   * {@code dev.prio.server.faults}): its role and keys, its storage root, DATA_CONFIG, its port and
+   * the peer URL, fast retries, the metrics tag and the peer-auth keys. Mutable, for extras.
+   */
+  public static Map<String, String> properties(ServerId role, Keys keys, Path root, String dataConfig, int port,
+      String peerUrl) {
     KeyPair own = role == ServerId.A ? keys.a() : keys.b();
     KeyPair other = role == ServerId.A ? keys.b() : keys.a();
-    Path root = root(role);
-    Map<String, Object> props = new HashMap<>();
+    Map<String, String> props = new LinkedHashMap<>();
     props.put("spring.config.import", "classpath:prio-server.yaml");
     props.put("spring.application.name", "prio-server-" + role.name().toLowerCase());
     props.put("server.port", String.valueOf(port));
@@ -113,15 +126,16 @@ public final class ServerPair implements AutoCloseable {
     props.put("prio.keys.shared-secret", keys.seed().toBase64());
     props.put("prio.storage.root", "file:" + root);
     props.put("prio.batch.data-config", dataConfig);
-    props.put("prio.peer.url", "http://127.0.0.1:" + portB);
+    props.put("prio.peer.url", peerUrl);
     props.put("prio.peer.initial-backoff", "20ms");
     props.put("management.metrics.tags.server", role.name().toLowerCase());
     props.putAll(PEER_AUTH.propertiesFor(role == ServerId.A));
-    props.putAll(extra);
-    props.putAll(extraByRole.getOrDefault(role, Map.of()));
-    // Command-line arguments outrank prio-server.yaml's environment placeholders.
-    String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-    return new SpringApplicationBuilder(TestServerApplication.class).run(args);
+    return props;
+  }
+
+  /** Command-line arguments, which outrank prio-server.yaml's environment placeholders. */
+  public static String[] args(Map<String, String> props) {
+    return props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
   }
 
   /** POST /batches/{id} on A. */

@@ -218,4 +218,40 @@ class PeerSigningInterceptorTest {
         .exchange((req, res) -> res.getStatusCode().value());
     assertThat(status).isEqualTo(401);
   }
+
+  /** B (or whoever answers on its address) sends far more than any round: A stops at the limit. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  void an_oversized_response_is_refused_without_being_read_whole(boolean withContentLength) {
+    long huge = 1L << 30;
+    java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+    HttpSigner signer = new HttpSigner(b, clock);
+    responder.set((ex, req, body) -> {
+      byte[] small = "{}".getBytes(StandardCharsets.UTF_8);
+      signer.signResponse(200, small, req).applyTo(ex.getResponseHeaders()::set);
+      ex.sendResponseHeaders(200, withContentLength ? huge : 0);
+      byte[] block = new byte[1 << 16];
+      java.util.Arrays.fill(block, (byte) 'x');
+      try {
+        while (written.get() < huge) {
+          ex.getResponseBody().write(block);
+          written.addAndGet(block.length);
+        }
+      } catch (IOException e) {
+        // A hung up: expected
+      }
+    });
+    HttpVerifier verifierAtA = new HttpVerifier(TestKeys.keys(b), PeerSignatureProfile.RESPONSE,
+        Duration.ofSeconds(60), new NonceCache(100), clock, failuresAtA);
+    RestClient small = RestClient.builder()
+        .baseUrl("http://127.0.0.1:" + server.getAddress().getPort())
+        .requestFactory(new JdkClientHttpRequestFactory())
+        .requestInterceptor(new PeerSigningInterceptor(new HttpSigner(a, clock), verifierAtA, true, 1 << 20))
+        .build();
+    assertAuthFailure(() -> small.put().uri("/peer/v1/x").contentType(MediaType.APPLICATION_JSON).body("{}")
+        .retrieve().toBodilessEntity(), AuthFailureReason.BODY_TOO_LARGE);
+    assertThat(failuresAtA.seen).containsExactly("body_too_large");
+    // Nothing close to the whole body crossed: A stopped reading at (about) the limit.
+    assertThat(written.get()).isLessThan(huge / 4);
+  }
 }
