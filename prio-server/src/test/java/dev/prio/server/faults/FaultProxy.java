@@ -38,7 +38,7 @@ public final class FaultProxy implements AutoCloseable {
   private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "upgrade",
       "http2-settings", "transfer-encoding", "content-length", "te", "trailer");
 
-  public enum Kind { PASS, DELAY, DROP_RESPONSE, REFUSE, TAMPER_REQUEST, TAMPER_RESPONSE }
+  public enum Kind { PASS, DELAY, HOLD_RESPONSE, DROP_RESPONSE, REFUSE, TAMPER_REQUEST, TAMPER_RESPONSE }
 
   /** What happens to one request. {@code delayMs} is used by DELAY only. */
   public record Fault(Kind kind, long delayMs) {
@@ -51,9 +51,14 @@ public final class FaultProxy implements AutoCloseable {
     public static Fault delay(long ms) {
       return new Fault(Kind.DELAY, ms);
     }
+
+    /** B handles the request at once; its answer reaches A only {@code ms} later (or never, if A dies). */
+    public static Fault holdResponse(long ms) {
+      return new Fault(Kind.HOLD_RESPONSE, ms);
+    }
   }
 
-  private record Armed(String requestLineContains, Fault fault) {}
+  private record Armed(String requestLineContains, String bodyContains, Fault fault) {}
 
   /** One request the proxy saw, and what it did to it. */
   public record Seen(String requestLine, Kind applied, int status) {}
@@ -95,7 +100,12 @@ public final class FaultProxy implements AutoCloseable {
 
   /** Arms {@code fault} for the next request whose request line contains {@code requestLineContains}. */
   public void once(String requestLineContains, Fault fault) {
-    armed.set(new Armed(requestLineContains, fault));
+    once(requestLineContains, null, fault);
+  }
+
+  /** As {@link #once(String, Fault)}, for a request whose body also contains {@code bodyContains} (null: any). */
+  public void once(String requestLineContains, String bodyContains, Fault fault) {
+    armed.set(new Armed(requestLineContains, bodyContains, fault));
   }
 
   /** True while a {@link #once} fault waits for its request. */
@@ -125,9 +135,11 @@ public final class FaultProxy implements AutoCloseable {
     }
   }
 
-  private Fault choose(String requestLine) {
+  private Fault choose(String requestLine, byte[] body) {
     Armed a = armed.get();
-    if (a != null && requestLine.contains(a.requestLineContains()) && armed.compareAndSet(a, null)) {
+    boolean bodyMatches = a == null || a.bodyContains() == null
+        || new String(body, StandardCharsets.UTF_8).contains(a.bodyContains());
+    if (a != null && requestLine.contains(a.requestLineContains()) && bodyMatches && armed.compareAndSet(a, null)) {
       return a.fault();
     }
     return standing.get();
@@ -143,7 +155,7 @@ public final class FaultProxy implements AutoCloseable {
         if (request == null) {
           return;
         }
-        Fault fault = choose(request.startLine);
+        Fault fault = choose(request.startLine, request.body);
         if (fault.kind() != Kind.PASS) {
           faultsApplied.incrementAndGet();
         }
@@ -159,6 +171,9 @@ public final class FaultProxy implements AutoCloseable {
           sleepQuietly(fault.delayMs());
         }
         Message response = forward(request);
+        if (fault.kind() == Kind.HOLD_RESPONSE) {
+          sleepQuietly(fault.delayMs());
+        }
         if (fault.kind() == Kind.DROP_RESPONSE) {
           seen.add(new Seen(request.startLine, Kind.DROP_RESPONSE, response.status()));
           return; // B has handled the request; A never hears the answer
