@@ -62,13 +62,12 @@ class CrashMatrixTest {
 
   enum Victim { A, B, BOTH }
 
-  @TempDir Path work;
   private ProcessPair pair;
   private final ServerPair.Keys keys = Generated.newKeys();
   private int day;
 
   @BeforeAll
-  void start() throws Exception {
+  void start(@TempDir Path work) throws Exception {
     pair = new ProcessPair(work, keys, "[{\"batch_id\": \"" + BATCH + "\", \"n_data\": " + N_DATA + "}]")
         .with("prio.batch.chunk-size", "8").with("prio.batch.parallel-chunks", "1")
         .with("prio.peer.initial-backoff", "50ms").with("prio.peer.max-backoff", "1s")
@@ -112,6 +111,7 @@ class CrashMatrixTest {
       pair.kill9(ServerId.B);
     }
     if (victim != Victim.A) {
+      Thread.sleep(500); // A meets a B that is down, and retries
       pair.start(ServerId.B);
     }
     if (victim != Victim.B) {
