@@ -21,7 +21,7 @@ class BatchScheduler {
     service.resumeUnfinished();
   }
 
-  @Scheduled(initialDelayString = "${prio.census-interval:15s}", fixedDelayString = "${prio.census-interval:15s}")
+  @Scheduled(fixedDelayString = "${prio.census-interval:15s}")
   void sweep() {
     service.resumeUnfinished();
     service.census();
