@@ -44,6 +44,17 @@ final class FaultFixture {
     Staging.write(pair.root(ServerId.B), DATE, BATCH, ServerId.B, "part-0.ndjson", gen.forB.toString());
   }
 
+  /**
+   * Starts the batch and stops server {@code s} between two chunks, a few chunks in and well before
+   * the last of the 120, so the test can act on a batch paused mid-verify.
+   */
+  void startAndStopMidVerify(ServerPair pair, ServerId s) throws Exception {
+    pair.startBatch(BATCH, DATE);
+    awaitChunks(pair.root(s), 3);
+    pair.stop(s);
+    assertThat(chunkFiles(pair.root(s))).as("stopped before the last chunk").isLessThan(120);
+  }
+
   static Path stateDir(Path root, int attempt) {
     return root.resolve("prio/v1/state/submission_date=" + DATE + "/batch_id=" + BATCH + "/attempt=" + attempt);
   }

@@ -22,10 +22,7 @@ class PeerRestartFaultTest {
     // The harness shortens A's first backoff for speed; this test wants the shipped defaults.
     try (ServerPair pair = f.pair(work).with("prio.peer.initial-backoff", "200ms").start()) {
       f.stage(pair);
-      pair.startBatch(BATCH, DATE);
-      FaultFixture.awaitChunks(pair.root(ServerId.B), 3);
-      pair.stop(ServerId.B);
-      assertThat(FaultFixture.chunkFiles(pair.root(ServerId.B))).isLessThan(120);
+      f.startAndStopMidVerify(pair, ServerId.B);
       Thread.sleep(30_000);
       pair.startB();
       f.assertPublishedOnce(pair);
@@ -38,9 +35,7 @@ class PeerRestartFaultTest {
     FaultFixture f = new FaultFixture(480, 52);
     try (ServerPair pair = f.pair(work).with("prio.peer.initial-backoff", "20ms").start()) {
       f.stage(pair);
-      pair.startBatch(BATCH, DATE);
-      FaultFixture.awaitChunks(pair.root(ServerId.B), 3);
-      pair.stop(ServerId.B);
+      f.startAndStopMidVerify(pair, ServerId.B);
       Path input = Staging.inputDir(pair.root(ServerId.B), DATE, BATCH, ServerId.B).resolve("part-0.ndjson");
       String lines = Files.readString(input);
       Files.writeString(input, lines.substring(lines.indexOf('\n') + 1)); // one submission gone

@@ -1,7 +1,5 @@
 package dev.prio.server.faults;
 
-import static dev.prio.server.faults.FaultFixture.BATCH;
-import static dev.prio.server.faults.FaultFixture.DATE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prio.core.packet.ServerId;
@@ -22,10 +20,7 @@ class StateCorruptionFaultTest {
     FaultFixture f = new FaultFixture(480, 31);
     try (ServerPair pair = f.pair(work).start()) {
       f.stage(pair);
-      pair.startBatch(BATCH, DATE);
-      FaultFixture.awaitChunks(pair.root(ServerId.A), 3);
-      pair.stop(ServerId.A);
-      assertThat(FaultFixture.chunkFiles(pair.root(ServerId.A))).isLessThan(120);
+      f.startAndStopMidVerify(pair, ServerId.A);
       FaultFixture.flipByte(FaultFixture.stateDir(pair.root(ServerId.A), 1).resolve("chunks/000001.json"), 40);
       pair.startA();
       f.assertFailedUnpublished(pair, "STATE_CORRUPT");
@@ -39,10 +34,7 @@ class StateCorruptionFaultTest {
     FaultFixture f = new FaultFixture(480, 32);
     try (ServerPair pair = f.pair(work).with("prio.peer.initial-backoff", "20ms").start()) {
       f.stage(pair);
-      pair.startBatch(BATCH, DATE);
-      FaultFixture.awaitChunks(pair.root(ServerId.B), 3);
-      pair.stop(ServerId.B);
-      assertThat(FaultFixture.chunkFiles(pair.root(ServerId.B))).isLessThan(120);
+      f.startAndStopMidVerify(pair, ServerId.B);
       FaultFixture.flipByte(FaultFixture.stateDir(pair.root(ServerId.B), 1).resolve("chunks/000000.json"), 60);
       pair.startB();
       f.assertFailedUnpublished(pair, "STATE_CORRUPT");
