@@ -6,16 +6,10 @@ import dev.prio.server.batch.BatchRepository;
 import dev.prio.server.batch.BatchService;
 import dev.prio.server.batch.BatchesEndpoint;
 import dev.prio.server.metrics.PrioMetrics;
-import dev.prio.server.peer.PeerClient;
-import dev.prio.server.peer.PeerConcurrencyLimit;
-import dev.prio.server.peer.RetryPolicy;
 import dev.prio.server.publish.Publisher;
-import dev.prio.server.round.HelperRounds;
 import dev.prio.server.round.LeaderRounds;
-import dev.prio.server.round.PeerNotices;
 import dev.prio.server.round.ProtocolSettings;
 import dev.prio.server.round.RoundStore;
-import dev.prio.server.signing.PeerAuth;
 import dev.prio.server.signing.PeerAuthConfiguration;
 import dev.prio.server.storage.ObjectStore;
 import dev.prio.server.storage.ObjectStores;
@@ -26,31 +20,27 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
-import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
-import org.springframework.boot.http.client.HttpClientSettings;
-import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.scheduling.annotation.EnableScheduling;
-import org.springframework.web.client.RestClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Wires one server from {@link PrioProperties}. Both roles get the same beans except the round
- * drivers: A gets {@link LeaderRounds} and a {@link PeerClient}, B gets {@link HelperRounds}.
+ * Wires one server from {@link PrioProperties}: what both roles run. The role's own beans are in
+ * {@link LeaderConfiguration} (A: the peer client and the round driver) and
+ * {@link HelperConfiguration} (B: the round answers and their concurrency limit), each present
+ * only in its role's context.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(PrioProperties.class)
-@Import(PeerAuthConfiguration.class)
+@Import({PeerAuthConfiguration.class, LeaderConfiguration.class, HelperConfiguration.class})
 @EnableScheduling
 public class PrioServerConfiguration {
   /** Longest input line read: an n_data 262143 A share in base64, with room for the id. */
@@ -146,53 +136,6 @@ public class PrioServerConfiguration {
   }
 
   @Bean
-  PeerClient peerClient(ServerId role, PrioProperties props, JsonMapper json, PrioMetrics metrics, SslBundles sslBundles,
-      PeerAuth peerAuth) {
-    if (role != ServerId.A) {
-      return null;
-    }
-    PrioProperties.Peer peer = props.peer();
-    if (peer.url() == null || peer.url().isBlank()) {
-      throw new IllegalStateException("prio.peer.url (server B's base URL) is required on server A");
-    }
-    HttpClientSettings settings = HttpClientSettings.defaults()
-        .withConnectTimeout(peer.connectTimeout()).withReadTimeout(peer.readTimeout());
-    if (peer.sslBundle() != null && !peer.sslBundle().isBlank()) {
-      settings = settings.withSslBundle(sslBundles.getBundle(peer.sslBundle()));
-    }
-    RestClient rest = RestClient.builder()
-        .baseUrl(peer.url())
-        .requestFactory(ClientHttpRequestFactoryBuilder.jdk().build(settings))
-        .requestInterceptor(peerAuth.clientInterceptor())
-        .build();
-    RetryPolicy retry = new RetryPolicy(peer.maxAttempts(), peer.initialBackoff(), peer.maxBackoff(), peer.maxElapsed());
-    return new PeerClient(rest, json, retry, metrics);
-  }
-
-  @Bean
-  LeaderRounds leaderRounds(ServerId role, ProtocolSettings settings, PrioProperties props, BatchLifecycle lifecycle,
-      RoundStore rounds, SubmissionReader reader, ObjectProvider<PeerClient> peer, Publisher publisher, PrioMetrics metrics,
-      ExecutorService prioChunkPool, ExecutorService prioBatchPool, Clock clock) {
-    if (role != ServerId.A) {
-      return null;
-    }
-    lifecycle.noticeWith(new PeerNotices(peer.getObject(), lifecycle, prioBatchPool));
-    RetryPolicy storageRetry = new RetryPolicy(Integer.MAX_VALUE, props.peer().initialBackoff(), props.peer().maxBackoff(),
-        props.storage().retryMaxElapsed());
-    return new LeaderRounds(settings, props.batch(), lifecycle, rounds, reader, peer.getObject(), publisher, metrics,
-        prioChunkPool, storageRetry, clock);
-  }
-
-  @Bean
-  HelperRounds helperRounds(ServerId role, ProtocolSettings settings, BatchLifecycle lifecycle, RoundStore rounds,
-      SubmissionReader reader, Publisher publisher, PrioMetrics metrics, JsonMapper json, Clock clock) {
-    if (role != ServerId.B) {
-      return null;
-    }
-    return new HelperRounds(settings, lifecycle, rounds, reader, publisher, metrics, json, clock);
-  }
-
-  @Bean
   BatchService batchService(ServerId role, BatchRepository batches, BatchLifecycle lifecycle, ProtocolSettings settings,
       ObjectProvider<LeaderRounds> leader, ExecutorService prioBatchPool, PrioMetrics metrics, Clock clock) {
     return new BatchService(role, batches, lifecycle, settings::nData, leader.getIfAvailable(), prioBatchPool, metrics, clock);
@@ -201,15 +144,6 @@ public class PrioServerConfiguration {
   @Bean
   BatchesEndpoint batchesEndpoint(BatchService service) {
     return new BatchesEndpoint(service);
-  }
-
-  @Bean
-  FilterRegistrationBean<PeerConcurrencyLimit> peerConcurrencyLimit(ServerId role, PrioProperties props) {
-    FilterRegistrationBean<PeerConcurrencyLimit> reg =
-        new FilterRegistrationBean<>(new PeerConcurrencyLimit(props.peer().maxConcurrentRounds(), 1));
-    reg.addUrlPatterns("/peer/*");
-    reg.setEnabled(role == ServerId.B);
-    return reg;
   }
 
   @Bean
