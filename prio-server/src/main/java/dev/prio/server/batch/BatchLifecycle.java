@@ -1,7 +1,6 @@
 package dev.prio.server.batch;
 
 import dev.prio.core.packet.ServerId;
-import dev.prio.server.metrics.PrioMetrics;
 import dev.prio.server.storage.BatchKey;
 import dev.prio.server.web.ProblemException;
 import dev.prio.server.web.ProblemType;
@@ -34,11 +33,11 @@ public final class BatchLifecycle {
 
   private final ServerId role;
   private final BatchRepository batches;
-  private final PrioMetrics metrics;
+  private final BatchMeters metrics;
   private final Clock clock;
   private volatile PeerNotice notice = ended -> {};
 
-  public BatchLifecycle(ServerId role, BatchRepository batches, PrioMetrics metrics, Clock clock) {
+  public BatchLifecycle(ServerId role, BatchRepository batches, BatchMeters metrics, Clock clock) {
     this.role = role;
     this.batches = batches;
     this.metrics = metrics;

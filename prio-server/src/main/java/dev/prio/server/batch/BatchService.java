@@ -1,7 +1,6 @@
 package dev.prio.server.batch;
 
 import dev.prio.core.packet.ServerId;
-import dev.prio.server.metrics.PrioMetrics;
 import dev.prio.server.storage.BatchKey;
 import dev.prio.server.web.ProblemException;
 import dev.prio.server.web.ProblemType;
@@ -32,7 +31,7 @@ public final class BatchService {
   private final BatchLifecycle lifecycle;
   private final Function<String, Optional<Integer>> nDataOf;
   private final BatchRunner runner;
-  private final PrioMetrics metrics;
+  private final BatchMeters metrics;
   private final Clock clock;
 
   /**
@@ -41,7 +40,7 @@ public final class BatchService {
    */
   public BatchService(ServerId role, BatchRepository batches, BatchLifecycle lifecycle,
       Function<String, Optional<Integer>> nDataOf, BatchDriver driver, ExecutorService batchPool,
-      PrioMetrics metrics, Clock clock) {
+      BatchMeters metrics, Clock clock) {
     this.role = role;
     this.batches = batches;
     this.lifecycle = lifecycle;

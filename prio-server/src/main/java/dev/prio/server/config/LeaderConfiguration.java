@@ -1,5 +1,6 @@
 package dev.prio.server.config;
 
+import dev.prio.server.settings.PrioProperties;
 import dev.prio.server.batch.BatchLifecycle;
 import dev.prio.server.metrics.PrioMetrics;
 import dev.prio.server.peer.PeerClient;

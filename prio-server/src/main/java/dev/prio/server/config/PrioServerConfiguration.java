@@ -1,5 +1,8 @@
 package dev.prio.server.config;
 
+import dev.prio.server.settings.DataConfig;
+import dev.prio.server.settings.ServerKeys;
+import dev.prio.server.settings.PrioProperties;
 import dev.prio.core.packet.ServerId;
 import dev.prio.server.batch.BatchLifecycle;
 import dev.prio.server.batch.BatchRepository;

@@ -1,2 +1,2 @@
-/** Configuration records, the seed's environment variables, and the wiring of one server in either role. */
+/** The wiring of one server in either role: shared beans, A's and B's own, the batch sweep. Nothing depends on it. */
 package dev.prio.server.config;

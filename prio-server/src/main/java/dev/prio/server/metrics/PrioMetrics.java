@@ -2,6 +2,7 @@ package dev.prio.server.metrics;
 
 import dev.prio.core.error.RejectReason;
 import dev.prio.server.batch.BatchFailure;
+import dev.prio.server.batch.BatchMeters;
 import dev.prio.server.batch.BatchPhase;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * come from enums only, so their cardinality is fixed; no batch id, path or peer address is ever a
  * label. The {@code server} label is a common tag set in configuration.
  */
-public final class PrioMetrics {
+public final class PrioMetrics implements BatchMeters {
   public static final String BATCHES = "prio.batches";
   public static final String BATCH_FAILURES = "prio.batch.failures";
   public static final String BATCH_PHASE_SECONDS = "prio.batch.phase";
@@ -73,6 +74,7 @@ public final class PrioMetrics {
   }
 
   /** Raises the last-success gauge to {@code when} (it never goes back), e.g. from persisted states after a restart. */
+  @Override
   public void lastSuccessAt(Instant when) {
     lastSuccessEpochSeconds.accumulateAndGet(when.getEpochSecond(), Math::max);
   }
@@ -83,6 +85,7 @@ public final class PrioMetrics {
         .increment(count);
   }
 
+  @Override
   public void batchFinished(BatchPhase terminal, BatchFailure failure) {
     Counter.builder(BATCHES).tag("outcome", terminal.label()).register(registry).increment();
     if (terminal == BatchPhase.PUBLISHED) {
@@ -93,6 +96,7 @@ public final class PrioMetrics {
     }
   }
 
+  @Override
   public void phaseTime(BatchPhase phase, Duration d) {
     Timer.builder(BATCH_PHASE_SECONDS).tag("phase", phase.label()).publishPercentileHistogram()
         .register(registry).record(d);
@@ -112,6 +116,7 @@ public final class PrioMetrics {
   }
 
   /** Current batches per non-terminal phase and the age of the oldest in each. */
+  @Override
   public void phaseCensus(Map<BatchPhase, Long> counts, Map<BatchPhase, Duration> oldest) {
     inPhase.forEach((p, g) -> g.set(counts.getOrDefault(p, 0L)));
     oldestInPhase.forEach((p, g) -> g.set(oldest.getOrDefault(p, Duration.ZERO).toSeconds()));

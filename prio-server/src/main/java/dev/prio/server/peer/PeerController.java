@@ -1,6 +1,5 @@
 package dev.prio.server.peer;
 
-import dev.prio.server.round.HelperRounds;
 import dev.prio.server.storage.BatchKey;
 import dev.prio.server.web.ProblemException;
 import dev.prio.server.web.ProblemType;
@@ -18,16 +17,16 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Server B's round endpoints. Thin: parse the body (kept as text, because the idempotency check is
- * on the exact bytes A sent), hand it to {@link HelperRounds}, return its answer. On server A this
+ * on the exact bytes A sent), hand it to {@link HelperApi}, return its answer. On server A this
  * controller refuses everything: A answers no rounds.
  */
 @RestController
 @RequestMapping(path = "/peer/v1/batches/{date}/{batchId}", produces = MediaType.APPLICATION_JSON_VALUE)
 class PeerController {
-  private final HelperRounds helper;
+  private final HelperApi helper;
   private final JsonMapper json;
 
-  PeerController(ObjectProvider<HelperRounds> helper, JsonMapper json) {
+  PeerController(ObjectProvider<HelperApi> helper, JsonMapper json) {
     this.helper = helper.getIfAvailable();
     this.json = json;
   }
@@ -57,7 +56,7 @@ class PeerController {
     return helper().publish(key(date, batchId), parse(body, Publish.Request.class));
   }
 
-  private HelperRounds helper() {
+  private HelperApi helper() {
     if (helper == null) {
       throw new ProblemException(ProblemType.NOT_HELPER, "server A answers no rounds");
     }

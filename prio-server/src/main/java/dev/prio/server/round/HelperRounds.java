@@ -12,6 +12,7 @@ import dev.prio.server.batch.BatchPhase;
 import dev.prio.server.batch.BatchState;
 import dev.prio.server.metrics.PrioMetrics;
 import dev.prio.server.peer.Handshake;
+import dev.prio.server.peer.HelperApi;
 import dev.prio.server.peer.PacketItem;
 import dev.prio.server.peer.Publish;
 import dev.prio.server.peer.RoundMessage;
@@ -41,7 +42,7 @@ import tools.jackson.databind.json.JsonMapper;
  * against the codecs, B's input against what B agreed at the handshake, and the final aggregate is
  * recombined from B's own share before B holds it pending (see {@link Publish}).
  */
-public final class HelperRounds {
+public final class HelperRounds implements HelperApi {
   private final ProtocolSettings settings;
   private final BatchLifecycle lifecycle;
   private final RoundStore rounds;
@@ -67,10 +68,12 @@ public final class HelperRounds {
   }
 
   /** A's handshake for an attempt; see {@link HelperHandshake}. */
+  @Override
   public Handshake.Response handshake(BatchKey key, Handshake.Request req, String body) {
     return guarded(key, req.attempt(), () -> handshake.answer(key, req, body));
   }
 
+  @Override
   public RoundMessage verify1(BatchKey key, int chunk, RoundMessage req, String body) {
     return guarded(key, req.attempt(), () -> {
       BatchState state = activeState(key, req.attempt());
@@ -85,6 +88,7 @@ public final class HelperRounds {
     });
   }
 
+  @Override
   public RoundMessage verify2(BatchKey key, int chunk, RoundMessage req, String body) {
     return guarded(key, req.attempt(), () -> {
       BatchState state = activeState(key, req.attempt());
@@ -105,6 +109,7 @@ public final class HelperRounds {
     });
   }
 
+  @Override
   public Total.Response total(BatchKey key, Total.Request req, String body) {
     return guarded(key, req.attempt(), () -> {
       BatchState state = activeState(key, req.attempt());
@@ -143,6 +148,7 @@ public final class HelperRounds {
         funnel.toMap(), peerOnly);
   }
 
+  @Override
   public Publish.Response publish(BatchKey key, Publish.Request req) {
     if (req.step() == null) {
       throw new ProblemException(ProblemType.BAD_REQUEST, "step must be PREPARE, COMMIT, FAILED or ABANDONED");

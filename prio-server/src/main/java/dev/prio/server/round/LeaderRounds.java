@@ -11,7 +11,7 @@ import dev.prio.server.batch.BatchFailure;
 import dev.prio.server.batch.BatchLifecycle;
 import dev.prio.server.batch.BatchPhase;
 import dev.prio.server.batch.BatchState;
-import dev.prio.server.config.PrioProperties;
+import dev.prio.server.settings.PrioProperties;
 import dev.prio.server.metrics.PrioMetrics;
 import dev.prio.server.peer.Handshake;
 import dev.prio.server.peer.PeerClient;

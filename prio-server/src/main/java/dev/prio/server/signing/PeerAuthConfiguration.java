@@ -1,7 +1,7 @@
 package dev.prio.server.signing;
 
-import dev.prio.server.config.DataConfig;
-import dev.prio.server.config.PrioProperties;
+import dev.prio.server.settings.DataConfig;
+import dev.prio.server.settings.PrioProperties;
 import dev.prio.server.metrics.PrioMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prio.core.packet.PrioConfig;
 import dev.prio.core.packet.ServerId;
-import dev.prio.server.config.PrioProperties;
-import dev.prio.server.config.ServerKeys;
+import dev.prio.server.settings.PrioProperties;
+import dev.prio.server.settings.ServerKeys;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,4 +1,4 @@
-package dev.prio.server.config;
+package dev.prio.server.settings;
 
 import dev.prio.core.crypto.PrivateKey;
 import dev.prio.core.crypto.PublicKey;

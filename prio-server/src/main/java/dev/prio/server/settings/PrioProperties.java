@@ -1,4 +1,4 @@
-package dev.prio.server.config;
+package dev.prio.server.settings;
 
 import dev.prio.core.packet.ServerId;
 import dev.prio.core.prg.PrgKeyMode;
