@@ -5,6 +5,8 @@ import dev.prio.server.batch.BatchLifecycle;
 import dev.prio.server.batch.BatchRepository;
 import dev.prio.server.batch.BatchService;
 import dev.prio.server.batch.BatchesEndpoint;
+import dev.prio.server.lease.LeaseProperties;
+import dev.prio.server.lease.Leases;
 import dev.prio.server.metrics.PrioMetrics;
 import dev.prio.server.peer.PeerClient;
 import dev.prio.server.peer.PeerConcurrencyLimit;
@@ -48,7 +50,7 @@ import tools.jackson.databind.json.JsonMapper;
  * drivers: A gets {@link LeaderRounds} and a {@link PeerClient}, B gets {@link HelperRounds}.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(PrioProperties.class)
+@EnableConfigurationProperties({PrioProperties.class, LeaseProperties.class})
 @Import(PeerAuthConfiguration.class)
 @EnableScheduling
 public class PrioServerConfiguration {
@@ -166,10 +168,16 @@ public class PrioServerConfiguration {
     return new PeerClient(rest, json, retry, metrics);
   }
 
+  /** Leases in the server's own store: how replicas of A share a batch (docs/scale-out.md). */
+  @Bean
+  Leases leases(ObjectStore store, JsonMapper json, Clock clock, LeaseProperties props) {
+    return new Leases(store, json, clock, props);
+  }
+
   @Bean
   LeaderRounds leaderRounds(ServerId role, ProtocolSettings settings, PrioProperties props, BatchLifecycle lifecycle,
       RoundStore rounds, SubmissionReader reader, ObjectProvider<PeerClient> peer, Publisher publisher, PrioMetrics metrics,
-      ExecutorService prioChunkPool, ExecutorService prioBatchPool, Clock clock) {
+      ExecutorService prioChunkPool, ExecutorService prioBatchPool, Leases leases, Clock clock) {
     if (role != ServerId.A) {
       return null;
     }
@@ -177,7 +185,7 @@ public class PrioServerConfiguration {
     RetryPolicy storageRetry = new RetryPolicy(Integer.MAX_VALUE, props.peer().initialBackoff(), props.peer().maxBackoff(),
         props.storage().retryMaxElapsed());
     return new LeaderRounds(settings, props.batch(), lifecycle, rounds, reader, peer.getObject(), publisher, metrics,
-        prioChunkPool, storageRetry, clock);
+        prioChunkPool, storageRetry, leases, clock);
   }
 
   @Bean
