@@ -97,6 +97,12 @@ public final class Leases implements AutoCloseable, ApplicationListener<ContextC
    * the lease since this process last wrote it. False (and the handle is lost) otherwise.
    */
   public boolean renew(Lease lease) {
+    synchronized (lease) { // the keeper and a commit may renew at once: the second must see the first's generation
+      return renewHeld(lease);
+    }
+  }
+
+  private boolean renewHeld(Lease lease) {
     if (!lease.isHeld(clock.instant()) || (stopping && !releaseOnShutdown)) {
       lease.lose();
       held.remove(lease);
@@ -123,6 +129,12 @@ public final class Leases implements AutoCloseable, ApplicationListener<ContextC
 
   /** Gives the lease up so another holder may take it at once; a lost lease is left as it is. */
   public void release(Lease lease) {
+    synchronized (lease) {
+      releaseHeld(lease);
+    }
+  }
+
+  private void releaseHeld(Lease lease) {
     held.remove(lease);
     if (!lease.isHeld(clock.instant())) {
       return;
