@@ -67,8 +67,8 @@ public final class Leases implements AutoCloseable, ApplicationListener<ContextC
   }
 
   /**
-   * Takes the lease at {@code path} if it is free: absent, released, or expired. Empty when another
-   * holder's lease is live (or a concurrent taker won the race).
+   * Takes the lease at {@code path} if it is free: absent, released, expired, or this process's own
+   * that it lost track of. Empty when another holder's lease is live (or a concurrent taker won).
    */
   public Optional<Lease> acquire(String path) {
     Instant expiry = clock.instant().plus(duration);
@@ -81,7 +81,8 @@ public final class Leases implements AutoCloseable, ApplicationListener<ContextC
         won = store.createIfAbsent(path, mine);
       } else {
         LeaseRecord there = json.readValue(current.get().data(), LeaseRecord.class);
-        won = !there.isLive(clock.instant()) && store.compareAndSet(path, current.get().generation(), mine);
+        won = (!there.isLive(clock.instant()) || isOwnLost(there, path))
+            && store.compareAndSet(path, current.get().generation(), mine);
         if (won && !there.released()) {
           log.info("lease {} taken over from {} (expired {})", path, there.holder(), there.expiresAt());
         }
@@ -149,6 +150,15 @@ public final class Leases implements AutoCloseable, ApplicationListener<ContextC
     } catch (IOException | UncheckedIOException e) {
       log.debug("lease {} not released ({}); it expires on its own", lease.path(), e.getClass().getSimpleName());
     }
+  }
+
+  /**
+   * A live lease of this very process that it no longer holds a handle for: given up while the
+   * storage refused the write (a read-only or full disk), so it still reads live. Nothing in this
+   * process works under it, so it is taken again at once rather than after it expires.
+   */
+  private boolean isOwnLost(LeaseRecord there, String path) {
+    return there.holder().equals(holder) && held.stream().noneMatch(l -> l.path().equals(path));
   }
 
   /** The lease as stored, if any (for deciding whether there is free work, and for tests). */
