@@ -67,7 +67,7 @@ public final class LeaderRounds implements BatchDriver {
     this.clock = clock;
     this.chunkPool = chunkPool;
     this.claims = new ChunkClaims(leases, rounds, lifecycle, metrics, clock);
-    this.verify = new LeaderVerify(settings, lifecycle, rounds, reader, peer, chunkPool, config.parallelChunks(), claims);
+    this.verify = new LeaderVerify(settings, reader, peer, chunkPool, config.parallelChunks(), claims);
     this.publish = new LeaderPublish(lifecycle, rounds, peer, publisher, clock);
     this.loop = new StepLoop(lifecycle, storageRetry, chunkPool);
   }

@@ -7,7 +7,6 @@ import static dev.prio.server.round.BatchSteps.protocol;
 import dev.prio.core.packet.PrioConfig;
 import dev.prio.core.packet.ServerId;
 import dev.prio.server.batch.BatchFailure;
-import dev.prio.server.batch.BatchLifecycle;
 import dev.prio.server.batch.BatchState;
 import dev.prio.server.lease.Lease;
 import dev.prio.server.peer.PeerClient;
@@ -41,20 +40,17 @@ final class LeaderVerify {
   private static final Logger log = LoggerFactory.getLogger(LeaderVerify.class);
 
   private final ProtocolSettings settings;
-  private final BatchLifecycle lifecycle;
-  private final RoundStore rounds;
   private final SubmissionReader reader;
   private final PeerClient peer;
   private final ExecutorService chunkPool;
   private final int parallelChunks;
   private final ChunkClaims claims;
 
-  LeaderVerify(ProtocolSettings settings, BatchLifecycle lifecycle, RoundStore rounds, SubmissionReader reader, PeerClient peer,
-      ExecutorService chunkPool, int parallelChunks, ChunkClaims claims) {
+  /** @param claims which chunks this replica may run, and the commit of each (the one seam with the leases) */
+  LeaderVerify(ProtocolSettings settings, SubmissionReader reader, PeerClient peer, ExecutorService chunkPool, int parallelChunks,
+      ChunkClaims claims) {
     this.claims = claims;
     this.settings = settings;
-    this.lifecycle = lifecycle;
-    this.rounds = rounds;
     this.reader = reader;
     this.peer = peer;
     this.chunkPool = chunkPool;
@@ -78,10 +74,12 @@ final class LeaderVerify {
       lines.put(line.id(), line);
       if (ids.size() == scan.chunkSize() || position == scan.uniqueCount() - 1) {
         int c = chunk[0]++;
+        slots.acquireUninterruptibly(); // a free slot first: a claimed chunk should not wait behind this replica's others
         Optional<Lease> claim = claims.claim(key, s.attempt(), c);
-        if (claim.isPresent()) {
+        if (claim.isEmpty()) {
+          slots.release();
+        } else {
           ChunkWork work = new ChunkWork(c, settings.server(prio), List.copyOf(ids), new LinkedHashMap<>(lines));
-          slots.acquireUninterruptibly();
           running.add(chunkPool.submit(() -> {
             try {
               return runChunk(key, s.attempt(), work, claim.get());
