@@ -168,6 +168,63 @@ overlay_contract() {
 not() { ! "$@"; }
 check "overlays: images, SERVER_ID, job labels, CronJob on A only, no cross-project names" overlay_contract
 
+# Scale-out (docs/scale-out.md): both sides run replicas that share batches
+# through leases, roll one pod at a time, keep one pod through disruptions,
+# spread over nodes, autoscale on CPU and the chunk backlog, and stop only
+# after the endpoints drained and the graceful shutdown had its time.
+scale_out_contract() {
+  local f side
+  for side in a b; do
+    f="$work/project-$side.yaml"
+    python3 - "$f" "$side" <<'PY' || return 1
+import re, sys
+text, side = open(sys.argv[1]).read(), sys.argv[2]
+docs = {}
+for d in text.split("\n---\n"):
+    m = re.search(r"^kind: (\S+)", d, re.M)
+    if m:
+        docs[m.group(1)] = d
+def need(ok, msg):
+    if not ok:
+        print(f"project-{side}: {msg}")
+        sys.exit(1)
+dep = docs.get("Deployment", "")
+need(re.search(r"^  replicas: ([2-9]|\d\d+)$", dep, re.M), "Deployment replicas >= 2")
+need("type: RollingUpdate" in dep and "maxUnavailable: 0" in dep and "maxSurge: 1" in dep,
+     "RollingUpdate with maxUnavailable 0 and maxSurge 1")
+need("podAntiAffinity" in dep and "topologySpreadConstraints" in dep and "topologyKey: kubernetes.io/hostname" in dep,
+     "pod anti-affinity and topology spread on kubernetes.io/hostname")
+pdb = docs.get("PodDisruptionBudget", "")
+need(re.search(r"^  minAvailable: 1$", pdb, re.M), "PodDisruptionBudget minAvailable 1")
+hpa = docs.get("HorizontalPodAutoscaler", "")
+need("apiVersion: autoscaling/v2" in hpa, "an autoscaling/v2 HorizontalPodAutoscaler")
+need("name: cpu" in hpa and "name: prio_chunks_waiting" in hpa, "HPA on CPU and prio_chunks_waiting")
+need(re.search(rf"server: {side}$", hpa, re.M), f"HPA backlog metric selects server {side}")
+m = re.search(r"^  minReplicas: (\d+)$", hpa, re.M)
+need(m and int(m.group(1)) >= 2, "HPA minReplicas >= 2")
+need(re.search(r"SERVER_SHUTDOWN: graceful", text), "SERVER_SHUTDOWN graceful")
+need(re.search(r"PRIO_LEASE_DURATION: \d+s", text), "PRIO_LEASE_DURATION set")
+phase = int(re.search(r"SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE: (\d+)s", text).group(1))
+grace = int(re.search(r"terminationGracePeriodSeconds: (\d+)", dep).group(1))
+sleep = int(re.search(r"preStop:\s+sleep:\s+seconds: (\d+)", dep).group(1))
+need(sleep + phase < grace, f"preStop {sleep}s + shutdown phase {phase}s must end before the grace period {grace}s")
+need("/actuator/health/readiness" in dep, "readiness probe on the readiness group")
+PY
+  done
+}
+check "scale-out: replicas 2, RollingUpdate 0/1, PDB minAvailable 1, spread + anti-affinity, HPA on CPU + backlog, shutdown within the grace period" scale_out_contract
+broken_grace() {
+  sed -e 's/terminationGracePeriodSeconds: 120/terminationGracePeriodSeconds: 60/' "$work/project-a.yaml" > "$work/grace-broken.yaml"
+  local keep="$work/project-a.yaml.keep"
+  cp "$work/project-a.yaml" "$keep"
+  cp "$work/grace-broken.yaml" "$work/project-a.yaml"
+  local rc=0
+  scale_out_contract || rc=$?
+  cp "$keep" "$work/project-a.yaml"
+  return "$rc"
+}
+expect_fail "scale-out self-test: a grace period shorter than preStop + shutdown fails" 'must end before the grace period' broken_grace
+
 # The documented alternative to Secret Manager: a plain Kubernetes Secret.
 k8s_secret_variant() {
   cp -r k8s "$work/k8s-secret-variant"
@@ -255,7 +312,7 @@ mutate() { # mutate SED-EXPR OUT: apply to project-a's build, insist that it cha
   ! cmp -s "$work/project-a.yaml" "$2" || { echo "mutation '$1' changed nothing"; return 1; }
 }
 neg_typo() { mutate 's/terminationGracePeriodSeconds: 120/terminationGracePeriodSecond: 120/' "$work/neg-typo.yaml" && "$k8svalidate" "$work/neg-typo.yaml"; }
-neg_type() { mutate 's/^  replicas: 1$/  replicas: "one"/' "$work/neg-type.yaml" && "$k8svalidate" "$work/neg-type.yaml"; }
+neg_type() { mutate 's/^  replicas: 2$/  replicas: "two"/' "$work/neg-type.yaml" && "$k8svalidate" "$work/neg-type.yaml"; }
 neg_quantity() { mutate 's/memory: 2Gi/memory: 2GB-ish/' "$work/neg-quantity.yaml" && "$k8svalidate" "$work/neg-quantity.yaml"; }
 neg_rule() { mutate 's/- alert: PrioBatchStuck/- alrt: PrioBatchStuck/' "$work/neg-rule.yaml" && "$k8svalidate" "$work/neg-rule.yaml"; }
 neg_selector() { mutate '/^kind: PodMonitor/,/^---/s/app.kubernetes.io\/name: prio-server$/app.kubernetes.io\/name: prio-srever/' "$work/neg-sel.yaml" && "$k8svalidate" "$work/neg-sel.yaml"; }
@@ -266,6 +323,8 @@ expect_fail "validator self-test: a bad quantity fails" 'quantities must match' 
 expect_fail "validator self-test: a typo in a PrometheusRule fails" 'unknown field "alrt"' neg_rule
 expect_fail "validator self-test: a selector that matches no pod fails" 'PodMonitor/prio-server: selector .* matches no pod template' neg_selector
 expect_fail "validator self-test: an unknown kind fails" 'unknown apiVersion/kind policy/v1/PodDisruptionBudgets' neg_kind
+neg_hpa() { mutate '/^kind: HorizontalPodAutoscaler/,/^---/s/    name: prio-server$/    name: prio-srever/' "$work/neg-hpa.yaml" && "$k8svalidate" "$work/neg-hpa.yaml"; }
+expect_fail "validator self-test: an HPA whose target is not in the input fails" 'scaleTargetRef Deployment/prio-srever is not in the input' neg_hpa
 
 # --- Prometheus rules
 check "promtool check rules deploy/monitoring/rules" sh -c 'promtool check rules deploy/monitoring/rules/*.yml'

@@ -28,6 +28,7 @@ import (
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -70,6 +71,7 @@ var kinds = map[string]func() any{
 	"v1/Pod":                                            func() any { return &corev1.Pod{} },
 	"apps/v1/Deployment":                                func() any { return &appsv1.Deployment{} },
 	"apps/v1/StatefulSet":                               func() any { return &appsv1.StatefulSet{} },
+	"autoscaling/v2/HorizontalPodAutoscaler":            func() any { return &autoscalingv2.HorizontalPodAutoscaler{} },
 	"batch/v1/CronJob":                                  func() any { return &batchv1.CronJob{} },
 	"batch/v1/Job":                                      func() any { return &batchv1.Job{} },
 	"networking.k8s.io/v1/NetworkPolicy":                func() any { return &networkingv1.NetworkPolicy{} },
@@ -242,6 +244,14 @@ func crossCheck(objs []object) []string {
 		case *policyv1.PodDisruptionBudget:
 			if sel, err := metav1.LabelSelectorAsSelector(v.Spec.Selector); err == nil {
 				matchesSome(o.where, "PodDisruptionBudget/"+o.name, sel)
+			}
+		case *autoscalingv2.HorizontalPodAutoscaler:
+			target := v.Spec.ScaleTargetRef.Kind + "/" + v.Spec.ScaleTargetRef.Name
+			if !names[target] {
+				problems = append(problems, fmt.Sprintf("%s HorizontalPodAutoscaler/%s: scaleTargetRef %s is not in the input", o.where, o.name, target))
+			}
+			if v.Spec.MinReplicas != nil && *v.Spec.MinReplicas > v.Spec.MaxReplicas {
+				problems = append(problems, fmt.Sprintf("%s HorizontalPodAutoscaler/%s: minReplicas above maxReplicas", o.where, o.name))
 			}
 		case *monitoringv1.PodMonitor:
 			if sel, err := metav1.LabelSelectorAsSelector(&v.Spec.Selector); err == nil {

@@ -58,9 +58,16 @@ public final class BatchLifecycle {
     return batches.createIfAbsent(BatchState.received(key.submissionDate(), key.batchId(), role, nData, clock.instant()));
   }
 
-  /** B starts the attempt A's handshake names, replacing whatever an earlier attempt left. */
+  /**
+   * B starts the attempt A's handshake names, replacing whatever an earlier attempt left. A state
+   * already of this attempt is kept: with several replicas of B, two may answer the same handshake
+   * (A's retry reached the other one), and the later must not reset what the first has begun.
+   */
   public BatchState helperAttempt(BatchKey key, BatchState started) {
-    return batches.replace(key, started);
+    if (batches.find(key).isEmpty()) {
+      batches.createIfAbsent(started);
+    }
+    return batches.update(key, s -> s.attempt() >= started.attempt() ? s : started);
   }
 
   /**

@@ -16,6 +16,9 @@ public interface BatchMeters {
   /** Batches per non-terminal phase and the age of the oldest in each. */
   void phaseCensus(Map<BatchPhase, Long> counts, Map<BatchPhase, Duration> oldest);
 
+  /** Chunks not yet finished over all unfinished batches: the backlog the autoscaler reads. */
+  void chunksWaiting(long chunks);
+
   /** Raises the last-success gauge to {@code when}; it never goes back. */
   void lastSuccessAt(Instant when);
 }

@@ -113,7 +113,9 @@ public final class BatchService {
   /**
    * Server A picks up every unfinished batch that no run in this process is driving, at start-up
    * (what a previous process left) and on every sweep (a run that stopped because even its failure
-   * could not be stored), and tells B again of attempts that ended here unheard by B.
+   * could not be stored), and tells B again of attempts that ended here unheard by B. With several
+   * replicas every one of them does this: a run on a batch another replica drives works the chunks
+   * it can claim and ends (docs/scale-out.md), so the sweep is also how a replica joins a batch.
    */
   public void resumeUnfinished() {
     if (runner == null) {
@@ -135,6 +137,7 @@ public final class BatchService {
     Map<BatchPhase, Long> counts = new EnumMap<>(BatchPhase.class);
     Map<BatchPhase, Duration> oldest = new EnumMap<>(BatchPhase.class);
     Instant now = clock.instant();
+    long waiting = 0;
     for (BatchState s : batches.all()) {
       if (s.phase() == BatchPhase.PUBLISHED) {
         metrics.lastSuccessAt(s.updatedAt());
@@ -143,11 +146,13 @@ public final class BatchService {
         continue;
       }
       counts.merge(s.phase(), 1L, Long::sum);
+      waiting += Math.max(0, s.chunksTotal() - s.chunksDone());
       Instant since = Optional.ofNullable(s.phaseEnteredAt().get(s.phase().label())).orElse(s.updatedAt());
       Duration age = Duration.between(since, now);
       oldest.merge(s.phase(), age, (a, b) -> a.compareTo(b) >= 0 ? a : b);
     }
     metrics.phaseCensus(counts, oldest);
+    metrics.chunksWaiting(waiting);
   }
 
   private void requireLeader() {

@@ -16,6 +16,7 @@ import java.util.TreeMap;
  * @param peerPhase the other server's phase for this attempt as it last answered (on A: B's; on B: A's)
  * @param committed both servers hold the same pending aggregate and A has decided to publish it:
  *     from here the attempt can only end PUBLISHED (design: the two-sided publish)
+ * @param chunksDoneBy on A, finished chunks by the lease holder (replica) that committed them
  */
 public record BatchState(
     LocalDate submissionDate,
@@ -36,23 +37,25 @@ public record BatchState(
     BatchPhase peerPhase,
     int publishedVersion,
     boolean forcePublish,
-    boolean committed) {
+    boolean committed,
+    Map<String, Long> chunksDoneBy) {
 
   public BatchState {
     phaseEnteredAt = new TreeMap<>(phaseEnteredAt == null ? Map.of() : phaseEnteredAt);
     funnel = new TreeMap<>(funnel == null ? Map.of() : funnel);
     peerFunnel = new TreeMap<>(peerFunnel == null ? Map.of() : peerFunnel);
+    chunksDoneBy = new TreeMap<>(chunksDoneBy == null ? Map.of() : chunksDoneBy);
   }
 
   public static BatchState received(LocalDate date, String batchId, ServerId role, int nData, Instant now) {
     return new BatchState(date, batchId, role, BatchPhase.RECEIVED, null, null, 1, nData, now, now,
-        Map.of(BatchPhase.RECEIVED.label(), now), 0, 0, Map.of(), Map.of(), null, 0, false, false);
+        Map.of(BatchPhase.RECEIVED.label(), now), 0, 0, Map.of(), Map.of(), null, 0, false, false, Map.of());
   }
 
   /** B's state for attempt n, created by A's handshake. */
   public static BatchState handshake(LocalDate date, String batchId, int attempt, int nData, int chunks, Instant now) {
     return new BatchState(date, batchId, ServerId.B, BatchPhase.HANDSHAKE, null, null, attempt, nData, now, now,
-        Map.of(BatchPhase.HANDSHAKE.label(), now), chunks, 0, Map.of(), Map.of(), BatchPhase.HANDSHAKE, 0, false, false);
+        Map.of(BatchPhase.HANDSHAKE.label(), now), chunks, 0, Map.of(), Map.of(), BatchPhase.HANDSHAKE, 0, false, false, Map.of());
   }
 
   private Builder with(Instant now) {
@@ -78,7 +81,7 @@ public record BatchState(
   /** A new attempt from the start: counts and chunk progress reset, history kept in attempt and version. */
   BatchState rerun(boolean force, Instant now) {
     return new BatchState(submissionDate, batchId, role, BatchPhase.RECEIVED, null, null, attempt + 1, nData, createdAt,
-        now, Map.of(BatchPhase.RECEIVED.label(), now), 0, 0, Map.of(), Map.of(), null, publishedVersion, force, false);
+        now, Map.of(BatchPhase.RECEIVED.label(), now), 0, 0, Map.of(), Map.of(), null, publishedVersion, force, false, Map.of());
   }
 
   BatchState committed(Instant now) {
@@ -108,6 +111,13 @@ public record BatchState(
     return withProgress(chunksTotal, chunksDone + 1, counts, now);
   }
 
+  /** As {@link #withChunkDone(Map, Instant)}, and counted for the replica that committed the chunk. */
+  public BatchState withChunkDone(Map<String, Long> chunkFunnel, String holder, Instant now) {
+    Builder b = new Builder(withChunkDone(chunkFunnel, now));
+    b.chunksDoneBy.merge(holder, 1L, Long::sum);
+    return b.build();
+  }
+
   /** What the other server last said; a null argument keeps what is known. */
   public BatchState withPeer(BatchPhase phaseOfPeer, Map<String, Long> counts, Instant now) {
     Builder b = with(now);
@@ -131,6 +141,7 @@ public record BatchState(
     private BatchPhase peerPhase;
     private int publishedVersion;
     private boolean committed;
+    private final Map<String, Long> chunksDoneBy;
 
     Builder(BatchState s) {
       this.s = s;
@@ -146,12 +157,13 @@ public record BatchState(
       peerPhase = s.peerPhase;
       publishedVersion = s.publishedVersion;
       committed = s.committed;
+      chunksDoneBy = new TreeMap<>(s.chunksDoneBy);
     }
 
     BatchState build() {
       return new BatchState(s.submissionDate, s.batchId, s.role, phase, failure, failureDetail, s.attempt, s.nData,
           s.createdAt, updatedAt, phaseEnteredAt, chunksTotal, chunksDone, funnel, peerFunnel, peerPhase,
-          publishedVersion, s.forcePublish, committed);
+          publishedVersion, s.forcePublish, committed, chunksDoneBy);
     }
   }
 }

@@ -2,6 +2,8 @@ package dev.prio.server.config;
 
 import dev.prio.server.settings.PrioProperties;
 import dev.prio.server.batch.BatchLifecycle;
+import dev.prio.server.lease.LeaseProperties;
+import dev.prio.server.lease.Leases;
 import dev.prio.server.metrics.PrioMetrics;
 import dev.prio.server.peer.PeerClient;
 import dev.prio.server.peer.RetryPolicy;
@@ -11,6 +13,7 @@ import dev.prio.server.round.PeerNotices;
 import dev.prio.server.round.ProtocolSettings;
 import dev.prio.server.round.RoundStore;
 import dev.prio.server.signing.PeerAuth;
+import dev.prio.server.storage.ObjectStore;
 import dev.prio.server.storage.SubmissionReader;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
@@ -48,14 +51,20 @@ class LeaderConfiguration {
     return new PeerClient(rest, json, retry, metrics);
   }
 
+  /** Leases in the server's own store: how replicas of A share a batch (docs/scale-out.md). */
+  @Bean
+  Leases leases(ObjectStore store, JsonMapper json, Clock clock, LeaseProperties props) {
+    return new Leases(store, json, clock, props);
+  }
+
   @Bean
   LeaderRounds leaderRounds(ProtocolSettings settings, PrioProperties props, BatchLifecycle lifecycle,
       RoundStore rounds, SubmissionReader reader, PeerClient peer, Publisher publisher, PrioMetrics metrics,
-      ExecutorService prioChunkPool, ExecutorService prioBatchPool, Clock clock) {
+      ExecutorService prioChunkPool, ExecutorService prioBatchPool, Leases leases, Clock clock) {
     lifecycle.noticeWith(new PeerNotices(peer, lifecycle, prioBatchPool));
     RetryPolicy storageRetry = new RetryPolicy(Integer.MAX_VALUE, props.peer().initialBackoff(), props.peer().maxBackoff(),
         props.storage().retryMaxElapsed());
     return new LeaderRounds(settings, props.batch(), lifecycle, rounds, reader, peer, publisher, metrics,
-        prioChunkPool, storageRetry, clock);
+        prioChunkPool, storageRetry, leases, clock);
   }
 }

@@ -8,6 +8,7 @@ import dev.prio.server.batch.BatchLifecycle;
 import dev.prio.server.batch.BatchRepository;
 import dev.prio.server.batch.BatchService;
 import dev.prio.server.batch.BatchesEndpoint;
+import dev.prio.server.lease.LeaseProperties;
 import dev.prio.server.metrics.PrioMetrics;
 import dev.prio.server.publish.Publisher;
 import dev.prio.server.round.LeaderRounds;
@@ -42,7 +43,7 @@ import tools.jackson.databind.json.JsonMapper;
  * only in its role's context.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(PrioProperties.class)
+@EnableConfigurationProperties({PrioProperties.class, LeaseProperties.class})
 @Import({PeerAuthConfiguration.class, LeaderConfiguration.class, HelperConfiguration.class})
 @EnableScheduling
 public class PrioServerConfiguration {

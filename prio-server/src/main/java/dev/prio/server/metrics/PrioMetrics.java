@@ -33,6 +33,8 @@ public final class PrioMetrics implements BatchMeters {
   public static final String LAST_SUCCESS = "prio.batch.last.success.timestamp";
   /** Gauge: batch state objects the last listing could not parse (skipped, never fatal). */
   public static final String UNREADABLE_STATES = "prio.batch.states.unreadable";
+  public static final String CHUNKS_DONE = "prio.chunks.done";
+  public static final String CHUNKS_WAITING = "prio.chunks.waiting";
 
   public static final String VALID = "valid";
 
@@ -44,10 +46,14 @@ public final class PrioMetrics implements BatchMeters {
   private final AtomicLong lastSuccessEpochSeconds = new AtomicLong();
   private final Map<BatchPhase, AtomicLong> inPhase = new EnumMap<>(BatchPhase.class);
   private final Map<BatchPhase, AtomicLong> oldestInPhase = new EnumMap<>(BatchPhase.class);
+  private final AtomicLong chunksWaiting = new AtomicLong();
+  private final Counter chunksDone;
 
   public PrioMetrics(MeterRegistry registry) {
     this.registry = registry;
     registry.gauge(LAST_SUCCESS + ".seconds", lastSuccessEpochSeconds);
+    registry.gauge(CHUNKS_WAITING, chunksWaiting);
+    chunksDone = Counter.builder(CHUNKS_DONE).description("Chunks this replica finished and committed").register(registry);
     for (BatchPhase p : BatchPhase.values()) {
       if (!p.isTerminal()) {
         inPhase.put(p, registry.gauge(BATCHES_IN_PHASE, Tags.of("phase", p.label()), new AtomicLong()));
@@ -113,6 +119,17 @@ public final class PrioMetrics implements BatchMeters {
 
   public void peerAuthFailure(String reason) {
     Counter.builder(PEER_AUTH_FAILURES).tag("reason", reason).register(registry).increment();
+  }
+
+  /** A chunk this replica ran was committed (counted once over all replicas). */
+  public void chunkDone() {
+    chunksDone.increment();
+  }
+
+  /** Chunks not yet finished over all unfinished batches: the backlog the autoscaler reads. */
+  @Override
+  public void chunksWaiting(long chunks) {
+    chunksWaiting.set(chunks);
   }
 
   /** Current batches per non-terminal phase and the age of the oldest in each. */

@@ -28,10 +28,10 @@ import dev.prio.server.web.ProblemType;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -43,6 +43,7 @@ import tools.jackson.databind.json.JsonMapper;
  * recombined from B's own share before B holds it pending (see {@link Publish}).
  */
 public final class HelperRounds implements HelperApi {
+  private static final int PENDING_LIMIT = 64;
   private final ProtocolSettings settings;
   private final BatchLifecycle lifecycle;
   private final RoundStore rounds;
@@ -52,7 +53,19 @@ public final class HelperRounds implements HelperApi {
   private final Clock clock;
   private final HelperInputs inputs;
   private final HelperHandshake handshake;
-  private final Map<String, ChunkWork> pending = new ConcurrentHashMap<>();
+  /**
+   * Chunks between their verify1 and verify2 on this replica: only a cache (a miss rebuilds the
+   * work from the stored verify1 request). Bounded, because with several replicas of B the
+   * verify2 often goes to another one and this replica never hears of the chunk again.
+   */
+  private final Map<String, ChunkWork> pending = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, ChunkWork> eldest) {
+      return size() > PENDING_LIMIT;
+    }
+  });
 
   public HelperRounds(ProtocolSettings settings, BatchLifecycle lifecycle, RoundStore rounds, SubmissionReader reader,
       Publisher publisher, PrioMetrics metrics, JsonMapper json, Clock clock) {
@@ -103,6 +116,7 @@ public final class HelperRounds implements HelperApi {
         ChunkResult result = work.finish(req.items());
         if (rounds.saveChunk(key, state.attempt(), result)) {
           lifecycle.progress(key, state.attempt(), s -> s.withChunkDone(result.funnel(), clock.instant()));
+          metrics.chunkDone();
         }
         return new RoundMessage(state.attempt(), own);
       });

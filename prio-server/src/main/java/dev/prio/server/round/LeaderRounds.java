@@ -11,6 +11,7 @@ import dev.prio.server.batch.BatchFailure;
 import dev.prio.server.batch.BatchLifecycle;
 import dev.prio.server.batch.BatchPhase;
 import dev.prio.server.batch.BatchState;
+import dev.prio.server.lease.Leases;
 import dev.prio.server.settings.PrioProperties;
 import dev.prio.server.metrics.PrioMetrics;
 import dev.prio.server.peer.Handshake;
@@ -29,7 +30,10 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 
 /**
- * Server A drives one batch through its phases. Every step first looks at what is persisted, so
+ * Server A drives one batch through its phases. Every replica of A runs this for every unfinished
+ * batch; the batch-level steps are taken only by the replica holding the attempt's driver lease,
+ * and in VERIFY every replica runs the chunks it can claim ({@link ChunkClaims}).
+ * Every step first looks at what is persisted, so Every step first looks at what is persisted, so
  * running it again after a crash continues where the last run stopped: a finished chunk is never
  * redone, a round in flight is re-sent and B answers it from its stored response. How a step's
  * trouble ends the attempt (or does not) is {@link StepLoop}'s; each phase change is the
@@ -47,10 +51,12 @@ public final class LeaderRounds implements BatchDriver {
   private final StepLoop loop;
   private final PrioMetrics metrics;
   private final Clock clock;
+  private final ChunkClaims claims;
+  private final ExecutorService chunkPool;
 
   public LeaderRounds(ProtocolSettings settings, PrioProperties.Batch config, BatchLifecycle lifecycle, RoundStore rounds,
       SubmissionReader reader, PeerClient peer, Publisher publisher, PrioMetrics metrics, ExecutorService chunkPool,
-      RetryPolicy storageRetry, Clock clock) {
+      RetryPolicy storageRetry, Leases leases, Clock clock) {
     this.settings = settings;
     this.config = config;
     this.lifecycle = lifecycle;
@@ -59,7 +65,9 @@ public final class LeaderRounds implements BatchDriver {
     this.peer = peer;
     this.metrics = metrics;
     this.clock = clock;
-    this.verify = new LeaderVerify(settings, lifecycle, rounds, reader, peer, chunkPool, config.parallelChunks(), clock);
+    this.chunkPool = chunkPool;
+    this.claims = new ChunkClaims(leases, rounds, lifecycle, metrics, clock);
+    this.verify = new LeaderVerify(settings, reader, peer, chunkPool, config.parallelChunks(), claims);
     this.publish = new LeaderPublish(lifecycle, rounds, peer, publisher, clock);
     this.loop = new StepLoop(lifecycle, storageRetry, chunkPool);
   }
@@ -67,19 +75,53 @@ public final class LeaderRounds implements BatchDriver {
   /** Runs the batch until it reaches a terminal phase (or the thread is interrupted). */
   @Override
   public void run(BatchKey key) {
-    loop.run(key, this::step);
+    try {
+      loop.run(key, this::step);
+    } finally {
+      if (!chunkPool.isShutdown()) {
+        claims.stopDriving(key); // a stopping server leaves its leases to Leases.close()
+      }
+    }
   }
 
   private BatchState step(BatchKey key, BatchState s) throws BatchFailed {
+    if (s.phase() == BatchPhase.VERIFY) {
+      return verifyStep(key, s);
+    }
+    if (!s.phase().isTerminal()) {
+      claims.drive(key, s.attempt());
+    }
     return switch (s.phase()) {
       case RECEIVED -> scan(key, s);
       case HANDSHAKE -> handshake(key, s);
-      case VERIFY -> verify.verify(key, s, scanOf(key, s));
       case TOTAL -> total(key, s);
       case PUBLISHING -> publish.publish(key, s, rounds.find(StorageLayout.leaderTotal(key, s.attempt()), LeaderTotal.class)
           .orElseThrow(() -> new BatchFailed(BatchFailure.INTERNAL_ERROR, "no total recorded for this attempt")));
       default -> s;
     };
+  }
+
+  /**
+   * Any replica: a pass over the input when some chunk is free. The driver then waits for the
+   * chunks other replicas run (taking over, with another pass, those whose lease expired) and moves
+   * the batch to TOTAL; any other replica's run ends here, and the next sweep brings it back.
+   */
+  private BatchState verifyStep(BatchKey key, BatchState s) throws BatchFailed {
+    ScanResult scan = scanOf(key, s);
+    boolean complete = claims.anyFree(key, s.attempt(), scan.chunkCount())
+        ? verify.verify(key, s, scan) : claims.missing(key, s.attempt(), scan.chunkCount()).isEmpty();
+    claims.drive(key, s.attempt());
+    if (complete || claims.missing(key, s.attempt(), scan.chunkCount()).isEmpty()) {
+      return lifecycle.advance(key, s.attempt(), BatchPhase.TOTAL);
+    }
+    if (!claims.anyFree(key, s.attempt(), scan.chunkCount())) {
+      try {
+        Thread.sleep(claims.pollMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return lifecycle.find(key).orElse(s);
   }
 
   private BatchState scan(BatchKey key, BatchState s) throws BatchFailed {

@@ -7,9 +7,8 @@ import static dev.prio.server.round.BatchSteps.protocol;
 import dev.prio.core.packet.PrioConfig;
 import dev.prio.core.packet.ServerId;
 import dev.prio.server.batch.BatchFailure;
-import dev.prio.server.batch.BatchLifecycle;
-import dev.prio.server.batch.BatchPhase;
 import dev.prio.server.batch.BatchState;
+import dev.prio.server.lease.Lease;
 import dev.prio.server.peer.PeerClient;
 import dev.prio.server.peer.RoundMessage;
 import dev.prio.server.round.BatchSteps.BatchFailed;
@@ -17,11 +16,11 @@ import dev.prio.server.storage.BatchKey;
 import dev.prio.server.storage.InputLine;
 import dev.prio.server.storage.StorageLayout;
 import dev.prio.server.storage.SubmissionReader;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -32,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A's VERIFY phase: one pass over A's input cuts the chunks the scan planned, and every chunk not
- * yet finished goes through verify1 and verify2 with B, up to the configured number at a time.
+ * yet finished that this replica can claim ({@link ChunkClaims}) goes through verify1 and verify2
+ * with B, up to the configured number at a time. Chunks other replicas hold are left to them.
  * The pass also re-counts the input: if it is not what the scan (and so the handshake) saw, the
  * attempt fails as INPUT_CHANGED before anything is summed.
  */
@@ -40,27 +40,25 @@ final class LeaderVerify {
   private static final Logger log = LoggerFactory.getLogger(LeaderVerify.class);
 
   private final ProtocolSettings settings;
-  private final BatchLifecycle lifecycle;
-  private final RoundStore rounds;
   private final SubmissionReader reader;
   private final PeerClient peer;
   private final ExecutorService chunkPool;
   private final int parallelChunks;
-  private final Clock clock;
+  private final ChunkClaims claims;
 
-  LeaderVerify(ProtocolSettings settings, BatchLifecycle lifecycle, RoundStore rounds, SubmissionReader reader, PeerClient peer,
-      ExecutorService chunkPool, int parallelChunks, Clock clock) {
-    this.clock = clock;
+  /** @param claims which chunks this replica may run, and the commit of each (the one seam with the leases) */
+  LeaderVerify(ProtocolSettings settings, SubmissionReader reader, PeerClient peer, ExecutorService chunkPool, int parallelChunks,
+      ChunkClaims claims) {
+    this.claims = claims;
     this.settings = settings;
-    this.lifecycle = lifecycle;
-    this.rounds = rounds;
     this.reader = reader;
     this.peer = peer;
     this.chunkPool = chunkPool;
     this.parallelChunks = Math.max(1, parallelChunks);
   }
 
-  BatchState verify(BatchKey key, BatchState s, ScanResult scan) throws BatchFailed {
+  /** One pass; returns whether every chunk has its result (some may still run on other replicas). */
+  boolean verify(BatchKey key, BatchState s, ScanResult scan) throws BatchFailed {
     PrioConfig prio = PrioConfig.of(s.nData(), key.batchId());
     Semaphore slots = new Semaphore(parallelChunks);
     List<Future<ChunkResult>> running = new ArrayList<>();
@@ -76,12 +74,15 @@ final class LeaderVerify {
       lines.put(line.id(), line);
       if (ids.size() == scan.chunkSize() || position == scan.uniqueCount() - 1) {
         int c = chunk[0]++;
-        if (rounds.findChunk(key, s.attempt(), c).isEmpty()) {
+        slots.acquireUninterruptibly(); // a free slot first: a claimed chunk should not wait behind this replica's others
+        Optional<Lease> claim = claims.claim(key, s.attempt(), c);
+        if (claim.isEmpty()) {
+          slots.release();
+        } else {
           ChunkWork work = new ChunkWork(c, settings.server(prio), List.copyOf(ids), new LinkedHashMap<>(lines));
-          slots.acquireUninterruptibly();
           running.add(chunkPool.submit(() -> {
             try {
-              return runChunk(key, s.attempt(), work);
+              return runChunk(key, s.attempt(), work, claim.get());
             } catch (BatchFailed | RuntimeException e) {
               failed.set(true);
               throw e;
@@ -99,12 +100,7 @@ final class LeaderVerify {
       throw new BatchFailed(BatchFailure.INPUT_CHANGED, "server A's input changed since the scan: "
           + again.uniqueCount() + " submissions now, " + scan.uniqueCount() + " agreed at the handshake");
     }
-    for (int c = 0; c < scan.chunkCount(); c++) {
-      if (rounds.findChunk(key, s.attempt(), c).isEmpty()) {
-        throw new BatchFailed(BatchFailure.INTERNAL_ERROR, "chunk " + c + " has no result after the verify pass");
-      }
-    }
-    return lifecycle.advance(key, s.attempt(), BatchPhase.TOTAL);
+    return claims.missing(key, s.attempt(), scan.chunkCount()).isEmpty();
   }
 
   private void awaitAll(List<Future<ChunkResult>> running) throws BatchFailed {
@@ -128,16 +124,26 @@ final class LeaderVerify {
     }
   }
 
-  private ChunkResult runChunk(BatchKey key, int attempt, ChunkWork work) throws BatchFailed {
+  private ChunkResult runChunk(BatchKey key, int attempt, ChunkWork work, Lease lease) throws BatchFailed {
+    boolean done = false;
+    try {
+      ChunkResult result = roundsOf(key, attempt, work);
+      if (claims.commit(key, attempt, lease, result)) {
+        log.debug("batch {} chunk {} done", key, work.chunk());
+      }
+      done = true;
+      return result;
+    } finally {
+      if (!done) {
+        claims.abandon(lease);
+      }
+    }
+  }
+
+  private ChunkResult roundsOf(BatchKey key, int attempt, ChunkWork work) throws BatchFailed {
     RoundMessage peer1 = call(() -> peer.verify1(key, work.chunk(), new RoundMessage(attempt, work.verify1())));
     RoundMessage mine2 = new RoundMessage(attempt, protocol(() -> work.verify2(peer1.items())));
     RoundMessage peer2 = call(() -> peer.verify2(key, work.chunk(), mine2));
-    ChunkResult result = protocol(() -> work.finish(peer2.items()));
-    if (rounds.saveChunk(key, attempt, result)) {
-      BatchState after = lifecycle.progress(key, attempt, x -> x.phase() == BatchPhase.VERIFY
-          ? x.withChunkDone(result.funnel(), clock.instant()) : x);
-      log.debug("batch {} chunk {} done ({}/{})", key, work.chunk(), after.chunksDone(), after.chunksTotal());
-    }
-    return result;
+    return protocol(() -> work.finish(peer2.items()));
   }
 }

@@ -59,6 +59,9 @@ final class StepLoop {
         troubleSince = null;
         tries = 0;
         continue;
+      } catch (ChunkClaims.NotDriver e) {
+        log.debug("batch {} in {}: {}; this replica's run ends", key, s.phase(), e.getMessage());
+        return;
       } catch (BatchFailed e) {
         failure = e.failure;
         detail = e.getMessage();

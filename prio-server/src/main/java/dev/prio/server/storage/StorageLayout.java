@@ -54,6 +54,16 @@ public final class StorageLayout {
     return stateDir(key) + "attempt=" + attempt + "/publish-pending.json";
   }
 
+  /** The lease on chunk c of an attempt (A): the replica that holds it runs the chunk. */
+  public static String chunkLease(BatchKey key, int attempt, int chunk) {
+    return stateDir(key) + "attempt=" + attempt + "/leases/chunk-" + String.format(Locale.ROOT, "%06d", chunk) + ".json";
+  }
+
+  /** The lease on an attempt's batch-level steps (A): scan, handshake, the end of verify, total, publish. */
+  public static String driverLease(BatchKey key, int attempt) {
+    return stateDir(key) + "attempt=" + attempt + "/leases/driver.json";
+  }
+
   /** Every object under here is engine state: sealed and checked on read. */
   public static boolean isState(String key) {
     return key.startsWith(BASE + "state/");

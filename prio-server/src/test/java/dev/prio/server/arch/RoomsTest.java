@@ -43,6 +43,7 @@ class RoomsTest {
         .layer("round").definedBy("dev.prio.server.round..")
         .layer("peer").definedBy("dev.prio.server.peer..")
         .layer("signing").definedBy("dev.prio.server.signing..")
+        .layer("lease").definedBy("dev.prio.server.lease..")
         .layer("publish").definedBy("dev.prio.server.publish..")
         .layer("metrics").definedBy("dev.prio.server.metrics..")
         .layer("batch").definedBy("dev.prio.server.batch..")
@@ -53,11 +54,12 @@ class RoomsTest {
         .whereLayer("round").mayOnlyBeAccessedByLayers("config")
         .whereLayer("peer").mayOnlyBeAccessedByLayers("config", "round")
         .whereLayer("signing").mayOnlyBeAccessedByLayers("config", "peer")
+        .whereLayer("lease").mayOnlyBeAccessedByLayers("config", "round")
         .whereLayer("publish").mayOnlyBeAccessedByLayers("config", "round", "peer")
         .whereLayer("metrics").mayOnlyBeAccessedByLayers("config", "round", "peer", "signing")
         .whereLayer("batch").mayOnlyBeAccessedByLayers("config", "round", "peer", "publish", "metrics")
         .whereLayer("settings").mayOnlyBeAccessedByLayers("config", "round", "peer", "signing")
-        .whereLayer("storage").mayOnlyBeAccessedByLayers("config", "round", "peer", "publish", "batch")
+        .whereLayer("storage").mayOnlyBeAccessedByLayers("config", "round", "peer", "lease", "publish", "batch")
         .check(SERVER);
   }
 }

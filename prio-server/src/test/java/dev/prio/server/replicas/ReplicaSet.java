@@ -1,0 +1,168 @@
+package dev.prio.server.replicas;
+
+import dev.prio.core.crypto.KeyPair;
+import dev.prio.core.packet.ServerId;
+import dev.prio.server.pair.ServerPair;
+import dev.prio.server.pair.TestServerApplication;
+import dev.prio.server.signing.PeerAuthTestSupport;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Replicas of A and of B, each a real Spring context with real HTTP, all of one role on the same
+ * storage root, as pods of one Deployment share a bucket. A's replicas reach B's through one
+ * {@link RoundRobinProxy}, as through a Service. Any replica can be stopped (gracefully, or as a
+ * crash: its leases left to expire) and started again; B's replicas come back on their port.
+ */
+final class ReplicaSet implements AutoCloseable {
+  /** One replica: its role, index (1-based), holder name, port (kept over restarts for B), context. */
+  static final class Replica {
+    final ServerId role;
+    final String name;
+    /** Stopping it leaves its leases to expire, as kill -9 does (instead of giving them up). */
+    boolean leaveLeasesOnStop;
+    int port;
+    ConfigurableApplicationContext context;
+
+    Replica(ServerId role, int index) {
+      this.role = role;
+      this.name = role.name().toLowerCase() + index;
+    }
+
+    boolean isUp() {
+      return context != null;
+    }
+
+    String url() {
+      return "http://127.0.0.1:" + port;
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+      return HTTP.send(HttpRequest.newBuilder(URI.create(url() + path)).header("Authorization", PeerAuthTestSupport.BEARER)
+          .GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+  }
+
+  private final ServerPair.Keys keys;
+  private final String dataConfig;
+  private final Map<ServerId, String> roots;
+  private final Map<String, String> extra = new HashMap<>();
+  private final List<Replica> as = new ArrayList<>();
+  private final List<Replica> bs = new ArrayList<>();
+  private final RoundRobinProxy proxy;
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  ReplicaSet(ServerPair.Keys keys, String dataConfig, Map<ServerId, String> roots, int replicasA, int replicasB) throws IOException {
+    this.keys = keys;
+    this.dataConfig = dataConfig;
+    this.roots = roots;
+    for (int i = 1; i <= replicasA; i++) {
+      as.add(new Replica(ServerId.A, i));
+    }
+    List<Supplier<String>> backends = new ArrayList<>();
+    for (int i = 1; i <= replicasB; i++) {
+      Replica b = new Replica(ServerId.B, i);
+      bs.add(b);
+      backends.add(b::url);
+    }
+    this.proxy = new RoundRobinProxy(backends);
+  }
+
+  ReplicaSet with(String property, String value) {
+    extra.put(property, value);
+    return this;
+  }
+
+  ReplicaSet start() {
+    bs.forEach(this::start);
+    as.forEach(this::start);
+    return this;
+  }
+
+  Replica a(int index) {
+    return as.get(index - 1);
+  }
+
+  Replica b(int index) {
+    return bs.get(index - 1);
+  }
+
+  List<Replica> all() {
+    List<Replica> out = new ArrayList<>(bs);
+    out.addAll(as);
+    return out;
+  }
+
+  RoundRobinProxy proxy() {
+    return proxy;
+  }
+
+  /** Starts (or restarts) a replica. */
+  void start(Replica r) {
+    KeyPair own = r.role == ServerId.A ? keys.a() : keys.b();
+    KeyPair other = r.role == ServerId.A ? keys.b() : keys.a();
+    Map<String, Object> props = new HashMap<>();
+    props.put("spring.config.import", "classpath:prio-server.yaml");
+    props.put("spring.application.name", "prio-server-" + r.name);
+    props.put("server.port", String.valueOf(r.port));
+    props.put("server.address", "127.0.0.1");
+    props.put("prio.role", r.role.name());
+    props.put("prio.keys.private-key-hex", own.privateKey().toHex());
+    props.put("prio.keys.public-key-hex-internal", own.publicKey().toHex());
+    props.put("prio.keys.public-key-hex-external", other.publicKey().toHex());
+    props.put("prio.keys.shared-secret", keys.seed().toBase64());
+    props.put("prio.storage.root", roots.get(r.role));
+    props.put("prio.batch.data-config", dataConfig);
+    props.put("prio.peer.url", proxy.url());
+    props.put("prio.peer.initial-backoff", "20ms");
+    props.put("prio.peer.max-backoff", "300ms");
+    props.put("prio.lease.holder", r.name);
+    props.put("prio.lease.release-on-shutdown", String.valueOf(!r.leaveLeasesOnStop));
+    props.put("management.metrics.tags.server", r.role.name().toLowerCase());
+    props.putAll(ServerPair.PEER_AUTH.propertiesFor(r.role == ServerId.A));
+    props.putAll(extra);
+    String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+    r.context = new SpringApplicationBuilder(TestServerApplication.class).run(args);
+    r.port = ((WebServerApplicationContext) r.context).getWebServer().getPort();
+  }
+
+  /** Closes the replica's context; B's replica keeps its port for its restart. */
+  void stop(Replica r) {
+    if (r.context != null) {
+      r.context.close();
+      r.context = null;
+      if (r.role == ServerId.A) {
+        r.port = 0;
+      }
+    }
+  }
+
+  /** A replica of A that is up, for the operator API. */
+  Replica anyA() {
+    return as.stream().filter(Replica::isUp).findFirst().orElseThrow();
+  }
+
+  HttpResponse<String> post(Replica r, String path, String body) throws IOException, InterruptedException {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(r.url() + path)).header("Authorization", PeerAuthTestSupport.BEARER)
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Override
+  public void close() {
+    as.forEach(this::stop);
+    bs.forEach(this::stop);
+    proxy.close();
+  }
+}

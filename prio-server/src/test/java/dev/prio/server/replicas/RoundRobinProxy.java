@@ -1,0 +1,96 @@
+package dev.prio.server.replicas;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * One loopback address in front of several replicas of B, as a Kubernetes Service is: each request
+ * goes to the next backend in turn, headers and body as they are (the peer signatures cover
+ * method, path, query and digest, not the address). A backend that is down answers 502 here, and
+ * the retry of server A — not this proxy — has to reach another replica.
+ */
+final class RoundRobinProxy implements AutoCloseable {
+  private static final Set<String> HOP_BY_HOP = Set.of("connection", "content-length", "expect", "host", "upgrade",
+      "transfer-encoding", "keep-alive");
+
+  private final HttpServer server;
+  private final List<Supplier<String>> backends;
+  private final AtomicInteger next = new AtomicInteger();
+  private final AtomicInteger failed = new AtomicInteger();
+  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  RoundRobinProxy(List<Supplier<String>> backends) throws IOException {
+    this.backends = backends;
+    this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+    server.setExecutor(Executors.newCachedThreadPool());
+    server.createContext("/", this::forward);
+    server.start();
+  }
+
+  String url() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /** Requests that found their backend down (answered 502). */
+  int failedForwards() {
+    return failed.get();
+  }
+
+  private void forward(HttpExchange ex) throws IOException {
+    String backend = backends.get(Math.floorMod(next.getAndIncrement(), backends.size())).get();
+    byte[] body;
+    try (InputStream in = ex.getRequestBody()) {
+      body = in.readAllBytes();
+    }
+    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(backend + ex.getRequestURI()))
+        .timeout(Duration.ofSeconds(60))
+        .method(ex.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    ex.getRequestHeaders().forEach((name, values) -> {
+      if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+        values.forEach(v -> req.header(name, v));
+      }
+    });
+    HttpResponse<byte[]> res;
+    try {
+      res = client.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException | InterruptedException | IllegalArgumentException e) {
+      failed.incrementAndGet();
+      ex.sendResponseHeaders(502, -1);
+      ex.close();
+      return;
+    }
+    res.headers().map().forEach((name, values) -> {
+      if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
+        ex.getResponseHeaders().put(name, values);
+      }
+    });
+    byte[] out = res.body();
+    ex.sendResponseHeaders(res.statusCode(), out.length == 0 ? -1 : out.length);
+    if (out.length > 0) {
+      try (OutputStream o = ex.getResponseBody()) {
+        o.write(out);
+      }
+    }
+    ex.close();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
