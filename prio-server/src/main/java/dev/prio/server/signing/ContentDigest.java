@@ -2,8 +2,7 @@ package dev.prio.server.signing;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import org.greenbytes.http.sfv.ByteSequenceItem;
 
 /**
  * RFC 9530 {@code Content-Digest}: a Dictionary of algorithm to byte sequence, computed over the
@@ -24,9 +23,7 @@ public final class ContentDigest {
 
   /** The field value for one algorithm ({@code sha-256} or {@code sha-512}). */
   public static String of(String algorithm, byte[] body) {
-    Map<String, StructuredFields.Member> dict = new LinkedHashMap<>();
-    dict.put(algorithm, StructuredFields.Item.of(new StructuredFields.ByteSequence(digest(algorithm, body))));
-    return StructuredFields.serializeDictionary(dict);
+    return Sfv.dictionary(algorithm, ByteSequenceItem.valueOf(digest(algorithm, body)));
   }
 
   /**
@@ -43,15 +40,10 @@ public final class ContentDigest {
     if (headerValue == null || sha256 == null) {
       return false;
     }
-    try {
-      StructuredFields.Member m = StructuredFields.parseDictionary(headerValue).get(SHA_256);
-      if (!(m instanceof StructuredFields.Item item) || !(item.value() instanceof StructuredFields.ByteSequence b)) {
-        return false;
-      }
-      return MessageDigest.isEqual(b.value(), sha256);
-    } catch (StructuredFields.ParseException e) {
-      return false;
-    }
+    return Sfv.dictionary(headerValue).map(d -> d.get(SHA_256))
+        .filter(ByteSequenceItem.class::isInstance)
+        .map(b -> MessageDigest.isEqual(Sfv.bytes((ByteSequenceItem) b), sha256))
+        .orElse(false);
   }
 
   static byte[] digest(String algorithm, byte[] body) {

@@ -9,6 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import org.greenbytes.http.sfv.ByteSequenceItem;
+import org.greenbytes.http.sfv.InnerList;
+import org.greenbytes.http.sfv.Item;
+import org.greenbytes.http.sfv.Parameters;
 
 /**
  * Signs peer messages with this server's Ed25519 key: computes Content-Digest, builds the RFC 9421
@@ -76,32 +80,29 @@ public final class HttpSigner {
     params.put("keyid", key.keyId());
     params.put("alg", PeerSignatureProfile.ALG);
     params.put("nonce", newNonce());
-    List<StructuredFields.Item> items = new ArrayList<>();
+    InnerList input = innerList(covered).withParams(Parameters.valueOf(params));
+    String base = SignatureBase.build(input, withDigest);
+    byte[] sig = key.sign(SignatureBase.bytes(base));
+    return new SignatureFields(digest, Sfv.dictionary(PeerSignatureProfile.LABEL, input),
+        Sfv.dictionary(PeerSignatureProfile.LABEL, ByteSequenceItem.valueOf(sig)));
+  }
+
+  /** The inner list of {@code covered}'s identifiers, without signature parameters. */
+  static InnerList innerList(List<Component> covered) {
+    List<Item<? extends Object>> items = new ArrayList<>();
     for (Component c : covered) {
       items.add(c.toItem());
     }
-    StructuredFields.InnerList input = new StructuredFields.InnerList(items, params);
-    String base = SignatureBase.build(input, withDigest);
-    byte[] sig = key.sign(SignatureBase.bytes(base));
-    return new SignatureFields(digest, label(StructuredFields.serializeInnerList(input)),
-        label(":" + Base64.getEncoder().encodeToString(sig) + ":"));
+    return InnerList.valueOf(items);
   }
 
   static boolean hasBindableSignature(HttpMessage request) {
     if (request == null) {
       return false;
     }
-    try {
-      String joined = String.join(", ", request.header(PeerSignatureProfile.SIGNATURE));
-      return !joined.isEmpty() && StructuredFields.parseDictionary(joined).get(PeerSignatureProfile.LABEL)
-          instanceof StructuredFields.Item i && i.value() instanceof StructuredFields.ByteSequence;
-    } catch (StructuredFields.ParseException e) {
-      return false;
-    }
-  }
-
-  private static String label(String value) {
-    return PeerSignatureProfile.LABEL + "=" + value;
+    String joined = String.join(", ", request.header(PeerSignatureProfile.SIGNATURE));
+    return !joined.isEmpty() && Sfv.dictionary(joined)
+        .map(d -> d.get(PeerSignatureProfile.LABEL) instanceof ByteSequenceItem).orElse(false);
   }
 
   private String newNonce() {

@@ -8,6 +8,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import org.greenbytes.http.sfv.ByteSequenceItem;
+import org.greenbytes.http.sfv.InnerList;
+import org.greenbytes.http.sfv.IntegerItem;
+import org.greenbytes.http.sfv.Item;
+import org.greenbytes.http.sfv.ListElement;
+import org.greenbytes.http.sfv.Parameters;
+import org.greenbytes.http.sfv.StringItem;
 
 /**
  * Checks one signed peer message, in this order (the first failure wins):
@@ -80,7 +87,7 @@ public final class HttpVerifier {
     }
   }
 
-  private record Parsed(StructuredFields.InnerList input, byte[] signature, String keyId, long created, String nonce,
+  private record Parsed(InnerList input, byte[] signature, String keyId, long created, String nonce,
       Long expires, Ed25519PublicKeyParameters key) {}
 
   private Parsed parse(HttpMessage message) throws PeerAuthException {
@@ -89,46 +96,48 @@ public final class HttpVerifier {
     if (inputField.isEmpty() || sigField.isEmpty()) {
       throw fail(AuthFailureReason.MISSING_SIGNATURE, "no Signature / Signature-Input");
     }
-    Map<String, StructuredFields.Member> inputs;
-    Map<String, StructuredFields.Member> sigs;
-    try {
-      inputs = StructuredFields.parseDictionary(inputField);
-      sigs = StructuredFields.parseDictionary(sigField);
-    } catch (StructuredFields.ParseException e) {
+    Map<String, ListElement<? extends Object>> inputs = Sfv.dictionary(inputField).orElse(null);
+    Map<String, ListElement<? extends Object>> sigs = Sfv.dictionary(sigField).orElse(null);
+    if (inputs == null || sigs == null) {
       throw fail(AuthFailureReason.BAD_SIGNATURE, "malformed signature fields");
     }
-    StructuredFields.Member in = inputs.get(PeerSignatureProfile.LABEL);
-    StructuredFields.Member sg = sigs.get(PeerSignatureProfile.LABEL);
+    ListElement<? extends Object> in = inputs.get(PeerSignatureProfile.LABEL);
+    ListElement<? extends Object> sg = sigs.get(PeerSignatureProfile.LABEL);
     if (in == null || sg == null) {
       throw fail(AuthFailureReason.MISSING_SIGNATURE, "no signature labelled " + PeerSignatureProfile.LABEL);
     }
-    if (!(in instanceof StructuredFields.InnerList input)) {
+    if (!(in instanceof InnerList input)) {
       throw fail(AuthFailureReason.BAD_SIGNATURE, "Signature-Input member is not an inner list");
     }
-    if (!(sg instanceof StructuredFields.Item sigItem) || !(sigItem.value() instanceof StructuredFields.ByteSequence sigBytes)) {
+    if (!(sg instanceof ByteSequenceItem sigBytes)) {
       throw fail(AuthFailureReason.BAD_SIGNATURE, "Signature member is not a byte sequence");
     }
-    Map<String, Object> params = input.params();
-    if (!(params.get("keyid") instanceof String keyId)) {
+    Parameters params = input.getParams();
+    if (!(params.get("keyid") instanceof StringItem keyIdItem)) {
       throw fail(AuthFailureReason.BAD_SIGNATURE, "no keyid");
     }
-    if (!(params.get("created") instanceof Long created)) {
+    String keyId = keyIdItem.get();
+    if (!(params.get("created") instanceof IntegerItem createdItem)) {
       throw fail(AuthFailureReason.BAD_SIGNATURE, "no created");
     }
-    if (!(params.get("nonce") instanceof String nonce) || nonce.isEmpty() || nonce.length() > 128) {
+    long created = createdItem.get();
+    if (!(params.get("nonce") instanceof StringItem nonceItem) || nonceItem.get().isEmpty()
+        || nonceItem.get().length() > 128) {
       throw fail(AuthFailureReason.BAD_SIGNATURE, "no usable nonce");
     }
-    if (!PeerSignatureProfile.ALG.equals(params.get("alg"))) {
+    String nonce = nonceItem.get();
+    if (!(params.get("alg") instanceof StringItem alg) || !PeerSignatureProfile.ALG.equals(alg.get())) {
       throw fail(AuthFailureReason.BAD_SIGNATURE, "alg is not ed25519");
     }
-    Object expires = params.get("expires");
-    if (expires != null && !(expires instanceof Long)) {
+    Item<? extends Object> expiresItem = params.get("expires");
+    if (expiresItem != null && !(expiresItem instanceof IntegerItem)) {
       throw fail(AuthFailureReason.BAD_SIGNATURE, "expires is not an integer");
     }
+    Long expires = expiresItem == null ? null : ((IntegerItem) expiresItem).get();
     Set<Component> covered = new HashSet<>();
-    for (StructuredFields.Item item : input.items()) {
-      if (item.value() instanceof String name) {
-        covered.add(new Component(name, item.params()));
+    for (Item<? extends Object> item : input.get()) {
+      if (item instanceof StringItem name) {
+        covered.add(new Component(name.get(), item.getParams()));
       }
     }
     for (Component c : required) {
@@ -140,7 +149,7 @@ public final class HttpVerifier {
     if (key == null) {
       throw fail(AuthFailureReason.UNKNOWN_KEY, "keyid is not a configured peer key");
     }
-    return new Parsed(input, sigBytes.value(), keyId, created, nonce, (Long) expires, key);
+    return new Parsed(input, Sfv.bytes(sigBytes), keyId, created, nonce, expires, key);
   }
 
   private long checkClock(Parsed p) throws PeerAuthException {

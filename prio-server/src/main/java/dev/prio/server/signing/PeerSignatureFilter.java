@@ -13,11 +13,11 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.greenbytes.http.sfv.Parameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -121,14 +121,8 @@ public final class PeerSignatureFilter extends OncePerRequestFilter {
   }
 
   private static String acceptSignature() {
-    List<StructuredFields.Item> items = new ArrayList<>();
-    for (Component c : PeerSignatureProfile.REQUEST) {
-      items.add(c.toItem());
-    }
-    Map<String, StructuredFields.Member> dict = new LinkedHashMap<>();
-    dict.put(PeerSignatureProfile.LABEL, new StructuredFields.InnerList(items,
-        Map.of("alg", PeerSignatureProfile.ALG)));
-    return StructuredFields.serializeDictionary(dict);
+    return Sfv.dictionary(PeerSignatureProfile.LABEL, HttpSigner.innerList(PeerSignatureProfile.REQUEST)
+        .withParams(Parameters.valueOf(Map.of("alg", PeerSignatureProfile.ALG))));
   }
 
   static HttpMessage toMessage(HttpServletRequest request) {

@@ -7,6 +7,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.greenbytes.http.sfv.InnerList;
+import org.greenbytes.http.sfv.Item;
+import org.greenbytes.http.sfv.ListElement;
+import org.greenbytes.http.sfv.StringItem;
 
 /**
  * Builds the signature base of RFC 9421 §2.5: one line {@code "<identifier>": <value>} per covered
@@ -35,17 +39,18 @@ public final class SignatureBase {
    * The signature base for {@code params}, the inner list of covered components with the
    * signature parameters, over {@code message}.
    */
-  public static String build(StructuredFields.InnerList params, HttpMessage message) {
+  public static String build(InnerList params, HttpMessage message) {
     StringBuilder sb = new StringBuilder();
     Set<String> seen = new HashSet<>();
-    for (StructuredFields.Item item : params.items()) {
-      if (!(item.value() instanceof String name)) {
+    for (Item<? extends Object> item : params.get()) {
+      if (!(item instanceof StringItem s)) {
         throw new ComponentException("a component identifier is not a string");
       }
+      String name = s.get();
       if (!name.equals(name.toLowerCase(Locale.ROOT))) {
         throw new ComponentException("component names must be lower case");
       }
-      Component c = new Component(name, item.params());
+      Component c = new Component(name, item.getParams());
       String id = c.identifier();
       if (!seen.add(id)) {
         throw new ComponentException("component " + id + " is covered twice");
@@ -56,7 +61,7 @@ public final class SignatureBase {
       }
       sb.append(id).append(": ").append(value).append('\n');
     }
-    sb.append("\"@signature-params\": ").append(StructuredFields.serializeInnerList(params));
+    sb.append("\"@signature-params\": ").append(params.serialize());
     return sb.toString();
   }
 
@@ -100,19 +105,17 @@ public final class SignatureBase {
   }
 
   private static String dictionaryMember(Component c, String fieldValue) {
-    if (!(c.params().get("key") instanceof String key)) {
+    String key = c.stringParam("key");
+    if (key == null) {
       throw new ComponentException(";key must be a string");
     }
-    try {
-      Map<String, StructuredFields.Member> dict = StructuredFields.parseDictionary(fieldValue);
-      StructuredFields.Member member = dict.get(key);
-      if (member == null) {
-        throw new ComponentException("field " + c.name() + " has no member " + key);
-      }
-      return StructuredFields.serializeMember(member);
-    } catch (StructuredFields.ParseException e) {
-      throw new ComponentException("field " + c.name() + " is not a dictionary");
+    Map<String, ListElement<? extends Object>> dict = Sfv.dictionary(fieldValue)
+        .orElseThrow(() -> new ComponentException("field " + c.name() + " is not a dictionary"));
+    ListElement<? extends Object> member = dict.get(key);
+    if (member == null) {
+      throw new ComponentException("field " + c.name() + " has no member " + key);
     }
+    return member.serialize();
   }
 
   private static String derived(Component c, HttpMessage m) {
@@ -147,7 +150,8 @@ public final class SignatureBase {
   }
 
   private static String queryParam(Component c, HttpMessage m) {
-    if (!(c.params().get("name") instanceof String wanted)) {
+    String wanted = c.stringParam("name");
+    if (wanted == null) {
       throw new ComponentException("@query-param needs a string ;name");
     }
     String found = null;

@@ -16,6 +16,10 @@ import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.greenbytes.http.sfv.ByteSequenceItem;
+import org.greenbytes.http.sfv.InnerList;
+import org.greenbytes.http.sfv.ListElement;
+import org.greenbytes.http.sfv.Parser;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -79,8 +83,8 @@ class Rfc9421AppendixBTest {
   }
 
   static String base(String signatureInput, String label, HttpMessage message) throws Exception {
-    StructuredFields.Member m = StructuredFields.parseDictionary(signatureInput).get(label);
-    return SignatureBase.build((StructuredFields.InnerList) m, message);
+    ListElement<? extends Object> m = new Parser(signatureInput).parseDictionary().get().get(label);
+    return SignatureBase.build((InnerList) m, message);
   }
 
   static String lines(String... lines) {
@@ -200,9 +204,7 @@ class Rfc9421AppendixBTest {
     byte[] signature = Ed25519Keys.sign(Ed25519Keys.parsePrivate(ED25519_PRIVATE_PEM), SignatureBase.bytes(base));
     assertThat(Base64.getEncoder().encodeToString(signature)).isEqualTo(B26_SIGNATURE);
     // The Signature field as the RFC shows it.
-    Map<String, StructuredFields.Member> sig = new LinkedHashMap<>();
-    sig.put("sig-b26", StructuredFields.Item.of(new StructuredFields.ByteSequence(signature)));
-    assertThat(StructuredFields.serializeDictionary(sig)).isEqualTo("sig-b26=:" + B26_SIGNATURE + ":");
+    assertThat(Sfv.dictionary("sig-b26", ByteSequenceItem.valueOf(signature))).isEqualTo("sig-b26=:" + B26_SIGNATURE + ":");
     assertThat(Ed25519Keys.verify(Ed25519Keys.parsePublic(ED25519_PUBLIC_PEM), SignatureBase.bytes(base),
         Base64.getDecoder().decode(B26_SIGNATURE))).isTrue();
   }

@@ -14,51 +14,109 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.greenbytes.http.sfv.BooleanItem;
+import org.greenbytes.http.sfv.ByteSequenceItem;
+import org.greenbytes.http.sfv.DecimalItem;
+import org.greenbytes.http.sfv.Dictionary;
+import org.greenbytes.http.sfv.InnerList;
+import org.greenbytes.http.sfv.IntegerItem;
+import org.greenbytes.http.sfv.ListElement;
+import org.greenbytes.http.sfv.StringItem;
+import org.greenbytes.http.sfv.TokenItem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Structured fields, Content-Digest, the nonce cache, path normalisation, key parsing, configuration checks. */
 class SigningPartsTest {
 
-  // ---------------------------------------------------------------- structured fields
+  // ---------------------------------------------------------------- structured fields (the library, as we use it)
 
-  @Test
-  void dictionary_round_trips_canonically() throws Exception {
-    String text = "sig1=(\"@method\" \"@path\";req \"signature\";key=\"sig1\";req);created=1618884473;keyid=\"k\\\"1\""
-        + ";alg=\"ed25519\";nonce=\"n\", flag, tok=abc/def:1;q=0.5, b=:AAEC:;x=?0";
-    Map<String, StructuredFields.Member> d = StructuredFields.parseDictionary(text);
-    assertThat(d.keySet()).containsExactly("sig1", "flag", "tok", "b");
-    StructuredFields.InnerList l = (StructuredFields.InnerList) d.get("sig1");
-    assertThat(l.items()).hasSize(3);
-    assertThat(l.items().get(2).params()).containsEntry("key", "sig1").containsEntry("req", true);
-    assertThat(l.params()).containsEntry("created", 1618884473L).containsEntry("keyid", "k\"1");
-    assertThat(((StructuredFields.Item) d.get("tok")).value()).isEqualTo(new StructuredFields.Token("abc/def:1"));
-    assertThat(((StructuredFields.Item) d.get("tok")).params()).containsEntry("q", new BigDecimal("0.5"));
-    assertThat(((StructuredFields.Item) d.get("b")).value()).isEqualTo(new StructuredFields.ByteSequence(new byte[] {0, 1, 2}));
-    assertThat(StructuredFields.serializeDictionary(d)).isEqualTo(text);
+  static Map<String, ListElement<? extends Object>> dict(String text) {
+    return Sfv.dictionary(text).orElseThrow(() -> new AssertionError("does not parse: " + text));
   }
 
   @Test
-  void whitespace_around_members_is_tolerated_and_normalised() throws Exception {
-    Map<String, StructuredFields.Member> d = StructuredFields.parseDictionary("  a=1 ,\tb=( \"x\"  \"y\" )");
-    assertThat(StructuredFields.serializeDictionary(d)).isEqualTo("a=1, b=(\"x\" \"y\")");
+  void dictionary_round_trips_canonically() {
+    String text = "sig1=(\"@method\" \"@path\";req \"signature\";key=\"sig1\";req);created=1618884473;keyid=\"k\\\"1\""
+        + ";alg=\"ed25519\";nonce=\"n\", flag, tok=abc/def:1;q=0.5, b=:AAEC:;x=?0";
+    Map<String, ListElement<? extends Object>> d = dict(text);
+    assertThat(d.keySet()).containsExactly("sig1", "flag", "tok", "b");
+    InnerList l = (InnerList) d.get("sig1");
+    assertThat(l.get()).hasSize(3);
+    Component signature = new Component(((StringItem) l.get().get(2)).get(), l.get().get(2).getParams());
+    assertThat(signature.stringParam("key")).isEqualTo("sig1");
+    assertThat(signature.fromRequest()).isTrue();
+    assertThat(signature).isEqualTo(PeerSignatureProfile.REQUEST_SIGNATURE);
+    assertThat(((IntegerItem) l.getParams().get("created")).get()).isEqualTo(1618884473L);
+    assertThat(((StringItem) l.getParams().get("keyid")).get()).isEqualTo("k\"1");
+    assertThat(l.getParams().keySet()).containsExactly("created", "keyid", "alg", "nonce");
+    assertThat(d.get("flag")).isInstanceOf(BooleanItem.class);
+    assertThat(d.get("tok")).isInstanceOf(TokenItem.class);
+    assertThat(((TokenItem) d.get("tok")).get()).isEqualTo("abc/def:1");
+    assertThat(((DecimalItem) d.get("tok").getParams().get("q")).get()).isEqualByComparingTo(new BigDecimal("0.5"));
+    assertThat(Sfv.bytes((ByteSequenceItem) d.get("b"))).containsExactly(0, 1, 2);
+    assertThat(Dictionary.valueOf(d).serialize()).isEqualTo(text);
+  }
+
+  @Test
+  void whitespace_around_members_is_tolerated_and_normalised() {
+    assertThat(Dictionary.valueOf(dict("  a=1 ,\tb=( \"x\"  \"y\" )")).serialize()).isEqualTo("a=1, b=(\"x\" \"y\")");
   }
 
   @Test
   void malformed_dictionaries_are_refused() {
     for (String bad : List.of("a=", "A=1", "a=1,", "a=\"unterminated", "a=(\"x\"", "a=:!!:", "a=1 b=2", "a=\"\\n\"",
-        "a=1234567890123456", "a=?2")) {
-      assertThatThrownBy(() -> StructuredFields.parseDictionary(bad)).as(bad)
-          .isInstanceOf(StructuredFields.ParseException.class);
+        "a=1234567890123456", "a=?2", "\ta=1", "a=\"\u00e9\"")) {
+      assertThat(Sfv.dictionary(bad)).as(bad).isEmpty();
     }
   }
 
   @Test
   void strings_that_cannot_be_serialised_are_refused() {
-    assertThatThrownBy(() -> StructuredFields.serializeItem(StructuredFields.Item.of("tab\there")))
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> StructuredFields.serializeItem(StructuredFields.Item.of("é")))
-        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> StringItem.valueOf("tab\there").serialize()).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> StringItem.valueOf("\u00e9").serialize()).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void signature_params_keep_the_order_they_were_received_in() {
+    // RFC 9421 §2.3: the base's last line must be the received inner list, byte for byte.
+    String inner = "(\"content-digest\" \"@method\";req);nonce=\"n\";alg=\"ed25519\";keyid=\"k\";created=1;expires=2";
+    InnerList l = (InnerList) dict("sig1=" + inner).get("sig1");
+    HttpMessage req = HttpMessage.request("PUT", HttpSignatureTest.TARGET, Map.of());
+    HttpMessage res = HttpMessage.response(200, Map.of("Content-Digest", List.of(ContentDigest.sha256(new byte[0]))), req);
+    assertThat(SignatureBase.build(l, res)).endsWith("\n\"@signature-params\": " + inner)
+        .startsWith("\"content-digest\": sha-256=:");
+  }
+
+  @Test
+  void key_selects_a_dictionary_member_as_its_canonical_serialisation() {
+    HttpMessage m = HttpMessage.request("GET", HttpSignatureTest.TARGET,
+        Map.of("Example-Dict", List.of(" a=1,   b=2;x=1;y=2, c=(a   b c), d")));
+    Component field = Component.of("example-dict");
+    assertThat(SignatureBase.value(field.with("key", "a"), m)).isEqualTo("1");
+    assertThat(SignatureBase.value(field.with("key", "b"), m)).isEqualTo("2;x=1;y=2");
+    assertThat(SignatureBase.value(field.with("key", "c"), m)).isEqualTo("(a b c)");
+    assertThat(SignatureBase.value(field.with("key", "d"), m)).isEqualTo("?1");
+    assertThatThrownBy(() -> SignatureBase.value(field.with("key", "z"), m))
+        .isInstanceOf(SignatureBase.ComponentException.class).hasMessageContaining("no member");
+    assertThatThrownBy(() -> SignatureBase.value(field.with("key", TokenItem.valueOf("a")), m))
+        .isInstanceOf(SignatureBase.ComponentException.class).hasMessageContaining(";key must be a string");
+    HttpMessage notDict = HttpMessage.request("GET", HttpSignatureTest.TARGET, Map.of("Example-Dict", List.of("(")));
+    assertThatThrownBy(() -> SignatureBase.value(field.with("key", "a"), notDict))
+        .isInstanceOf(SignatureBase.ComponentException.class).hasMessageContaining("is not a dictionary");
+    assertThatThrownBy(() -> SignatureBase.value(field.with("sf", true), m))
+        .isInstanceOf(SignatureBase.ComponentException.class).hasMessageContaining("unsupported component parameter ;sf");
+  }
+
+  @Test
+  void component_equality_ignores_parameter_order() {
+    Component a = Component.of("signature").with("key", "sig1").req();
+    Component b = Component.of("signature").req().with("key", "sig1");
+    assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
+    assertThat(a.identifier()).isEqualTo("\"signature\";key=\"sig1\";req");
+    assertThat(b.identifier()).isEqualTo("\"signature\";req;key=\"sig1\"");
+    assertThat(a).isNotEqualTo(Component.of("signature").with("key", TokenItem.valueOf("sig1")).req());
+    assertThat(Component.of("@method").with("req", false).fromRequest()).isFalse();
   }
 
   // ---------------------------------------------------------------- content digest
