@@ -71,7 +71,9 @@ class CrashMatrixTest {
     pair = new ProcessPair(work, keys, "[{\"batch_id\": \"" + BATCH + "\", \"n_data\": " + N_DATA + "}]")
         .with("prio.batch.chunk-size", "8").with("prio.batch.parallel-chunks", "1")
         .with("prio.peer.initial-backoff", "50ms").with("prio.peer.max-backoff", "1s")
-        .with("prio.peer.read-timeout", "30s");
+        .with("prio.peer.read-timeout", "30s")
+        // A killed A leaves its driver lease behind; its successor takes over when it expires.
+        .with("prio.lease.duration", "3s");
     pair.start();
   }
 
