@@ -4,6 +4,7 @@ import dev.prio.server.metrics.PrioMetrics;
 import dev.prio.server.signing.PeerAuthException;
 import dev.prio.server.storage.BatchKey;
 import dev.prio.server.web.ProblemType;
+import dev.prio.server.web.Retryable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -110,13 +111,13 @@ public final class PeerClient {
       }
       metrics.peerRequest(round, raw.status() >= 500 ? "server_error" : raw.status() == 401 ? "auth_failed" : "client_error", took);
       Duration retryAfter = RetryPolicy.parseRetryAfter(raw.retryAfter());
-      if (RetryPolicy.isRetryableStatus(raw.status()) && mayRetry(attempt, started, retryAfter)) {
+      if (Retryable.status(raw.status()) && mayRetry(attempt, started, retryAfter)) {
         log.warn("peer {} answered {}, retrying", round, raw.status());
         sleep(retry.backoff(attempt, retryAfter));
         continue;
       }
       ProblemType problem = problemType(raw.body());
-      PeerException.Kind kind = RetryPolicy.isRetryableStatus(raw.status()) ? PeerException.Kind.UNAVAILABLE : PeerException.Kind.REJECTED;
+      PeerException.Kind kind = Retryable.status(raw.status()) ? PeerException.Kind.UNAVAILABLE : PeerException.Kind.REJECTED;
       throw new PeerException(kind, problem, round + ": peer answered " + raw.status() + (problem == null ? "" : " " + problem.name()));
     }
   }

@@ -11,10 +11,6 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration maxElapsed) {
 
-  public static boolean isRetryableStatus(int status) {
-    return status == 408 || status == 429 || status >= 500;
-  }
-
   /** Delay before attempt {@code attempt + 1} (attempt counts from 1). */
   public Duration backoff(int attempt, Duration retryAfter) {
     long cap = Math.min(maxBackoff.toMillis(), initialBackoff.toMillis() << Math.min(attempt - 1, 20));

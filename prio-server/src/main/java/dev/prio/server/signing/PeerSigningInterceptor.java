@@ -1,5 +1,6 @@
 package dev.prio.server.signing;
 
+import dev.prio.server.web.Retryable;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,7 +75,7 @@ public final class PeerSigningInterceptor implements ClientHttpRequestIntercepto
       received = HttpMessage.response(status, toMap(headers), sent);
       boolean unsigned = received.header(PeerSignatureProfile.SIGNATURE).isEmpty()
           && received.header(PeerSignatureProfile.SIGNATURE_INPUT).isEmpty();
-      if (unsigned && passUnsignedRetryable && isRetryable(status)) {
+      if (unsigned && passUnsignedRetryable && Retryable.status(status)) {
         // Decided from the headers alone: the body is never read.
         log.debug("unsigned {} from the peer passed to the retry policy without its body", status);
         HttpHeaders kept = new HttpHeaders();
@@ -129,10 +130,6 @@ public final class PeerSigningInterceptor implements ClientHttpRequestIntercepto
       // already closed or broken: nothing left to drain
     }
     response.close();
-  }
-
-  static boolean isRetryable(int status) {
-    return status == 408 || status == 429 || status >= 500;
   }
 
   private static Map<String, List<String>> toMap(HttpHeaders headers) {
