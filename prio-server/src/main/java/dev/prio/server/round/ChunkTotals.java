@@ -1,5 +1,6 @@
 package dev.prio.server.round;
 
+import dev.prio.core.crypto.Sha256;
 import dev.prio.core.codec.TotalShareCodec;
 import dev.prio.core.error.PrioException;
 import dev.prio.core.field.Field;
@@ -8,7 +9,6 @@ import dev.prio.core.packet.ServerId;
 import dev.prio.core.packet.TotalShare;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -27,7 +27,7 @@ public record ChunkTotals(Funnel funnel, long validCount, IdChecksum validIds, T
     long[] sum = new long[2 * config.nData()];
     long valid = 0;
     long matched = 0;
-    MessageDigest digest = sha256();
+    MessageDigest digest = Sha256.newDigest();
     for (ChunkResult c : chunks) {
       digest.update((c.chunk() + "|" + c.validCount() + "|" + c.validIdChecksum() + "\n").getBytes(StandardCharsets.US_ASCII));
       funnel.addAll(c.funnel());
@@ -45,14 +45,6 @@ public record ChunkTotals(Funnel funnel, long validCount, IdChecksum validIds, T
       }
     }
     return new ChunkTotals(funnel, valid, ids, new TotalShare(server, sum), matched, HexFormat.of().formatHex(digest.digest()));
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   public String totalShareBase64() {

@@ -1,9 +1,8 @@
 package dev.prio.server.round;
 
+import dev.prio.core.crypto.Sha256;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * An order-independent checksum of a set of submission ids: the sum mod 2^128 of the first 16
@@ -35,13 +34,6 @@ public final class IdChecksum {
   }
 
   private static byte[] prefix(String id) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
-      byte[] out = new byte[16];
-      System.arraycopy(d, 0, out, 0, 16);
-      return out;
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return java.util.Arrays.copyOf(Sha256.digest(id.getBytes(StandardCharsets.UTF_8)), 16);
   }
 }

@@ -1,13 +1,12 @@
 package dev.prio.server.round;
 
+import dev.prio.core.crypto.Sha256;
 import dev.prio.server.storage.BatchKey;
 import dev.prio.server.storage.ObjectStore;
 import dev.prio.server.storage.StorageLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
 import tools.jackson.databind.json.JsonMapper;
@@ -75,11 +74,7 @@ public final class RoundStore {
   }
 
   public static String digest(String body) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return HexFormat.of().formatHex(Sha256.digest(body.getBytes(StandardCharsets.UTF_8)));
   }
 
   private <T> Optional<T> read(String path, Class<T> type) {

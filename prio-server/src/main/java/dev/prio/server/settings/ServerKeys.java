@@ -1,12 +1,12 @@
 package dev.prio.server.settings;
 
+import dev.prio.core.crypto.Sha256;
 import dev.prio.core.crypto.PrivateKey;
 import dev.prio.core.crypto.PublicKey;
 import dev.prio.core.crypto.SharedSeed;
 import dev.prio.core.packet.ServerId;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
@@ -57,16 +57,12 @@ public record ServerKeys(ServerId role, PrivateKey privateKey, PublicKey publicK
   }
 
   private static String sha256(String label, byte[]... parts) {
-    try {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
-      d.update(label.getBytes(StandardCharsets.US_ASCII));
-      for (byte[] p : parts) {
-        d.update(p);
-      }
-      return HexFormat.of().formatHex(d.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    MessageDigest d = Sha256.newDigest();
+    d.update(label.getBytes(StandardCharsets.US_ASCII));
+    for (byte[] p : parts) {
+      d.update(p);
     }
+    return HexFormat.of().formatHex(d.digest());
   }
 
   @Override

@@ -1,10 +1,10 @@
 package dev.prio.server.signing;
 
+import dev.prio.core.crypto.Sha256;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * A peer message body read from an untrusted stream: at most {@code limit} bytes are ever
@@ -57,10 +57,6 @@ public record BoundedBody(byte[] bytes, byte[] sha256) {
   }
 
   static MessageDigest newSha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.newDigest();
   }
 }

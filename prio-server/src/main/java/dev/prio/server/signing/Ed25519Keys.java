@@ -1,11 +1,11 @@
 package dev.prio.server.signing;
 
+import dev.prio.core.crypto.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
@@ -108,12 +108,7 @@ public final class Ed25519Keys {
    * {@code ed25519-} and the first 16 hex digits of SHA-256 over the raw key.
    */
   public static String fingerprint(Ed25519PublicKeyParameters key) {
-    try {
-      byte[] h = MessageDigest.getInstance("SHA-256").digest(key.getEncoded());
-      return "ed25519-" + HexFormat.of().formatHex(h, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return "ed25519-" + HexFormat.of().formatHex(Sha256.digest(key.getEncoded()), 0, 8);
   }
 
   public static byte[] sign(Ed25519PrivateKeyParameters key, byte[] message) {
