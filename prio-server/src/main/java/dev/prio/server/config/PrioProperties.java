@@ -52,7 +52,7 @@ public record PrioProperties(
       @DefaultValue("CONSTANT") RMode rMode,
       @DefaultValue("250") int chunkSize,
       @DefaultValue("2") int parallelChunks,
-      @DefaultValue("1") long minBatchSize,
+      @DefaultValue("100") long minBatchSize,
       @DefaultValue("0.5") double maxRejectRatio) {}
 
   /**

@@ -247,7 +247,8 @@ public final class LeaderRounds {
     long all = Funnel.total(funnel.toMap());
     long valid = totals.validCount();
     if (valid < config.minBatchSize()) {
-      throw new BatchFailed(BatchFailure.TOO_FEW_SUBMISSIONS, valid + " valid submissions, minimum " + config.minBatchSize());
+      throw new BatchFailed(BatchFailure.TOO_FEW_SUBMISSIONS,
+          dev.prio.server.batch.FailureHints.tooFewSubmissions(valid, config.minBatchSize(), funnel.toMap(), settings.prgMode()));
     }
     if (all > 0 && (double) (all - valid) / all > config.maxRejectRatio()) {
       throw new BatchFailed(BatchFailure.REJECT_RATIO_EXCEEDED, (all - valid) + " of " + all + " submissions rejected");

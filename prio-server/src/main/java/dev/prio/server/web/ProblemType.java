@@ -7,6 +7,8 @@ import org.springframework.http.HttpStatus;
 public enum ProblemType {
   BAD_REQUEST(HttpStatus.BAD_REQUEST, "bad-request"),
   UNKNOWN_BATCH(HttpStatus.NOT_FOUND, "unknown-batch"),
+  /** POST /batches/{id} for an id DATA_CONFIG does not list: n_data is unknown, so it cannot start. */
+  UNKNOWN_BATCH_ID(HttpStatus.UNPROCESSABLE_CONTENT, "unknown-batch-id"),
   NOT_LEADER(HttpStatus.CONFLICT, "not-leader"),
   NOT_HELPER(HttpStatus.NOT_FOUND, "not-helper"),
   BATCH_CONFLICT(HttpStatus.CONFLICT, "batch-conflict"),
