@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -20,7 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** The operator API (design §5). Errors are problem details from the shared advice. */
 @RestController
-@RequestMapping("/batches")
+@RequestMapping(path = "/batches", produces = MediaType.APPLICATION_JSON_VALUE)
 class BatchController {
   private final BatchService service;
   private final ProtocolSettings settings;

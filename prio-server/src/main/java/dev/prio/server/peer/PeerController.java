@@ -22,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
  * controller refuses everything: A answers no rounds.
  */
 @RestController
-@RequestMapping(path = "/peer/v1/batches/{date}/{batchId}", produces = MediaType.APPLICATION_JSON_VALUE)
+@RequestMapping(path = "/peer/v1/batches/{date}/{batchId}", produces = MediaType.APPLICATION_JSON_VALUE,
+    consumes = MediaType.APPLICATION_JSON_VALUE)
 class PeerController {
   private final HelperRounds helper;
   private final JsonMapper json;
