@@ -2,6 +2,8 @@ package dev.prio.server.web;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springdoc.api.OpenApiResourceNotFoundException;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
@@ -13,6 +15,7 @@ import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
@@ -45,8 +48,8 @@ class ProblemDetailsAdvice {
     return of(ProblemType.BAD_REQUEST, "the request is malformed");
   }
 
-  @ExceptionHandler(NoResourceFoundException.class)
-  ResponseEntity<ProblemDetail> notFound(NoResourceFoundException e) {
+  @ExceptionHandler({NoResourceFoundException.class, OpenApiResourceNotFoundException.class})
+  ResponseEntity<ProblemDetail> notFound(Exception e) {
     return of(ProblemType.NOT_FOUND, "no endpoint at this path");
   }
 
@@ -67,6 +70,10 @@ class ProblemDetailsAdvice {
 
   @ExceptionHandler(Exception.class)
   ResponseEntity<ProblemDetail> unexpected(Exception e) {
+    ResponseStatus annotated = AnnotatedElementUtils.findMergedAnnotation(e.getClass(), ResponseStatus.class);
+    if (annotated != null && annotated.code().is4xxClientError()) {
+      return of(ProblemType.forStatus(annotated.code().value()), annotated.code().value(), "the request cannot be served as sent");
+    }
     if (e instanceof ErrorResponse framework && framework.getStatusCode().is4xxClientError()) {
       // Any other client error Spring raises (e.g. a missing path variable or header): its own status.
       HttpStatusCode status = framework.getStatusCode();
