@@ -17,7 +17,9 @@ import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
 
@@ -42,7 +44,9 @@ class ProblemDetailsAdvice {
     JacksonException.class,
     MethodArgumentTypeMismatchException.class,
     MissingServletRequestParameterException.class,
-    IllegalArgumentException.class
+    IllegalArgumentException.class,
+    MultipartException.class,
+    InvalidParameterException.class
   })
   ResponseEntity<ProblemDetail> badRequest(Exception e) {
     return of(ProblemType.BAD_REQUEST, "the request is malformed");

@@ -22,6 +22,14 @@ class ProblemErrorController implements ErrorController {
     int status = code instanceof Integer i && i >= 400 && i < 600 ? i : 500;
     ProblemType type = ProblemType.forStatus(status);
     String detail = status >= 500 ? "internal error" : "the request cannot be served as sent";
-    return ProblemDetailsAdvice.of(type, status, detail);
+    ResponseEntity<ProblemDetail> response = ProblemDetailsAdvice.of(type, status, detail);
+    if (request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String uri && response.getBody() != null) {
+      try {
+        response.getBody().setInstance(java.net.URI.create(uri));
+      } catch (IllegalArgumentException e) {
+        // Not a URI reference (the container let it through undecoded): leave the instance out.
+      }
+    }
+    return response;
   }
 }

@@ -82,6 +82,13 @@ class HttpErrorsPairTest {
       assertProblem(operator(s, "POST", "/batches/err-0", "application/json", null, "{}"), 400, "bad-request");
       assertProblem(operator(s, "GET", "/batches/err-0?submissionDate=yesterday", null, null, null), 400, "bad-request");
       assertProblem(operator(s, "GET", "/batches/err-0?submissionDate=2026-11-20", null, null, null), 404, "unknown-batch");
+      // Found by schemathesis (fuzz/run.sh): each of these was a 500 or an HTML page.
+      assertProblem(operator(s, "GET", "/batches/err-0?submissionDate=2026-11-20", "multipart/form-data", null, null), 404,
+          "unknown-batch");
+      assertProblem(operator(s, "POST", "/batches/err-0/abandon", "multipart/form-data", null, "{}"), 415,
+          "unsupported-media-type");
+      assertProblem(operator(s, "GET", "/batches/err-0?%C2%B8%7E=1&=%07", null, null, null), 400, "bad-request");
+      assertProblem(operator(s, "TRACE", "/batches/err-0", null, null, null), 405, "method-not-allowed");
     }
   }
 
