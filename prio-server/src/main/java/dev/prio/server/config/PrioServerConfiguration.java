@@ -60,11 +60,12 @@ public class PrioServerConfiguration {
   ServerId role(PrioProperties props, Environment env) {
     ServerId role = props.role();
     if (role == null) {
-      throw new IllegalStateException("prio.role (SERVER_ID) must be A or B");
+      throw new InvalidConfigurationException("prio.role", "is not set", "A or B");
     }
     String seedVariable = env.getProperty("SERVER_ID");
     if (seedVariable != null && !seedVariable.isBlank() && !seedVariable.trim().equalsIgnoreCase(role.name())) {
-      throw new IllegalStateException("SERVER_ID=" + seedVariable + " but this application is server " + role);
+      throw new InvalidConfigurationException("prio.role", "is " + role + " (this application) but SERVER_ID=" + seedVariable,
+          "SERVER_ID unset or " + role + " for this application");
     }
     return role;
   }
@@ -76,7 +77,12 @@ public class PrioServerConfiguration {
 
   @Bean
   DataConfig dataConfig(PrioProperties props, JsonMapper json) {
-    return DataConfig.from(props.batch(), json);
+    try {
+      return DataConfig.from(props.batch(), json);
+    } catch (IllegalArgumentException | java.io.UncheckedIOException | tools.jackson.core.JacksonException e) {
+      throw new InvalidConfigurationException("prio.batch.data-config", "cannot be read (" + e.getMessage() + ")",
+          "a path to, or the inline text of, [{\"batch_id\": \"...\", \"n_data\": N}, ...]");
+    }
   }
 
   @Bean
@@ -139,7 +145,7 @@ public class PrioServerConfiguration {
     }
     PrioProperties.Peer peer = props.peer();
     if (peer.url() == null || peer.url().isBlank()) {
-      throw new IllegalStateException("prio.peer.url (server B's base URL) is required on server A");
+      throw new InvalidConfigurationException("prio.peer.url", "is required on server A", "server B's base URL, http(s)://host[:port]");
     }
     HttpClientSettings settings = HttpClientSettings.defaults()
         .withConnectTimeout(peer.connectTimeout()).withReadTimeout(peer.readTimeout());
