@@ -154,7 +154,7 @@ public final class BatchService {
       }
       return batchPool.submit(() -> {
         try {
-          leader.run(k);
+          dev.prio.server.logging.BatchLogContext.run(k, () -> leader.run(k));
         } finally {
           running.remove(k);
         }

@@ -132,7 +132,7 @@ public record PrioProperties(
       @DefaultValue("8") @Min(1) @Max(1024) int maxConcurrentRounds,
       @DefaultValue("5s") @NotNull @DurationMin(millis = 1) @DurationMax(minutes = 10) Duration connectTimeout,
       @DefaultValue("120s") @NotNull @DurationMin(millis = 1) @DurationMax(hours = 1) Duration readTimeout,
-      @DefaultValue("6") @Min(1) @Max(100) int maxAttempts,
+      @DefaultValue("6") @Min(1) @Max(1_000_000) int maxAttempts,
       @DefaultValue("200ms") @NotNull @DurationMin(millis = 1) @DurationMax(minutes = 10) Duration initialBackoff,
       @DefaultValue("10m") @NotNull @DurationMin(seconds = 1) @DurationMax(hours = 24) Duration maxElapsed) {}
 }

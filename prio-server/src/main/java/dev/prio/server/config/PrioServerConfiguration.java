@@ -18,7 +18,10 @@ import dev.prio.server.signing.PeerAuthConfiguration;
 import dev.prio.server.storage.ObjectStore;
 import dev.prio.server.storage.ObjectStores;
 import dev.prio.server.storage.SubmissionReader;
+import dev.prio.server.logging.ContextExecutors;
+import dev.prio.server.logging.PeerRequestLog;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -127,19 +130,22 @@ public class PrioServerConfiguration {
     return new PrioMetrics(registry);
   }
 
+  /** Chunk tasks run in the submitting batch run's trace and with its batch MDC keys. */
   @Bean(destroyMethod = "shutdownNow")
   ExecutorService prioChunkPool(PrioProperties props) {
-    return Executors.newFixedThreadPool(Math.max(1, props.batch().parallelChunks()));
+    return ContextExecutors.propagating(Executors.newFixedThreadPool(Math.max(1, props.batch().parallelChunks())));
   }
 
+  /** Each batch run (and each late notice to B) is one observation: one trace across both servers. */
   @Bean(destroyMethod = "shutdownNow")
-  ExecutorService prioBatchPool() {
-    return Executors.newFixedThreadPool(4);
+  ExecutorService prioBatchPool(ObjectProvider<ObservationRegistry> observations) {
+    return ContextExecutors.observed(Executors.newFixedThreadPool(4), observations.getIfAvailable(() -> ObservationRegistry.NOOP),
+        "prio.batch.run");
   }
 
   @Bean
   PeerClient peerClient(ServerId role, PrioProperties props, JsonMapper json, PrioMetrics metrics, SslBundles sslBundles,
-      PeerAuth peerAuth) {
+      PeerAuth peerAuth, ObjectProvider<ObservationRegistry> observations) {
     if (role != ServerId.A) {
       return null;
     }
@@ -156,6 +162,9 @@ public class PrioServerConfiguration {
         .baseUrl(peer.url())
         .requestFactory(ClientHttpRequestFactoryBuilder.jdk().build(settings))
         .requestInterceptor(peerAuth.clientInterceptor())
+        .requestInterceptor(new PeerRequestLog())
+        // An observation per request: W3C traceparent on the wire, B's answer in A's trace.
+        .observationRegistry(observations.getIfAvailable(() -> ObservationRegistry.NOOP))
         .build();
     RetryPolicy retry = new RetryPolicy(peer.maxAttempts(), peer.initialBackoff(), Duration.ofSeconds(30), peer.maxElapsed());
     return new PeerClient(rest, json, retry, metrics);

@@ -1,5 +1,6 @@
 package dev.prio.server.peer;
 
+import dev.prio.server.logging.BatchLogContext;
 import dev.prio.server.round.HelperRounds;
 import dev.prio.server.storage.BatchKey;
 import dev.prio.server.web.ProblemException;
@@ -14,6 +15,8 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -34,6 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
 @RequestMapping(path = "/peer/v1/batches/{date}/{batchId}", produces = MediaType.APPLICATION_JSON_VALUE,
     consumes = MediaType.APPLICATION_JSON_VALUE)
 class PeerController {
+  private static final Logger log = LoggerFactory.getLogger(PeerController.class);
   private final HelperRounds helper;
   private final JsonMapper json;
 
@@ -49,7 +53,11 @@ class PeerController {
   @PutMapping
   Handshake.Response handshake(@DateParam @PathVariable String date, @BatchIdParam @PathVariable String batchId,
       @RequestBody String body) {
-    return helper().handshake(key(date, batchId), parse(body, Handshake.Request.class), body);
+    BatchKey key = key(date, batchId);
+    Handshake.Request request = parse(body, Handshake.Request.class);
+    try (var context = BatchLogContext.answering(key, "handshake", request.attempt())) {
+      return answered(helper().handshake(key, request, body));
+    }
   }
 
   @Operation(operationId = "verify1", summary = "verify1 of one chunk: A's packets in, B's out",
@@ -59,7 +67,11 @@ class PeerController {
   @PutMapping("/chunks/{chunk}/verify1")
   RoundMessage verify1(@DateParam @PathVariable String date, @BatchIdParam @PathVariable String batchId,
       @ChunkParam @PathVariable int chunk, @RequestBody String body) {
-    return helper().verify1(key(date, batchId), chunk, parse(body, RoundMessage.class), body);
+    BatchKey key = key(date, batchId);
+    RoundMessage request = parse(body, RoundMessage.class);
+    try (var context = BatchLogContext.answering(key, "verify1", request.attempt())) {
+      return answered(helper().verify1(key, chunk, request, body));
+    }
   }
 
   @Operation(operationId = "verify2", summary = "verify2 of one chunk: A's packets in, B's out",
@@ -69,7 +81,11 @@ class PeerController {
   @PutMapping("/chunks/{chunk}/verify2")
   RoundMessage verify2(@DateParam @PathVariable String date, @BatchIdParam @PathVariable String batchId,
       @ChunkParam @PathVariable int chunk, @RequestBody String body) {
-    return helper().verify2(key(date, batchId), chunk, parse(body, RoundMessage.class), body);
+    BatchKey key = key(date, batchId);
+    RoundMessage request = parse(body, RoundMessage.class);
+    try (var context = BatchLogContext.answering(key, "verify2", request.attempt())) {
+      return answered(helper().verify2(key, chunk, request, body));
+    }
   }
 
   @Operation(operationId = "total", summary = "The total round: compare valid counts and checksums; B answers its total share",
@@ -79,7 +95,11 @@ class PeerController {
   @PutMapping("/total")
   Total.Response total(@DateParam @PathVariable String date, @BatchIdParam @PathVariable String batchId,
       @RequestBody String body) {
-    return helper().total(key(date, batchId), parse(body, Total.Request.class));
+    BatchKey key = key(date, batchId);
+    Total.Request request = parse(body, Total.Request.class);
+    try (var context = BatchLogContext.answering(key, "total", request.attempt())) {
+      return answered(helper().total(key, request));
+    }
   }
 
   @Operation(operationId = "publish", summary = "How the batch ended on A; when published, B writes its own copy",
@@ -89,7 +109,17 @@ class PeerController {
   @PutMapping("/publish")
   Publish.Response publish(@DateParam @PathVariable String date, @BatchIdParam @PathVariable String batchId,
       @RequestBody String body) {
-    return helper().publish(key(date, batchId), parse(body, Publish.Request.class));
+    BatchKey key = key(date, batchId);
+    Publish.Request request = parse(body, Publish.Request.class);
+    try (var context = BatchLogContext.answering(key, "publish", request.attempt())) {
+      return answered(helper().publish(key, request));
+    }
+  }
+
+  /** One DEBUG line per answer, with the batch context and the trace id of A's request. */
+  private static <T> T answered(T answer) {
+    log.debug("answered {}", answer.getClass().getSimpleName());
+    return answer;
   }
 
   private HelperRounds helper() {

@@ -116,6 +116,7 @@ public final class LeaderRounds {
   }
 
   private BatchState step(BatchKey key, BatchState s) throws BatchFailed {
+    dev.prio.server.logging.BatchLogContext.step(s.phase().label(), s.attempt());
     return switch (s.phase()) {
       case RECEIVED -> scan(key, s);
       case HANDSHAKE -> handshake(key, s);
