@@ -31,7 +31,7 @@ import tools.jackson.core.JacksonException;
  * carry shares).
  */
 @RestControllerAdvice
-class ProblemDetailsAdvice {
+public class ProblemDetailsAdvice {
   private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
 
   @ExceptionHandler(ProblemException.class)
