@@ -18,6 +18,7 @@ import dev.prio.server.signing.PeerAuthConfiguration;
 import dev.prio.server.storage.ObjectStore;
 import dev.prio.server.storage.ObjectStores;
 import dev.prio.server.storage.SubmissionReader;
+import dev.prio.server.canary.CanaryCheck;
 import dev.prio.server.logging.ContextExecutors;
 import dev.prio.server.logging.PeerRequestLog;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -194,6 +195,13 @@ public class PrioServerConfiguration {
   BatchService batchService(ServerId role, BatchRepository batches, ProtocolSettings settings,
       ObjectProvider<LeaderRounds> leader, ExecutorService prioBatchPool, PrioMetrics metrics, Clock clock) {
     return new BatchService(role, batches, settings, leader.getIfAvailable(), prioBatchPool, metrics, clock);
+  }
+
+  /** Compares the latest published canary with its known answer (docs/operations.md "Canary"). */
+  @Bean
+  CanaryCheck canaryCheck(BatchService service, Publisher publisher, ObjectStore objectStore, JsonMapper json,
+      MeterRegistry registry) {
+    return new CanaryCheck(service, publisher, objectStore, json, registry);
   }
 
   @Bean
