@@ -206,7 +206,7 @@ docs = open(sys.argv[1], encoding="utf-8").read().split("\n---\n")
 want_secret = set(sys.argv[2:])
 replaced = {"SERVER_PORT", "MANAGEMENT_SERVER_PORT", "SERVER_ADDRESS", "MANAGEMENT_SERVER_ADDRESS",
             "PRIO_PEER_URL", "BUCKET_INTERNAL", "BUCKET_EXTERNAL", "DATA_CONFIG",
-            "SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE"}
+            "SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE", "PRIO_BATCH_MINBATCHSIZE"}
 def unquote(v):
     if len(v) >= 2 and v[0] == v[-1] and v[0] in "\"'":
         return v[1:-1]
@@ -261,7 +261,7 @@ overlay_env a >/dev/null && overlay_env b >/dev/null \
 start_server b DATA_CONFIG="$config_b" SERVER_PORT="$port_b" MANAGEMENT_SERVER_PORT="$mgmt_b"
 pid_b=${pids[-1]}
 start_server a DATA_CONFIG="$config_a" SERVER_PORT="$port_a" MANAGEMENT_SERVER_PORT="$mgmt_a" \
-  PRIO_PEER_URL="https://127.0.0.1:$port_b" PRIO_PEER_MAXATTEMPTS=2
+  PRIO_PEER_URL="https://127.0.0.1:$port_b" PRIO_PEER_MAXATTEMPTS=2 PRIO_BATCH_MINBATCHSIZE=1
 pid_a=${pids[-1]}
 ok "servers started with the ConfigMap and Secret keys of k8s/overlays/project-a and project-b"
 

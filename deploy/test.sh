@@ -282,7 +282,9 @@ STUB
     PRIO_API_URL=http://prio-server:8080 DATA_CONFIG="$(cat k8s/overlays/project-a/content.json)")
   : > "$calls"
   env "${env[@]}" SUBMISSION_DATE=2026-11-23 sh k8s/overlays/project-a/trigger-batches.sh
+  # content.json also lists canary-0, which is the canary job's to start: 3 POSTs, not 4.
   [[ $(wc -l < "$calls") == 3 ]] || { echo "expected 3 POSTs"; cat "$calls"; return 1; }
+  ! grep -q '/batches/canary-' "$calls" || { echo "the trigger started the canary"; return 1; }
   grep -q -- '-X POST -H Authorization: Bearer tok3n -H Content-Type: application/json --data {"submissionDate":"2026-11-23"} http://prio-server:8080/batches/content.blocking_blocked_TESTONLY-0$' "$calls" \
     || { echo "unexpected request:"; cat "$calls"; return 1; }
   grep -q '/batches/content.blocking_storage_access_api_exempt_TESTONLY-0$' "$calls" || { echo "third batch id missing"; return 1; }
@@ -304,7 +306,7 @@ STUB
 check "CronJob trigger script POSTs every batch id of DATA_CONFIG (stub curl)" trigger_script
 
 check "shellcheck deploy/test.sh, e2e-prometheus.sh, gen-prometheusrule.sh, trigger-batches.sh" sh -c \
-  'shellcheck deploy/test.sh deploy/e2e-prometheus.sh deploy/monitoring/gen-prometheusrule.sh && shellcheck -s sh k8s/overlays/project-a/trigger-batches.sh'
+  'shellcheck deploy/test.sh deploy/e2e-prometheus.sh deploy/monitoring/gen-prometheusrule.sh deploy/canary/stage-canary.sh && shellcheck -s sh k8s/overlays/project-a/trigger-batches.sh'
 
 # Self-tests of the validator: it must catch typos, wrong types and drift.
 mutate() { # mutate SED-EXPR OUT: apply to project-a's build, insist that it changed something
@@ -388,6 +390,9 @@ check "terraform: bucket IAM only on the module's own buckets, no project-level 
 check "airflow DAG compiles (python3 -m py_compile)" \
   python3 -c 'import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)' \
   deploy/airflow/prio_batches.py "$work/prio_batches.pyc"
+check "airflow canary DAG compiles (python3 -m py_compile)" \
+  python3 -c 'import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)' \
+  deploy/airflow/prio_canary.py "$work/prio_canary.pyc"
 
 # --- the validators themselves
 # shellcheck disable=SC2016 # expanded by the inner shell

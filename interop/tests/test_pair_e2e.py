@@ -169,7 +169,9 @@ def test_libprio_client_through_our_pair(seed, binding_mode, case_dir):
         return {"PRIVATE_KEY_HEX": own["private_key"], "PUBLIC_KEY_HEX_INTERNAL": own["public_key"],
                 "PUBLIC_KEY_HEX_EXTERNAL": other["public_key"], "SHARED_SECRET": shared,
                 "BUCKET_INTERNAL": "file:" + root, "DATA_CONFIG": data_config, "PORT": str(port),
-                "PRIO_BATCH_PRGMODE": binding_mode}
+                "PRIO_BATCH_PRGMODE": binding_mode,
+                # 24 submissions a batch: below the production default minimum (100).
+                "PRIO_BATCH_MINBATCHSIZE": "1"}
 
     def auth(own_priv, peer_pub):
         # prio.peer-auth.* (peer request signing, operator token); ignored by a build without it.

@@ -1,12 +1,21 @@
 package dev.prio.server.batch;
 
+import dev.prio.core.packet.ServerId;
+import dev.prio.server.round.ProtocolSettings;
 import dev.prio.server.storage.BatchKey;
 import dev.prio.server.web.ProblemException;
 import dev.prio.server.web.ProblemType;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import dev.prio.server.web.BatchIdParam;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -17,38 +26,70 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** The operator API (design §5). Errors are problem details from the shared advice. */
+@Tag(name = "batches")
 @RestController
-@RequestMapping("/batches")
+@RequestMapping(path = "/batches", produces = MediaType.APPLICATION_JSON_VALUE)
 class BatchController {
   private final BatchService service;
+  private final ProtocolSettings settings;
+  private final ServerId role;
 
-  BatchController(BatchService service) {
+  BatchController(BatchService service, ProtocolSettings settings, ServerId role) {
     this.service = service;
+    this.settings = settings;
+    this.role = role;
   }
 
   /** Body of POST /batches/{id} and of rerun. {@code nData} may only repeat DATA_CONFIG's value. */
-  record StartRequest(String submissionDate, Integer nData, Boolean force) {}
+  @Schema(description = "Which batch (its submission date) and, optionally, what to check or force.")
+  record StartRequest(
+      @Schema(description = "The submission date, YYYY-MM-DD (required).", format = "date", example = "2026-11-20")
+      String submissionDate,
+      @Schema(description = "n_data; may only repeat DATA_CONFIG's value for this batch id.", minimum = "1")
+      Integer nData,
+      @Schema(description = "rerun only: publish a new version of a published batch.") Boolean force) {}
 
+  @Operation(operationId = "startBatch", summary = "Start a batch (server A)",
+      description = "Idempotent: a batch that exists answers 202 with its state and is not started again. An id that"
+          + " DATA_CONFIG does not list is refused at once (unknown-batch-id).")
+  @ApiResponse(responseCode = "202", description = "The batch's state")
   @PostMapping("/{batchId}")
-  ResponseEntity<BatchView> start(@PathVariable String batchId, @RequestBody(required = false) StartRequest body) {
-    BatchState s = service.start(key(batchId, body), body == null ? null : body.nData());
+  ResponseEntity<BatchView> start(@BatchIdParam @PathVariable String batchId, @RequestBody(required = false) StartRequest body) {
+    BatchKey key = key(batchId, body);
+    if (role == ServerId.A && settings.nData(key.batchId()).isEmpty()) {
+      // Refused at once rather than accepted and failed later as UNKNOWN_BATCH_ID: n_data comes
+      // only from DATA_CONFIG (design §3), so nothing could ever run.
+      throw new ProblemException(ProblemType.UNKNOWN_BATCH_ID, "batch id " + key.batchId() + " is not in DATA_CONFIG");
+    }
+    BatchState s = service.start(key, body == null ? null : body.nData());
     return ResponseEntity.status(HttpStatus.ACCEPTED).body(BatchView.of(s));
   }
 
+  @Operation(operationId = "getBatch", summary = "A batch's state on this server",
+      description = "Phase, per-phase timestamps, funnel counts by reason, and (on A) the peer's phase. Without"
+          + " submissionDate, the latest batch with this id.")
+  @ApiResponse(responseCode = "200", description = "The batch's state")
   @GetMapping("/{batchId}")
-  BatchView get(@PathVariable String batchId,
-      @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate submissionDate) {
+  BatchView get(@BatchIdParam @PathVariable String batchId,
+      @Parameter(description = "YYYY-MM-DD") @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE)
+      LocalDate submissionDate) {
     return BatchView.of(service.find(safeId(batchId), submissionDate));
   }
 
+  @Operation(operationId = "rerunBatch", summary = "Rerun a finished batch (server A)",
+      description = "A new attempt from RECEIVED; a published batch only with force=true (a new version).")
+  @ApiResponse(responseCode = "202", description = "The batch's state")
   @PostMapping("/{batchId}/rerun")
-  ResponseEntity<BatchView> rerun(@PathVariable String batchId, @RequestBody(required = false) StartRequest body) {
+  ResponseEntity<BatchView> rerun(@BatchIdParam @PathVariable String batchId, @RequestBody(required = false) StartRequest body) {
     boolean force = body != null && Boolean.TRUE.equals(body.force());
     return ResponseEntity.status(HttpStatus.ACCEPTED).body(BatchView.of(service.rerun(key(batchId, body), force)));
   }
 
+  @Operation(operationId = "abandonBatch", summary = "Abandon a batch for good",
+      description = "Stops a running batch; a terminal batch answers its state unchanged.")
+  @ApiResponse(responseCode = "200", description = "The batch's state")
   @PostMapping("/{batchId}/abandon")
-  BatchView abandon(@PathVariable String batchId, @RequestBody(required = false) StartRequest body) {
+  BatchView abandon(@BatchIdParam @PathVariable String batchId, @RequestBody(required = false) StartRequest body) {
     return BatchView.of(service.abandon(key(batchId, body)));
   }
 

@@ -1,8 +1,10 @@
 package dev.prio.server.config;
 
+import dev.prio.server.settings.InvalidConfigurationException;
 import dev.prio.server.settings.PrioProperties;
 import dev.prio.server.batch.BatchLifecycle;
 import dev.prio.server.lease.LeaseProperties;
+import dev.prio.server.logging.PeerRequestLog;
 import dev.prio.server.lease.Leases;
 import dev.prio.server.metrics.PrioMetrics;
 import dev.prio.server.peer.PeerClient;
@@ -15,6 +17,7 @@ import dev.prio.server.round.RoundStore;
 import dev.prio.server.signing.PeerAuth;
 import dev.prio.server.storage.ObjectStore;
 import dev.prio.server.storage.SubmissionReader;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
@@ -22,6 +25,7 @@ import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.web.client.RestClient;
 import tools.jackson.databind.json.JsonMapper;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -32,10 +36,10 @@ import org.springframework.context.annotation.Configuration;
 class LeaderConfiguration {
   @Bean
   PeerClient peerClient(PrioProperties props, JsonMapper json, PrioMetrics metrics, SslBundles sslBundles,
-      PeerAuth peerAuth) {
+      PeerAuth peerAuth, ObjectProvider<ObservationRegistry> observations) {
     PrioProperties.Peer peer = props.peer();
     if (peer.url() == null || peer.url().isBlank()) {
-      throw new IllegalStateException("prio.peer.url (server B's base URL) is required on server A");
+      throw new InvalidConfigurationException("prio.peer.url", "is required on server A", "server B's base URL, http(s)://host[:port]");
     }
     HttpClientSettings settings = HttpClientSettings.defaults()
         .withConnectTimeout(peer.connectTimeout()).withReadTimeout(peer.readTimeout());
@@ -46,6 +50,9 @@ class LeaderConfiguration {
         .baseUrl(peer.url())
         .requestFactory(ClientHttpRequestFactoryBuilder.jdk().build(settings))
         .requestInterceptor(peerAuth.clientInterceptor())
+        .requestInterceptor(new PeerRequestLog())
+        // An observation per request: W3C traceparent on the wire, B's answer in A's trace.
+        .observationRegistry(observations.getIfAvailable(() -> ObservationRegistry.NOOP))
         .build();
     RetryPolicy retry = new RetryPolicy(peer.maxAttempts(), peer.initialBackoff(), peer.maxBackoff(), peer.maxElapsed());
     return new PeerClient(rest, json, retry, metrics);

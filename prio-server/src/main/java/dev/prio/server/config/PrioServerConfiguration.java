@@ -1,5 +1,6 @@
 package dev.prio.server.config;
 
+import dev.prio.server.settings.InvalidConfigurationException;
 import dev.prio.server.settings.DataConfig;
 import dev.prio.server.settings.ServerKeys;
 import dev.prio.server.settings.PrioProperties;
@@ -21,7 +22,10 @@ import dev.prio.server.storage.SealedObjectStore;
 import dev.prio.server.storage.StorageLayout;
 import dev.prio.server.storage.SubmissionReader;
 import io.micrometer.core.instrument.Gauge;
+import dev.prio.server.canary.CanaryCheck;
+import dev.prio.server.logging.ContextExecutors;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Map;
@@ -59,11 +63,12 @@ public class PrioServerConfiguration {
   ServerId role(PrioProperties props, Environment env) {
     ServerId role = props.role();
     if (role == null) {
-      throw new IllegalStateException("prio.role (SERVER_ID) must be A or B");
+      throw new InvalidConfigurationException("prio.role", "is not set", "A or B");
     }
     String seedVariable = env.getProperty("SERVER_ID");
     if (seedVariable != null && !seedVariable.isBlank() && !seedVariable.trim().equalsIgnoreCase(role.name())) {
-      throw new IllegalStateException("SERVER_ID=" + seedVariable + " but this application is server " + role);
+      throw new InvalidConfigurationException("prio.role", "is " + role + " (this application) but SERVER_ID=" + seedVariable,
+          "SERVER_ID unset or " + role + " for this application");
     }
     return role;
   }
@@ -75,7 +80,12 @@ public class PrioServerConfiguration {
 
   @Bean
   DataConfig dataConfig(PrioProperties props) {
-    return DataConfig.from(props.batch());
+    try {
+      return DataConfig.from(props.batch());
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+      throw new InvalidConfigurationException("prio.batch.data-config", "cannot be read (" + e.getMessage() + ")",
+          "a path to, or the inline text of, [{\"batch_id\": \"...\", \"n_data\": N}, ...]");
+    }
   }
 
   @Bean
@@ -129,20 +139,30 @@ public class PrioServerConfiguration {
     return new PrioMetrics(registry);
   }
 
+  /** Chunk tasks run in the submitting batch run's trace and with its batch MDC keys. */
   @Bean(destroyMethod = "shutdownNow")
   ExecutorService prioChunkPool(PrioProperties props) {
-    return Executors.newFixedThreadPool(Math.max(1, props.batch().parallelChunks()));
+    return ContextExecutors.propagating(Executors.newFixedThreadPool(Math.max(1, props.batch().parallelChunks())));
   }
 
+  /** Each batch run (and each late notice to B) is one observation: one trace across both servers. */
   @Bean(destroyMethod = "shutdownNow")
-  ExecutorService prioBatchPool() {
-    return Executors.newFixedThreadPool(4);
+  ExecutorService prioBatchPool(ObjectProvider<ObservationRegistry> observations) {
+    return ContextExecutors.observed(Executors.newFixedThreadPool(4), observations.getIfAvailable(() -> ObservationRegistry.NOOP),
+        "prio.batch.run");
   }
 
   @Bean
   BatchService batchService(ServerId role, BatchRepository batches, BatchLifecycle lifecycle, ProtocolSettings settings,
       ObjectProvider<LeaderRounds> leader, ExecutorService prioBatchPool, PrioMetrics metrics, Clock clock) {
     return new BatchService(role, batches, lifecycle, settings::nData, leader.getIfAvailable(), prioBatchPool, metrics, clock);
+  }
+
+  /** Compares the latest published canary with its known answer (docs/operations.md "Canary"). */
+  @Bean
+  CanaryCheck canaryCheck(BatchService service, Publisher publisher, ObjectStore objectStore, JsonMapper json,
+      MeterRegistry registry) {
+    return new CanaryCheck(service, publisher, objectStore, json, registry);
   }
 
   @Bean

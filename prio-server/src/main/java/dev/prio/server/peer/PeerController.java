@@ -1,10 +1,21 @@
 package dev.prio.server.peer;
 
+import dev.prio.server.logging.BatchLogContext;
 import dev.prio.server.storage.BatchKey;
 import dev.prio.server.web.ProblemException;
 import dev.prio.server.web.ProblemType;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import dev.prio.server.web.BatchIdParam;
+import dev.prio.server.web.ChunkParam;
+import dev.prio.server.web.DateParam;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -20,9 +31,12 @@ import tools.jackson.databind.json.JsonMapper;
  * on the exact bytes A sent), hand it to {@link HelperApi}, return its answer. On server A this
  * controller refuses everything: A answers no rounds.
  */
+@Tag(name = "rounds")
 @RestController
-@RequestMapping(path = "/peer/v1/batches/{date}/{batchId}", produces = MediaType.APPLICATION_JSON_VALUE)
+@RequestMapping(path = "/peer/v1/batches/{date}/{batchId}", produces = MediaType.APPLICATION_JSON_VALUE,
+    consumes = MediaType.APPLICATION_JSON_VALUE)
 class PeerController {
+  private static final Logger log = LoggerFactory.getLogger(PeerController.class);
   private final HelperApi helper;
   private final JsonMapper json;
 
@@ -31,29 +45,80 @@ class PeerController {
     this.json = json;
   }
 
+  @Operation(operationId = "handshake", summary = "Round 0: agree on n_data, PRG and r mode, keys and seed, and compare inputs",
+      requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+          content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = Handshake.Request.class))))
+  @ApiResponse(responseCode = "200", description = "B's count and id checksum")
   @PutMapping
-  Handshake.Response handshake(@PathVariable String date, @PathVariable String batchId, @RequestBody String body) {
-    return helper().handshake(key(date, batchId), parse(body, Handshake.Request.class), body);
+  Handshake.Response handshake(@DateParam @PathVariable String date, @BatchIdParam @PathVariable String batchId,
+      @RequestBody String body) {
+    BatchKey key = key(date, batchId);
+    Handshake.Request request = parse(body, Handshake.Request.class);
+    try (var context = BatchLogContext.answering(key, "handshake", request.attempt())) {
+      return answered(helper().handshake(key, request, body));
+    }
   }
 
+  @Operation(operationId = "verify1", summary = "verify1 of one chunk: A's packets in, B's out",
+      requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+          content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = RoundMessage.class))))
+  @ApiResponse(responseCode = "200", description = "B's verify1 packets or reject reasons, in A's order")
   @PutMapping("/chunks/{chunk}/verify1")
-  RoundMessage verify1(@PathVariable String date, @PathVariable String batchId, @PathVariable int chunk, @RequestBody String body) {
-    return helper().verify1(key(date, batchId), chunk, parse(body, RoundMessage.class), body);
+  RoundMessage verify1(@DateParam @PathVariable String date, @BatchIdParam @PathVariable String batchId,
+      @ChunkParam @PathVariable int chunk, @RequestBody String body) {
+    BatchKey key = key(date, batchId);
+    RoundMessage request = parse(body, RoundMessage.class);
+    try (var context = BatchLogContext.answering(key, "verify1", request.attempt())) {
+      return answered(helper().verify1(key, chunk, request, body));
+    }
   }
 
+  @Operation(operationId = "verify2", summary = "verify2 of one chunk: A's packets in, B's out",
+      requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+          content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = RoundMessage.class))))
+  @ApiResponse(responseCode = "200", description = "B's verify2 packets or reject reasons, in A's order")
   @PutMapping("/chunks/{chunk}/verify2")
-  RoundMessage verify2(@PathVariable String date, @PathVariable String batchId, @PathVariable int chunk, @RequestBody String body) {
-    return helper().verify2(key(date, batchId), chunk, parse(body, RoundMessage.class), body);
+  RoundMessage verify2(@DateParam @PathVariable String date, @BatchIdParam @PathVariable String batchId,
+      @ChunkParam @PathVariable int chunk, @RequestBody String body) {
+    BatchKey key = key(date, batchId);
+    RoundMessage request = parse(body, RoundMessage.class);
+    try (var context = BatchLogContext.answering(key, "verify2", request.attempt())) {
+      return answered(helper().verify2(key, chunk, request, body));
+    }
   }
 
+  @Operation(operationId = "total", summary = "The total round: compare valid counts and checksums; B answers its total share",
+      requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+          content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = Total.Request.class))))
+  @ApiResponse(responseCode = "200", description = "B's total share, counts and checksum")
   @PutMapping("/total")
-  Total.Response total(@PathVariable String date, @PathVariable String batchId, @RequestBody String body) {
-    return helper().total(key(date, batchId), parse(body, Total.Request.class), body);
+  Total.Response total(@DateParam @PathVariable String date, @BatchIdParam @PathVariable String batchId,
+      @RequestBody String body) {
+    BatchKey key = key(date, batchId);
+    Total.Request request = parse(body, Total.Request.class);
+    try (var context = BatchLogContext.answering(key, "total", request.attempt())) {
+      return answered(helper().total(key, request, body));
+    }
   }
 
+  @Operation(operationId = "publish", summary = "How the batch ended on A; when published, B writes its own copy",
+      requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+          content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = Publish.Request.class))))
+  @ApiResponse(responseCode = "200", description = "B's phase")
   @PutMapping("/publish")
-  Publish.Response publish(@PathVariable String date, @PathVariable String batchId, @RequestBody String body) {
-    return helper().publish(key(date, batchId), parse(body, Publish.Request.class));
+  Publish.Response publish(@DateParam @PathVariable String date, @BatchIdParam @PathVariable String batchId,
+      @RequestBody String body) {
+    BatchKey key = key(date, batchId);
+    Publish.Request request = parse(body, Publish.Request.class);
+    try (var context = BatchLogContext.answering(key, "publish", request.attempt())) {
+      return answered(helper().publish(key, request));
+    }
+  }
+
+  /** One DEBUG line per answer, with the batch context and the trace id of A's request. */
+  private static <T> T answered(T answer) {
+    log.debug("answered {}", answer.getClass().getSimpleName());
+    return answer;
   }
 
   private HelperApi helper() {

@@ -11,7 +11,9 @@ import dev.prio.server.batch.BatchFailure;
 import dev.prio.server.batch.BatchLifecycle;
 import dev.prio.server.batch.BatchPhase;
 import dev.prio.server.batch.BatchState;
+import dev.prio.server.batch.FailureHints;
 import dev.prio.server.lease.Leases;
+import dev.prio.server.logging.BatchLogContext;
 import dev.prio.server.settings.PrioProperties;
 import dev.prio.server.metrics.PrioMetrics;
 import dev.prio.server.peer.Handshake;
@@ -76,7 +78,7 @@ public final class LeaderRounds implements BatchDriver {
   @Override
   public void run(BatchKey key) {
     try {
-      loop.run(key, this::step);
+      BatchLogContext.run(key, () -> loop.run(key, this::step));
     } finally {
       if (!chunkPool.isShutdown()) {
         claims.stopDriving(key); // a stopping server leaves its leases to Leases.close()
@@ -85,6 +87,7 @@ public final class LeaderRounds implements BatchDriver {
   }
 
   private BatchState step(BatchKey key, BatchState s) throws BatchFailed {
+    BatchLogContext.step(s.phase().label(), s.attempt());
     if (s.phase() == BatchPhase.VERIFY) {
       return verifyStep(key, s);
     }
@@ -182,7 +185,8 @@ public final class LeaderRounds implements BatchDriver {
     long all = Funnel.total(counted.funnel());
     long valid = total.validCount();
     if (valid < config.minBatchSize()) {
-      throw new BatchFailed(BatchFailure.TOO_FEW_SUBMISSIONS, valid + " valid submissions, minimum " + config.minBatchSize());
+      throw new BatchFailed(BatchFailure.TOO_FEW_SUBMISSIONS,
+          FailureHints.tooFewSubmissions(valid, config.minBatchSize(), counted.funnel(), settings.prgMode()));
     }
     if (all > 0 && (double) (all - valid) / all > config.maxRejectRatio()) {
       throw new BatchFailed(BatchFailure.REJECT_RATIO_EXCEEDED, (all - valid) + " of " + all + " submissions rejected");

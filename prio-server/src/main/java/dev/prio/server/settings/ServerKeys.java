@@ -16,25 +16,31 @@ import java.util.HexFormat;
 public record ServerKeys(ServerId role, PrivateKey privateKey, PublicKey publicKeyA, PublicKey publicKeyB, SharedSeed sharedSeed) {
 
   public static ServerKeys from(ServerId role, PrioProperties.Keys keys) {
-    require(keys.privateKeyHex(), "PRIVATE_KEY_HEX");
-    require(keys.publicKeyHexInternal(), "PUBLIC_KEY_HEX_INTERNAL");
-    require(keys.publicKeyHexExternal(), "PUBLIC_KEY_HEX_EXTERNAL");
-    require(keys.sharedSecret(), "SHARED_SECRET");
-    PrivateKey privateKey = PrivateKey.fromHex(keys.privateKeyHex());
-    PublicKey internal = PublicKey.fromHex(keys.publicKeyHexInternal());
-    PublicKey external = PublicKey.fromHex(keys.publicKeyHexExternal());
+    PrivateKey privateKey = parse("prio.keys.private-key-hex", keys.privateKeyHex(), HEX_KEY, PrivateKey::fromHex);
+    PublicKey internal = parse("prio.keys.public-key-hex-internal", keys.publicKeyHexInternal(), HEX_KEY, PublicKey::fromHex);
+    PublicKey external = parse("prio.keys.public-key-hex-external", keys.publicKeyHexExternal(), HEX_KEY, PublicKey::fromHex);
     if (!privateKey.publicKey().equals(internal)) {
-      throw new IllegalArgumentException("PUBLIC_KEY_HEX_INTERNAL is not the public key of PRIVATE_KEY_HEX");
+      throw new InvalidConfigurationException("prio.keys.public-key-hex-internal", "is not the public key of PRIVATE_KEY_HEX",
+          "the public_key prio keygen printed beside this server's private_key");
     }
-    SharedSeed seed = SharedSeed.fromBase64(keys.sharedSecret());
+    SharedSeed seed = parse("prio.keys.shared-secret", keys.sharedSecret(), "standard base64 of 16 bytes (prio shared-seed)",
+        SharedSeed::fromBase64);
     return role == ServerId.A
         ? new ServerKeys(role, privateKey, internal, external, seed)
         : new ServerKeys(role, privateKey, external, internal, seed);
   }
 
-  private static void require(String value, String name) {
+  private static final String HEX_KEY = "64 hex digits (prio keygen)";
+
+  /** Parses one secret; a failure names the property and what it accepts, never the value. */
+  private static <T> T parse(String property, String value, String allowed, java.util.function.Function<String, T> parser) {
     if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException(name + " is not set");
+      throw new InvalidConfigurationException(property, "is not set", allowed);
+    }
+    try {
+      return parser.apply(value.trim());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigurationException(property, "does not parse (" + e.getMessage() + ")", allowed);
     }
   }
 

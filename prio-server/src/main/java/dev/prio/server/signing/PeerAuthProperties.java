@@ -3,9 +3,16 @@ package dev.prio.server.signing;
 import java.time.Duration;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * {@code prio.peer-auth.*}: this server's Ed25519 signing key, the peer's public key(s), the replay
@@ -32,19 +39,24 @@ import org.springframework.util.unit.DataSize;
  *                                and the largest n_data in DATA_CONFIG
  */
 @ConfigurationProperties("prio.peer-auth")
+@Validated
 public record PeerAuthProperties(
     @DefaultValue("false") boolean signingDisabled,
-    String keyId,
-    String privateKey,
-    String peerKeyId,
-    String peerPublicKey,
-    Map<String, String> extraPeerPublicKeys,
-    @DefaultValue("60s") Duration clockSkew,
-    @DefaultValue("100000") int nonceCacheSize,
+    @Pattern(regexp = KEY_ID, message = KEY_ID_MESSAGE) String keyId,
+    @Size(max = 16_384) String privateKey,
+    @Pattern(regexp = KEY_ID, message = KEY_ID_MESSAGE) String peerKeyId,
+    @Size(max = 16_384) String peerPublicKey,
+    Map<@Pattern(regexp = KEY_ID, message = KEY_ID_MESSAGE) String, @Size(max = 16_384) String> extraPeerPublicKeys,
+    @DefaultValue("60s") @DurationMin(seconds = 1) @DurationMax(minutes = 30) Duration clockSkew,
+    @DefaultValue("100000") @Min(1) @Max(100_000_000) int nonceCacheSize,
     @DefaultValue("true") boolean passUnsignedRetryableResponses,
+    @Pattern(regexp = "^$|^\\s*[0-9A-Fa-f]{64}\\s*$|^file:.+$", message = "must be 64 hex digits (the SHA-256 of the token) or file:/path")
     String operatorTokenSha256,
     @DefaultValue("false") boolean operatorTokenDisabled,
     DataSize maxBodySize) {
+  /** Key ids go into a structured-field string of the signature parameters: no quotes, no spaces. */
+  static final String KEY_ID = "^$|^[A-Za-z0-9._:+/=-]{1,256}$";
+  static final String KEY_ID_MESSAGE = "must be empty or up to 256 of A-Z a-z 0-9 . _ : + / = -";
 
   /** Without a body size: the derived default applies. */
   public PeerAuthProperties(boolean signingDisabled, String keyId, String privateKey, String peerKeyId,

@@ -103,9 +103,12 @@ class BadInputPairTest {
           .contains("prio_batches_total{outcome=\"published\",server=\"a\"} 1.0");
 
       // A batch id that DATA_CONFIG does not know, and a known one with no input.
-      pair.startBatch("unknown-batch", DATE);
-      String unknown = pair.awaitTerminal(ServerId.A, "unknown-batch", DATE, Duration.ofSeconds(20));
-      assertThat(unknown).contains("\"phase\":\"FAILED\"").contains("\"failure\":\"UNKNOWN_BATCH_ID\"");
+      // The unknown one is refused at once (n_data comes only from DATA_CONFIG) and leaves no batch behind.
+      var unknown = pair.startBatch("unknown-batch", DATE);
+      assertThat(unknown.statusCode()).isEqualTo(422);
+      assertThat(unknown.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+      assertThat(unknown.body()).contains("\"type\":\"urn:prio:problem:unknown-batch-id\"").contains("not in DATA_CONFIG");
+      assertThat(pair.get(ServerId.A, "/batches/unknown-batch?submissionDate=" + DATE).statusCode()).isEqualTo(404);
       pair.startBatch("empty", DATE);
       String empty = pair.awaitTerminal(ServerId.A, "empty", DATE, Duration.ofSeconds(20));
       assertThat(empty).contains("\"phase\":\"FAILED\"").contains("\"failure\":\"NO_INPUT\"");

@@ -33,17 +33,18 @@ class NoSecretsInLogsTest {
     Generated gen = new Generated(keys, PrioConfig.of(4, BATCH), 17);
     gen.addValid(6);
     gen.invalidProof("bad");
-    try (ServerPair pair = new ServerPair(work, keys, "[{\"batch_id\": \"" + BATCH + "\", \"n_data\": 4}]")
+    String config = "[{\"batch_id\": \"" + BATCH + "\", \"n_data\": 4}, {\"batch_id\": \"no-input\", \"n_data\": 4}]";
+    try (ServerPair pair = new ServerPair(work, keys, config)
         .with("logging.level.dev.prio", "DEBUG").start()) {
       Staging.write(pair.root(ServerId.A), DATE, BATCH, ServerId.A, "in.ndjson", gen.forA.toString());
       Staging.write(pair.root(ServerId.B), DATE, BATCH, ServerId.B, "in.ndjson", gen.forB.toString());
       pair.startBatch(BATCH, DATE);
       assertThat(pair.awaitTerminal(ServerId.A, BATCH, DATE, Duration.ofSeconds(30))).contains("PUBLISHED");
-      pair.startBatch("not-configured", DATE);
-      pair.awaitTerminal(ServerId.A, "not-configured", DATE, Duration.ofSeconds(30));
+      pair.startBatch("no-input", DATE);
+      pair.awaitTerminal(ServerId.A, "no-input", DATE, Duration.ofSeconds(30));
     }
     String log = output.getAll();
-    assertThat(log).contains("Tomcat started on port").contains("failed: UNKNOWN_BATCH_ID");
+    assertThat(log).contains("Tomcat started on port").contains("failed: NO_INPUT");
     List<String> secrets = new ArrayList<>();
     for (var pair : List.of(keys.a(), keys.b())) {
       secrets.add(pair.privateKey().toHex());

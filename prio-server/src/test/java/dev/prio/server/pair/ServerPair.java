@@ -128,6 +128,8 @@ public final class ServerPair implements AutoCloseable {
     props.put("prio.batch.data-config", dataConfig);
     props.put("prio.peer.url", peerUrl);
     props.put("prio.peer.initial-backoff", "20ms");
+    // The pair tests run batches of a handful of submissions; production keeps the default (100).
+    props.put("prio.batch.min-batch-size", "1");
     props.put("management.metrics.tags.server", role.name().toLowerCase());
     props.putAll(PEER_AUTH.propertiesFor(role == ServerId.A));
     return props;
