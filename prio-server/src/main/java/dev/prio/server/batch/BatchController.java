@@ -1,7 +1,5 @@
 package dev.prio.server.batch;
 
-import dev.prio.core.packet.ServerId;
-import dev.prio.server.round.ProtocolSettings;
 import dev.prio.server.storage.BatchKey;
 import dev.prio.server.web.ProblemException;
 import dev.prio.server.web.ProblemType;
@@ -31,13 +29,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping(path = "/batches", produces = MediaType.APPLICATION_JSON_VALUE)
 class BatchController {
   private final BatchService service;
-  private final ProtocolSettings settings;
-  private final ServerId role;
 
-  BatchController(BatchService service, ProtocolSettings settings, ServerId role) {
+  BatchController(BatchService service) {
     this.service = service;
-    this.settings = settings;
-    this.role = role;
   }
 
   /** Body of POST /batches/{id} and of rerun. {@code nData} may only repeat DATA_CONFIG's value. */
@@ -55,13 +49,7 @@ class BatchController {
   @ApiResponse(responseCode = "202", description = "The batch's state")
   @PostMapping("/{batchId}")
   ResponseEntity<BatchView> start(@BatchIdParam @PathVariable String batchId, @RequestBody(required = false) StartRequest body) {
-    BatchKey key = key(batchId, body);
-    if (role == ServerId.A && settings.nData(key.batchId()).isEmpty()) {
-      // Refused at once rather than accepted and failed later as UNKNOWN_BATCH_ID: n_data comes
-      // only from DATA_CONFIG (design §3), so nothing could ever run.
-      throw new ProblemException(ProblemType.UNKNOWN_BATCH_ID, "batch id " + key.batchId() + " is not in DATA_CONFIG");
-    }
-    BatchState s = service.start(key, body == null ? null : body.nData());
+    BatchState s = service.start(key(batchId, body), body == null ? null : body.nData());
     return ResponseEntity.status(HttpStatus.ACCEPTED).body(BatchView.of(s));
   }
 

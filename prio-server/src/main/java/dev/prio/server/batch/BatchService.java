@@ -54,6 +54,11 @@ public final class BatchService {
   public BatchState start(BatchKey key, Integer nDataOverride) {
     requireLeader();
     Optional<Integer> configured = nDataOf.apply(key.batchId());
+    if (configured.isEmpty()) {
+      // Refused at once rather than accepted and failed later: n_data comes only from DATA_CONFIG
+      // (design §3), so nothing could ever run.
+      throw new ProblemException(ProblemType.UNKNOWN_BATCH_ID, "batch id " + key.batchId() + " is not in DATA_CONFIG");
+    }
     if (nDataOverride != null && configured.filter(n -> !n.equals(nDataOverride)).isPresent()) {
       throw new ProblemException(ProblemType.BATCH_CONFLICT, "n_data differs from DATA_CONFIG for this batch id");
     }

@@ -43,7 +43,9 @@ class RoomsTest {
         .layer("round").definedBy("dev.prio.server.round..")
         .layer("peer").definedBy("dev.prio.server.peer..")
         .layer("signing").definedBy("dev.prio.server.signing..")
+        .layer("canary").definedBy("dev.prio.server.canary..")
         .layer("lease").definedBy("dev.prio.server.lease..")
+        .layer("logging").definedBy("dev.prio.server.logging..")
         .layer("publish").definedBy("dev.prio.server.publish..")
         .layer("metrics").definedBy("dev.prio.server.metrics..")
         .layer("batch").definedBy("dev.prio.server.batch..")
@@ -54,12 +56,15 @@ class RoomsTest {
         .whereLayer("round").mayOnlyBeAccessedByLayers("config")
         .whereLayer("peer").mayOnlyBeAccessedByLayers("config", "round")
         .whereLayer("signing").mayOnlyBeAccessedByLayers("config", "peer")
+        .whereLayer("canary").mayOnlyBeAccessedByLayers("config")
         .whereLayer("lease").mayOnlyBeAccessedByLayers("config", "round")
-        .whereLayer("publish").mayOnlyBeAccessedByLayers("config", "round", "peer")
+        .whereLayer("logging").mayOnlyBeAccessedByLayers("config", "round", "peer")
+        .whereLayer("publish").mayOnlyBeAccessedByLayers("config", "round", "peer", "canary")
         .whereLayer("metrics").mayOnlyBeAccessedByLayers("config", "round", "peer", "signing")
-        .whereLayer("batch").mayOnlyBeAccessedByLayers("config", "round", "peer", "publish", "metrics")
+        .whereLayer("batch").mayOnlyBeAccessedByLayers("config", "round", "peer", "publish", "metrics", "canary")
         .whereLayer("settings").mayOnlyBeAccessedByLayers("config", "round", "peer", "signing")
-        .whereLayer("storage").mayOnlyBeAccessedByLayers("config", "round", "peer", "lease", "publish", "batch")
+        .whereLayer("storage").mayOnlyBeAccessedByLayers("config", "round", "peer", "lease", "logging", "publish", "batch",
+            "canary")
         .check(SERVER);
   }
 }

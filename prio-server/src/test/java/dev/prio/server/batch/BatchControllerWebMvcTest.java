@@ -1,8 +1,6 @@
 package dev.prio.server.batch;
 
-import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
-import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
@@ -14,15 +12,12 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import dev.prio.core.packet.ServerId;
-import dev.prio.server.round.ProtocolSettings;
 import dev.prio.server.storage.BatchKey;
 import dev.prio.server.web.ProblemDetailsAdvice;
 import dev.prio.server.web.ProblemException;
 import dev.prio.server.web.ProblemType;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.Optional;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
@@ -51,15 +46,8 @@ class BatchControllerWebMvcTest {
 
   @Autowired MockMvc mvc;
   @MockitoBean BatchService service;
-  @MockitoBean ProtocolSettings settings;
 
   private final BatchState received = BatchState.received(DATE, "b-0", ServerId.A, 16, Instant.parse("2026-11-21T02:30:00Z"));
-
-  @BeforeEach
-  void configured() {
-    when(settings.nData("b-0")).thenReturn(Optional.of(16));
-    when(settings.nData("nope")).thenReturn(Optional.empty());
-  }
 
   @Test
   void startAnswers202WithTheBatchState() throws Exception {
@@ -83,12 +71,13 @@ class BatchControllerWebMvcTest {
 
   @Test
   void anIdNotInDataConfigIsRefusedAtOnceWith422() throws Exception {
+    when(service.start(new BatchKey(DATE, "nope"), null))
+        .thenThrow(new ProblemException(ProblemType.UNKNOWN_BATCH_ID, "batch id nope is not in DATA_CONFIG"));
     mvc.perform(post("/batches/nope").contentType(MediaType.APPLICATION_JSON).content(BODY))
         .andExpect(status().isUnprocessableContent())
         .andExpect(content().contentType("application/problem+json"))
         .andExpect(jsonPath("$.type").value("urn:prio:problem:unknown-batch-id"))
         .andExpect(jsonPath("$.status").value(422));
-    verify(service, never()).start(any(), any());
   }
 
   @Test
