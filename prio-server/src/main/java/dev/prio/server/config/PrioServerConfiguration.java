@@ -12,6 +12,7 @@ import dev.prio.server.peer.RetryPolicy;
 import dev.prio.server.publish.Publisher;
 import dev.prio.server.round.HelperRounds;
 import dev.prio.server.round.LeaderRounds;
+import dev.prio.server.round.Spill;
 import dev.prio.server.round.PeerNotices;
 import dev.prio.server.round.ProtocolSettings;
 import dev.prio.server.round.RoundStore;
@@ -177,7 +178,7 @@ public class PrioServerConfiguration {
     RetryPolicy storageRetry = new RetryPolicy(Integer.MAX_VALUE, props.peer().initialBackoff(), props.peer().maxBackoff(),
         props.storage().retryMaxElapsed());
     return new LeaderRounds(settings, props.batch(), lifecycle, rounds, reader, peer.getObject(), publisher, metrics,
-        prioChunkPool, storageRetry, clock);
+        prioChunkPool, storageRetry, Spill.defaults(), clock);
   }
 
   @Bean
@@ -186,7 +187,7 @@ public class PrioServerConfiguration {
     if (role != ServerId.B) {
       return null;
     }
-    return new HelperRounds(settings, lifecycle, rounds, reader, publisher, metrics, json, clock);
+    return new HelperRounds(settings, lifecycle, rounds, reader, publisher, metrics, json, Spill.defaults(), clock);
   }
 
   @Bean

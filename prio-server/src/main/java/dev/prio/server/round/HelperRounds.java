@@ -27,7 +27,7 @@ import dev.prio.server.web.ProblemType;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,12 +49,12 @@ public final class HelperRounds {
   private final PrioMetrics metrics;
   private final JsonMapper json;
   private final Clock clock;
-  private final HelperInputs inputs;
+  private final HelperIndexes inputs;
   private final HelperHandshake handshake;
   private final Map<String, ChunkWork> pending = new ConcurrentHashMap<>();
 
   public HelperRounds(ProtocolSettings settings, BatchLifecycle lifecycle, RoundStore rounds, SubmissionReader reader,
-      Publisher publisher, PrioMetrics metrics, JsonMapper json, Clock clock) {
+      Publisher publisher, PrioMetrics metrics, JsonMapper json, Spill spill, Clock clock) {
     this.settings = settings;
     this.lifecycle = lifecycle;
     this.rounds = rounds;
@@ -62,7 +62,7 @@ public final class HelperRounds {
     this.metrics = metrics;
     this.json = json;
     this.clock = clock;
-    this.inputs = new HelperInputs(reader);
+    this.inputs = new HelperIndexes(reader, rounds, spill);
     this.handshake = new HelperHandshake(settings, lifecycle, rounds, inputs, json, clock);
   }
 
@@ -123,7 +123,7 @@ public final class HelperRounds {
           () -> new ProblemException(ProblemType.PEER_PROTOCOL, "chunk " + chunk + " has not finished on server B")));
     }
     ChunkTotals totals = ChunkTotals.of(PrioConfig.of(state.nData(), key.batchId()), ServerId.B, chunks);
-    HelperInput input = input(key, state.attempt());
+    HelperIndex input = input(key, state.attempt());
     long peerOnly = input.uniqueCount() - totals.matched();
     if (peerOnly < 0) {
       throw new InputChangedException("server B holds fewer ids than its chunks matched");
@@ -219,8 +219,8 @@ public final class HelperRounds {
    * B's input for the attempt, checked against what B agreed at the handshake: after a restart B
    * reads its input again, and it must be the same submissions.
    */
-  private HelperInput input(BatchKey key, int attempt) {
-    HelperInput input = inputs.get(key, attempt);
+  private HelperIndex input(BatchKey key, int attempt) {
+    HelperIndex input = inputs.get(key, attempt);
     Handshake.Response agreed = handshake.agreed(key, attempt);
     if (input.uniqueCount() != agreed.submissionCount() || !input.idChecksum().equals(agreed.idChecksum())) {
       inputs.evict(key, attempt);
@@ -294,22 +294,18 @@ public final class HelperRounds {
   }
 
   private ChunkWork newWork(BatchKey key, BatchState state, int chunk, List<PacketItem> items) {
-    HelperInput input = input(key, state.attempt());
+    HelperIndex input = input(key, state.attempt());
     List<String> ids = new ArrayList<>(items.size());
-    Map<String, InputLine> lines = new LinkedHashMap<>();
     for (PacketItem item : items) {
       if (item == null || item.id() == null) {
         throw new ProblemException(ProblemType.PEER_PROTOCOL, "round item without an id");
       }
       ids.add(item.id());
-      InputLine line = input.byId().get(item.id());
-      if (line != null) {
-        lines.put(item.id(), line);
-      }
     }
-    if (ids.stream().distinct().count() != ids.size()) {
+    if (new HashSet<>(ids).size() != ids.size()) {
       throw new ProblemException(ProblemType.PEER_PROTOCOL, "an id appears twice in one chunk");
     }
+    Map<String, InputLine> lines = inputs.lines(key, state.attempt(), input, ids);
     PrioConfig config = PrioConfig.of(state.nData(), key.batchId());
     return new ChunkWork(chunk, settings.server(config), ids, lines);
   }

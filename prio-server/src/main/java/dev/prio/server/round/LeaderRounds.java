@@ -40,26 +40,26 @@ public final class LeaderRounds implements BatchDriver {
   private final PrioProperties.Batch config;
   private final BatchLifecycle lifecycle;
   private final RoundStore rounds;
-  private final SubmissionReader reader;
   private final PeerClient peer;
   private final LeaderPublish publish;
   private final LeaderVerify verify;
+  private final LeaderScan scanner;
   private final StepLoop loop;
   private final PrioMetrics metrics;
   private final Clock clock;
 
   public LeaderRounds(ProtocolSettings settings, PrioProperties.Batch config, BatchLifecycle lifecycle, RoundStore rounds,
       SubmissionReader reader, PeerClient peer, Publisher publisher, PrioMetrics metrics, ExecutorService chunkPool,
-      RetryPolicy storageRetry, Clock clock) {
+      RetryPolicy storageRetry, Spill spill, Clock clock) {
     this.settings = settings;
     this.config = config;
     this.lifecycle = lifecycle;
     this.rounds = rounds;
-    this.reader = reader;
     this.peer = peer;
     this.metrics = metrics;
     this.clock = clock;
     this.verify = new LeaderVerify(settings, lifecycle, rounds, reader, peer, chunkPool, config.parallelChunks(), clock);
+    this.scanner = new LeaderScan(reader, rounds, spill);
     this.publish = new LeaderPublish(lifecycle, rounds, peer, publisher, clock);
     this.loop = new StepLoop(lifecycle, storageRetry, chunkPool);
   }
@@ -88,11 +88,7 @@ public final class LeaderRounds implements BatchDriver {
     }
     ScanResult result = rounds.find(StorageLayout.scan(key, s.attempt()), ScanResult.class).orElse(null);
     if (result == null) {
-      InputScan scan = io(() -> InputScan.run(reader, StorageLayout.inputPrefix(key, ServerId.A), (p, l) -> {}));
-      int chunkSize = Math.max(1, config.chunkSize());
-      int chunks = (int) ((scan.uniqueCount() + chunkSize - 1) / chunkSize);
-      result = rounds.save(StorageLayout.scan(key, s.attempt()),
-          new ScanResult(scan.uniqueCount(), scan.idChecksum(), chunkSize, chunks, scan.localRejects()), ScanResult.class);
+      result = io(() -> scanner.run(key, s.attempt(), StorageLayout.inputPrefix(key, ServerId.A), Math.max(1, config.chunkSize())));
     }
     if (result.uniqueCount() == 0) {
       throw new BatchFailed(BatchFailure.NO_INPUT, "no submissions with an id for this batch and date");

@@ -5,7 +5,6 @@ import static dev.prio.server.round.BatchSteps.io;
 import static dev.prio.server.round.BatchSteps.protocol;
 
 import dev.prio.core.packet.PrioConfig;
-import dev.prio.core.packet.ServerId;
 import dev.prio.server.batch.BatchFailure;
 import dev.prio.server.batch.BatchLifecycle;
 import dev.prio.server.batch.BatchPhase;
@@ -26,15 +25,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A's VERIFY phase: one pass over A's input cuts the chunks the scan planned, and every chunk not
- * yet finished goes through verify1 and verify2 with B, up to the configured number at a time.
- * The pass also re-counts the input: if it is not what the scan (and so the handshake) saw, the
- * attempt fails as INPUT_CHANGED before anything is summed.
+ * A's VERIFY phase: every chunk of the scan's plan not yet finished reads its own byte ranges of
+ * A's input (and nothing else) and goes through verify1 and verify2 with B, up to the configured
+ * number at a time. A chunk whose bytes are not what the scan (and so the handshake) saw fails the
+ * attempt as INPUT_CHANGED before anything is summed.
  */
 final class LeaderVerify {
   private static final Logger log = LoggerFactory.getLogger(LeaderVerify.class);
@@ -64,47 +63,79 @@ final class LeaderVerify {
     PrioConfig prio = PrioConfig.of(s.nData(), key.batchId());
     Semaphore slots = new Semaphore(parallelChunks);
     List<Future<ChunkResult>> running = new ArrayList<>();
-    List<String> ids = new ArrayList<>();
-    Map<String, InputLine> lines = new LinkedHashMap<>();
-    int[] chunk = {0};
-    AtomicBoolean failed = new AtomicBoolean();
-    InputScan again = io(() -> InputScan.run(reader, StorageLayout.inputPrefix(key, ServerId.A), (position, line) -> {
-      if (failed.get() || position >= scan.uniqueCount()) {
-        return; // a chunk failed (the batch will fail), or the input grew: read on, counting only
-      }
-      ids.add(line.id());
-      lines.put(line.id(), line);
-      if (ids.size() == scan.chunkSize() || position == scan.uniqueCount() - 1) {
-        int c = chunk[0]++;
-        if (rounds.findChunk(key, s.attempt(), c).isEmpty()) {
-          ChunkWork work = new ChunkWork(c, settings.server(prio), List.copyOf(ids), new LinkedHashMap<>(lines));
-          slots.acquireUninterruptibly();
-          running.add(chunkPool.submit(() -> {
-            try {
-              return runChunk(key, s.attempt(), work);
-            } catch (BatchFailed | RuntimeException e) {
-              failed.set(true);
-              throw e;
-            } finally {
-              slots.release();
-            }
-          }));
+    for (int page = 0; page * scan.pageSize() < scan.chunkCount(); page++) {
+      ChunkPlan.Page plan = planPage(key, s.attempt(), page);
+      for (ChunkPlan chunk : plan.chunks()) {
+        if (rounds.findChunk(key, s.attempt(), chunk.chunk()).isPresent()) {
+          continue;
         }
-        ids.clear();
-        lines.clear();
+        slots.acquireUninterruptibly();
+        if (running.stream().anyMatch(f -> f.isDone() && failed(f))) {
+          slots.release();
+          break; // a chunk failed: the batch will fail, start no more
+        }
+        running.add(chunkPool.submit(() -> {
+          try {
+            return runChunk(key, s.attempt(), readChunk(scan, chunk, prio));
+          } finally {
+            slots.release();
+          }
+        }));
       }
-    }));
-    awaitAll(running);
-    if (again.uniqueCount() != scan.uniqueCount() || !again.idChecksum().equals(scan.idChecksum())) {
-      throw new BatchFailed(BatchFailure.INPUT_CHANGED, "server A's input changed since the scan: "
-          + again.uniqueCount() + " submissions now, " + scan.uniqueCount() + " agreed at the handshake");
     }
+    awaitAll(running);
     for (int c = 0; c < scan.chunkCount(); c++) {
       if (rounds.findChunk(key, s.attempt(), c).isEmpty()) {
         throw new BatchFailed(BatchFailure.INTERNAL_ERROR, "chunk " + c + " has no result after the verify pass");
       }
     }
     return lifecycle.advance(key, s.attempt(), BatchPhase.TOTAL);
+  }
+
+  private ChunkPlan.Page planPage(BatchKey key, int attempt, int page) throws BatchFailed {
+    return rounds.find(StorageLayout.scanPlan(key, attempt, page), ChunkPlan.Page.class)
+        .orElseThrow(() -> new BatchFailed(BatchFailure.INTERNAL_ERROR, "no chunk plan page " + page + " for this attempt"));
+  }
+
+  private ChunkWork readChunk(ScanResult scan, ChunkPlan plan, PrioConfig prio) throws BatchFailed {
+    Map<String, InputLine> lines = readLines(reader, scan, plan);
+    return new ChunkWork(plan.chunk(), settings.server(prio), List.copyOf(lines.keySet()), lines);
+  }
+
+  /** The chunk's lines in input order, read by range and checked against the scan's digests. */
+  static Map<String, InputLine> readLines(SubmissionReader reader, ScanResult scan, ChunkPlan plan) throws BatchFailed {
+    Map<String, InputLine> lines = new LinkedHashMap<>();
+    IdChecksum checksum = new IdChecksum();
+    CRC32C digest = new CRC32C();
+    for (ChunkPlan.Range r : plan.ranges()) {
+      List<SubmissionReader.Located> read = io(() -> reader.readRange(scan.files().get(r.file()), r.offset(), r.length()));
+      for (SubmissionReader.Located l : read) {
+        String id = l.line().id();
+        if (id == null || lines.put(id, l.line()) != null) {
+          throw changed(plan);
+        }
+        checksum.add(id);
+        ChunkPlan.addLine(digest, l.crc());
+      }
+    }
+    if (lines.size() != plan.count() || !checksum.hex().equals(plan.idChecksum()) || digest.getValue() != plan.bytesDigest()) {
+      throw changed(plan);
+    }
+    return lines;
+  }
+
+  private static BatchFailed changed(ChunkPlan plan) {
+    return new BatchFailed(BatchFailure.INPUT_CHANGED,
+        "server A's input changed since the scan: chunk " + plan.chunk() + " does not hold the lines the handshake agreed");
+  }
+
+  private static boolean failed(Future<ChunkResult> f) {
+    try {
+      f.get();
+      return false;
+    } catch (InterruptedException | ExecutionException | java.util.concurrent.CancellationException e) {
+      return true;
+    }
   }
 
   private void awaitAll(List<Future<ChunkResult>> running) throws BatchFailed {
@@ -128,6 +159,7 @@ final class LeaderVerify {
     }
   }
 
+  /** One chunk, given its lines, through verify1 and verify2 with B; its result stored once. */
   private ChunkResult runChunk(BatchKey key, int attempt, ChunkWork work) throws BatchFailed {
     RoundMessage peer1 = call(() -> peer.verify1(key, work.chunk(), new RoundMessage(attempt, work.verify1())));
     RoundMessage mine2 = new RoundMessage(attempt, protocol(() -> work.verify2(peer1.items())));

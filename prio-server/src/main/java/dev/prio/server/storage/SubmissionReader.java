@@ -1,15 +1,16 @@
 package dev.prio.server.storage;
 
 import dev.prio.core.error.RejectReason;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.zip.CRC32C;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -42,17 +43,83 @@ public final class SubmissionReader {
 
   /** Feeds every line under the prefix to the consumer, in a stable order. */
   public void forEach(String prefix, Consumer<InputLine> consumer) throws IOException {
-    for (String file : files(prefix)) {
+    List<String> files = files(prefix);
+    for (int f = 0; f < files.size(); f++) {
+      String file = files.get(f);
       try (InputStream in = store.open(file).orElseThrow(() -> new IOException("input vanished: " + file))) {
-        readLines(in, file, consumer);
+        readLines(in, 0, (bytes, len, offset, number) -> consumer.accept(parse(bytes, len, file + ":" + number, true)));
       }
     }
   }
 
-  private void readLines(InputStream in, String file, Consumer<InputLine> consumer) throws IOException {
+  /** Receives each line of a file with where it is; {@code id == null} for a line refused before any id. */
+  public interface Locator {
+    void accept(int file, long offset, int length, String id, RejectReason reject, int crc) throws IOException;
+  }
+
+  /**
+   * One pass over the files, reporting where every line is (byte offset and length, newline
+   * excluded), its id and a CRC32C of its bytes. The payload is not base64-decoded: that happens
+   * when the line is read again by range for its chunk.
+   */
+  public void locate(List<String> files, Locator locator) throws IOException {
+    for (int f = 0; f < files.size(); f++) {
+      String file = files.get(f);
+      int fileIndex = f;
+      try (InputStream in = store.open(file).orElseThrow(() -> new IOException("input vanished: " + file))) {
+        readLines(in, 0, (bytes, len, offset, number) -> {
+          InputLine line = parse(bytes, len, file + ":" + number, false);
+          locator.accept(fileIndex, offset, len, line.id(), line.reject(), crc(bytes, len));
+        });
+      }
+    }
+  }
+
+  /** The lines that start in {@code [offset, offset + length)} of a file, fully parsed, in order. */
+  public List<Located> readRange(String file, long offset, long length) throws IOException {
+    List<Located> out = new ArrayList<>();
+    try (InputStream in = store.open(file, offset, length).orElseThrow(() -> new IOException("input vanished: " + file))) {
+      readLines(in, offset, (bytes, len, at, number) -> out.add(
+          new Located(at, len, crc(bytes, len), parse(bytes, len, file + "@" + at, true))));
+    }
+    return out;
+  }
+
+  /** Bytes {@code [offset, offset + length)} of an input object (fewer if it ends first). */
+  public byte[] bytes(String file, long offset, int length) throws IOException {
+    try (InputStream in = store.open(file, offset, length).orElseThrow(() -> new IOException("input vanished: " + file))) {
+      return in.readNBytes(length);
+    }
+  }
+
+  /** One line given as a slice of a buffer, fully parsed (payload decoded). */
+  public InputLine parseLine(byte[] buf, int off, int len, String where) {
+    return parse(Arrays.copyOfRange(buf, off, off + len), len, where, true);
+  }
+
+  /** A line read by range: where it starts, its length, the CRC32C of its bytes and the parsed line. */
+  public record Located(long offset, int length, int crc, InputLine line) {}
+
+  public static int crc(byte[] bytes, int len) {
+    return bytes == null ? 0 : crc(bytes, 0, len);
+  }
+
+  public static int crc(byte[] bytes, int off, int len) {
+    CRC32C c = new CRC32C();
+    c.update(bytes, off, len);
+    return (int) c.getValue();
+  }
+
+  private interface RawLine {
+    /** {@code bytes == null}: the line was longer than the bound (its length is still reported). */
+    void accept(byte[] bytes, int len, long offset, int number) throws IOException;
+  }
+
+  private void readLines(InputStream in, long base, RawLine sink) throws IOException {
     byte[] buf = new byte[1 << 16];
-    ByteArrayOutputStream line = new ByteArrayOutputStream(4096);
-    boolean tooLong = false;
+    LineBuffer line = new LineBuffer(maxLineBytes);
+    long pos = base;
+    long start = base;
     int number = 1;
     int n;
     while ((n = in.read(buf)) != -1) {
@@ -61,37 +128,35 @@ public final class SubmissionReader {
         if (buf[i] != '\n') {
           continue;
         }
-        tooLong = append(line, buf, from, i - from, tooLong);
-        emit(line, tooLong, file + ":" + number++, consumer);
-        line.reset();
-        tooLong = false;
+        line.append(buf, from, i - from);
+        emit(line, start, number++, sink);
+        start = pos + i + 1;
         from = i + 1;
       }
-      tooLong = append(line, buf, from, n - from, tooLong);
+      line.append(buf, from, n - from);
+      pos += n;
     }
-    emit(line, tooLong, file + ":" + number, consumer);
+    emit(line, start, number, sink);
   }
 
-  /** Appends unless the line is already over the bound; a line over it is dropped, not buffered. */
-  private boolean append(ByteArrayOutputStream line, byte[] buf, int from, int len, boolean tooLong) {
-    if (tooLong || line.size() + len > maxLineBytes) {
-      line.reset();
-      return true;
+  private static void emit(LineBuffer line, long offset, int number, RawLine sink) throws IOException {
+    if (line.tooLong()) {
+      sink.accept(null, (int) Math.min(Integer.MAX_VALUE, line.length()), offset, number);
+    } else if (line.length() > 0) {
+      sink.accept(line.bytes(), (int) line.length(), offset, number);
     }
-    line.write(buf, from, len);
-    return false;
-  }
-
-  private void emit(ByteArrayOutputStream line, boolean tooLong, String where, Consumer<InputLine> consumer) {
-    if (tooLong) {
-      consumer.accept(InputLine.rejected(null, RejectReason.MALFORMED_LINE, where));
-    } else if (line.size() > 0) {
-      consumer.accept(parse(line.toByteArray(), where));
-    }
+    line.reset();
   }
 
   InputLine parse(byte[] bytes, String where) {
-    String text = new String(bytes, StandardCharsets.UTF_8).strip();
+    return parse(bytes, bytes.length, where, true);
+  }
+
+  private InputLine parse(byte[] bytes, int len, String where, boolean decode) {
+    if (bytes == null) {
+      return InputLine.rejected(null, RejectReason.MALFORMED_LINE, where);
+    }
+    String text = new String(bytes, 0, len, StandardCharsets.UTF_8).strip();
     if (text.isEmpty()) {
       return InputLine.rejected(null, RejectReason.MALFORMED_LINE, where);
     }
@@ -116,6 +181,9 @@ public final class SubmissionReader {
     JsonNode payload = node.get("payload");
     if (payload == null || !payload.isString()) {
       return InputLine.rejected(id, RejectReason.MALFORMED_LINE, where);
+    }
+    if (!decode) {
+      return InputLine.ok(id, null, where);
     }
     try {
       return InputLine.ok(id, Base64.getDecoder().decode(payload.asString()), where);
