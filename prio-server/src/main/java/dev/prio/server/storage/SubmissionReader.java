@@ -156,6 +156,12 @@ public final class SubmissionReader {
     if (bytes == null) {
       return InputLine.rejected(null, RejectReason.MALFORMED_LINE, where);
     }
+    InputLine fast = FastLine.parse(bytes, len, where, decode);
+    return fast != null ? fast : general(bytes, len, where, decode);
+  }
+
+  /** Any line through Jackson: the reference {@link FastLine} agrees with. */
+  InputLine general(byte[] bytes, int len, String where, boolean decode) {
     String text = new String(bytes, 0, len, StandardCharsets.UTF_8).strip();
     if (text.isEmpty()) {
       return InputLine.rejected(null, RejectReason.MALFORMED_LINE, where);
