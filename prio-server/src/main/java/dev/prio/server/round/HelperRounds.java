@@ -116,13 +116,9 @@ public final class HelperRounds {
     if (req.chunkCount() != state.chunksTotal()) {
       throw new ProblemException(ProblemType.PEER_PROTOCOL, "chunk count differs from the handshake");
     }
-    List<ChunkResult> chunks = new ArrayList<>(req.chunkCount());
-    for (int c = 0; c < req.chunkCount(); c++) {
-      int chunk = c;
-      chunks.add(rounds.findChunk(key, state.attempt(), c).orElseThrow(
-          () -> new ProblemException(ProblemType.PEER_PROTOCOL, "chunk " + chunk + " has not finished on server B")));
-    }
-    ChunkTotals totals = ChunkTotals.of(PrioConfig.of(state.nData(), key.batchId()), ServerId.B, chunks);
+    ChunkTotals totals = ChunkTotals.of(PrioConfig.of(state.nData(), key.batchId()), ServerId.B, req.chunkCount(),
+        c -> rounds.findChunk(key, state.attempt(), c).orElseThrow(
+            () -> new ProblemException(ProblemType.PEER_PROTOCOL, "chunk " + c + " has not finished on server B")));
     HelperIndex input = input(key, state.attempt());
     long peerOnly = input.uniqueCount() - totals.matched();
     if (peerOnly < 0) {
@@ -138,7 +134,7 @@ public final class HelperRounds {
     }
     funnel.toMap().forEach(metrics::submission);
     lifecycle.advance(key, state.attempt(), BatchPhase.TOTAL,
-        s -> s.withProgress(s.chunksTotal(), chunks.size(), funnel.toMap(), clock.instant()).withPeer(BatchPhase.TOTAL, null, clock.instant()));
+        s -> s.withProgress(s.chunksTotal(), req.chunkCount(), funnel.toMap(), clock.instant()).withPeer(BatchPhase.TOTAL, null, clock.instant()));
     return new Total.Response(totals.totalShareBase64(), totals.validCount(), totals.validIds().hex(), totals.chunkDigest(),
         funnel.toMap(), peerOnly);
   }

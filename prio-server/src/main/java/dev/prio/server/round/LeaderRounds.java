@@ -24,8 +24,6 @@ import dev.prio.server.storage.BatchKey;
 import dev.prio.server.storage.StorageLayout;
 import dev.prio.server.storage.SubmissionReader;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -112,7 +110,9 @@ public final class LeaderRounds implements BatchDriver {
     LeaderTotal recorded = rounds.find(StorageLayout.leaderTotal(key, s.attempt()), LeaderTotal.class).orElse(null);
     if (recorded == null) {
       Funnel funnel = new Funnel();
-      ChunkTotals totals = ChunkTotals.of(PrioConfig.of(s.nData(), key.batchId()), ServerId.A, chunks(key, s.attempt(), scan.chunkCount()));
+      ChunkTotals totals = ChunkTotals.of(PrioConfig.of(s.nData(), key.batchId()), ServerId.A, scan.chunkCount(),
+          c -> rounds.findChunk(key, s.attempt(), c)
+              .orElseThrow(() -> new BatchFailed(BatchFailure.INTERNAL_ERROR, "chunk " + c + " has no result")));
       Total.Request req = new Total.Request(s.attempt(), scan.chunkCount(), totals.validCount(), totals.validIds().hex(),
           totals.chunkDigest());
       Total.Response answer = call(() -> peer.total(key, req));
@@ -147,15 +147,5 @@ public final class LeaderRounds implements BatchDriver {
   private ScanResult scanOf(BatchKey key, BatchState s) throws BatchFailed {
     return rounds.find(StorageLayout.scan(key, s.attempt()), ScanResult.class)
         .orElseThrow(() -> new BatchFailed(BatchFailure.INTERNAL_ERROR, "no scan recorded for this attempt"));
-  }
-
-  private List<ChunkResult> chunks(BatchKey key, int attempt, int count) throws BatchFailed {
-    List<ChunkResult> out = new ArrayList<>(count);
-    for (int c = 0; c < count; c++) {
-      int chunk = c;
-      out.add(rounds.findChunk(key, attempt, c)
-          .orElseThrow(() -> new BatchFailed(BatchFailure.INTERNAL_ERROR, "chunk " + chunk + " has no result")));
-    }
-    return out;
   }
 }
