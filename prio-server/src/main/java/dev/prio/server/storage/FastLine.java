@@ -99,15 +99,7 @@ final class FastLine {
 
   /** Index of the closing quote; -1 if the string has an escape, a control or a non-ASCII byte first. */
   private static int closingQuote(byte[] b, int i, int len) {
-    for (; i < len; i++) {
-      byte c = b[i];
-      if (c == '"') {
-        return i;
-      }
-      if (c < 0x20 || c == '\\' || c == 0x7f) { // bytes >= 0x80 are negative: caught by c < 0x20
-        return -1;
-      }
-    }
-    return -1;
+    int end = Bytes.endOfPlainAscii(b, i, len);
+    return end < len && b[end] == '"' ? end : -1;
   }
 }

@@ -124,10 +124,7 @@ public final class SubmissionReader {
     int n;
     while ((n = in.read(buf)) != -1) {
       int from = 0;
-      for (int i = 0; i < n; i++) {
-        if (buf[i] != '\n') {
-          continue;
-        }
+      for (int i = Bytes.indexOfNewline(buf, 0, n); i >= 0; i = Bytes.indexOfNewline(buf, from, n)) {
         line.append(buf, from, i - from);
         emit(line, start, number++, sink);
         start = pos + i + 1;
