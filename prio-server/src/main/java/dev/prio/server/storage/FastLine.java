@@ -52,6 +52,12 @@ final class FastLine {
       if (i >= len || b[i] != '"') {
         return null;
       }
+      if (decode && isPayload && id != null) {
+        InputLine quick = decodeLastPayload(b, i + 1, len, id, where);
+        if (quick != null) {
+          return quick;
+        }
+      }
       int valueEnd = closingQuote(b, i + 1, len);
       int n = valueEnd - i - 1;
       if (valueEnd < 0) {
@@ -81,13 +87,47 @@ final class FastLine {
       return InputLine.ok(id, null, where);
     }
     try {
-      ByteBuffer out = Base64.getDecoder().decode(ByteBuffer.wrap(b, payloadFrom, payloadLen));
-      byte[] data = out.array();
-      return InputLine.ok(id, out.remaining() == data.length && out.arrayOffset() == 0 ? data
-          : Arrays.copyOfRange(data, out.arrayOffset() + out.position(), out.arrayOffset() + out.limit()), where);
+      return InputLine.ok(id, decoded(b, payloadFrom, payloadLen), where);
     } catch (IllegalArgumentException e) {
       return InputLine.rejected(id, RejectReason.INVALID_BASE64, where);
     }
+  }
+
+  /**
+   * The payload as the line's last member, without scanning it for its closing quote: the line
+   * must end in {@code "}} (JSON whitespace around), and the bytes in between must decode as
+   * base64. The basic decoder accepts only the base64 alphabet, so a success means the forward
+   * scan would have found the same closing quote. Null otherwise: the forward path decides.
+   */
+  private static InputLine decodeLastPayload(byte[] b, int from, int len, String id, String where) {
+    int end = len;
+    while (end > from && (b[end - 1] == ' ' || b[end - 1] == '\t' || b[end - 1] == '\r')) {
+      end--;
+    }
+    if (end < from + 2 || b[end - 1] != '}') {
+      return null;
+    }
+    end--;
+    while (end > from && (b[end - 1] == ' ' || b[end - 1] == '\t' || b[end - 1] == '\r')) {
+      end--;
+    }
+    if (end <= from || b[end - 1] != '"') {
+      return null;
+    }
+    byte[] data;
+    try {
+      data = decoded(b, from, end - 1 - from);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    return InputLine.ok(id, data, where);
+  }
+
+  private static byte[] decoded(byte[] b, int from, int len) {
+    ByteBuffer out = Base64.getDecoder().decode(ByteBuffer.wrap(b, from, len));
+    byte[] data = out.array();
+    return out.remaining() == data.length && out.arrayOffset() == 0 ? data
+        : Arrays.copyOfRange(data, out.arrayOffset() + out.position(), out.arrayOffset() + out.limit());
   }
 
   private static int ws(byte[] b, int i, int len) {

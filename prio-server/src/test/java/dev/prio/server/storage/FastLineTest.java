@@ -35,7 +35,13 @@ class FastLineTest {
         "{\"id\": \"m\", \"payload\": \"AAEC\"",
         "{\"id\": \"n\" \"payload\": \"AAEC\"}",
         "{\"id\": \"o\", \"payload\": \"AA EC\"}",
-        "[\"id\", \"payload\"]");
+        "[\"id\", \"payload\"]",
+        "{\"id\": \"p\", \"payload\": \"AA\\\"}\"}",
+        "{\"id\": \"q\", \"payload\": \"AAEC\" }  ",
+        "{\"id\": \"r\", \"payload\": \"AAEC\"}}",
+        "{\"id\": \"s\", \"payload\": \"AA==\", \"x\": \"y\"}",
+        "{\"id\": \"t\", \"payload\": \"\"}",
+        "{\"id\": \"u\", \"payload\": \"AA\"}\"}");
     int fast = 0;
     for (String line : lines) {
       byte[] b = line.getBytes(StandardCharsets.UTF_8);
