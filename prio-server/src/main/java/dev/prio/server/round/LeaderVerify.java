@@ -62,7 +62,7 @@ final class LeaderVerify {
   BatchState verify(BatchKey key, BatchState s, ScanResult scan) throws BatchFailed {
     PrioConfig prio = PrioConfig.of(s.nData(), key.batchId());
     Semaphore slots = new Semaphore(parallelChunks);
-    List<Future<ChunkResult>> running = new ArrayList<>();
+    List<Future<?>> running = new ArrayList<>();
     for (int page = 0; page * scan.pageSize() < scan.chunkCount(); page++) {
       ChunkPlan.Page plan = planPage(key, s.attempt(), page);
       for (ChunkPlan chunk : plan.chunks()) {
@@ -70,13 +70,17 @@ final class LeaderVerify {
           continue;
         }
         slots.acquireUninterruptibly();
+        // Finished chunks leave the list (their results are stored, not kept): it stays as short as
+        // the chunks in flight, whatever the batch size. A failed one stays for awaitAll to report.
+        running.removeIf(f -> f.isDone() && !failed(f));
         if (running.stream().anyMatch(f -> f.isDone() && failed(f))) {
           slots.release();
           break; // a chunk failed: the batch will fail, start no more
         }
         running.add(chunkPool.submit(() -> {
           try {
-            return runChunk(key, s.attempt(), readChunk(scan, chunk, prio));
+            runChunk(key, s.attempt(), readChunk(scan, chunk, prio));
+            return null;
           } finally {
             slots.release();
           }
@@ -129,7 +133,7 @@ final class LeaderVerify {
         "server A's input changed since the scan: chunk " + plan.chunk() + " does not hold the lines the handshake agreed");
   }
 
-  private static boolean failed(Future<ChunkResult> f) {
+  private static boolean failed(Future<?> f) {
     try {
       f.get();
       return false;
@@ -138,8 +142,8 @@ final class LeaderVerify {
     }
   }
 
-  private void awaitAll(List<Future<ChunkResult>> running) throws BatchFailed {
-    for (Future<ChunkResult> f : running) {
+  private void awaitAll(List<Future<?>> running) throws BatchFailed {
+    for (Future<?> f : running) {
       try {
         f.get();
       } catch (InterruptedException e) {
@@ -160,7 +164,7 @@ final class LeaderVerify {
   }
 
   /** One chunk, given its lines, through verify1 and verify2 with B; its result stored once. */
-  private ChunkResult runChunk(BatchKey key, int attempt, ChunkWork work) throws BatchFailed {
+  private void runChunk(BatchKey key, int attempt, ChunkWork work) throws BatchFailed {
     RoundMessage peer1 = call(() -> peer.verify1(key, work.chunk(), new RoundMessage(attempt, work.verify1())));
     RoundMessage mine2 = new RoundMessage(attempt, protocol(() -> work.verify2(peer1.items())));
     RoundMessage peer2 = call(() -> peer.verify2(key, work.chunk(), mine2));
@@ -170,6 +174,5 @@ final class LeaderVerify {
           ? x.withChunkDone(result.funnel(), clock.instant()) : x);
       log.debug("batch {} chunk {} done ({}/{})", key, work.chunk(), after.chunksDone(), after.chunksTotal());
     }
-    return result;
   }
 }
