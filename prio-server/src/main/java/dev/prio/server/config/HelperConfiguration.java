@@ -8,6 +8,7 @@ import dev.prio.server.publish.Publisher;
 import dev.prio.server.round.HelperRounds;
 import dev.prio.server.round.ProtocolSettings;
 import dev.prio.server.round.RoundStore;
+import dev.prio.server.round.Spill;
 import dev.prio.server.storage.SubmissionReader;
 import java.time.Clock;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -23,7 +24,7 @@ class HelperConfiguration {
   @Bean
   HelperRounds helperRounds(ProtocolSettings settings, BatchLifecycle lifecycle, RoundStore rounds,
       SubmissionReader reader, Publisher publisher, PrioMetrics metrics, JsonMapper json, Clock clock) {
-    return new HelperRounds(settings, lifecycle, rounds, reader, publisher, metrics, json, clock);
+    return new HelperRounds(settings, lifecycle, rounds, reader, publisher, metrics, json, Spill.defaults(), clock);
   }
 
   @Bean

@@ -14,6 +14,7 @@ import dev.prio.server.round.LeaderRounds;
 import dev.prio.server.round.PeerNotices;
 import dev.prio.server.round.ProtocolSettings;
 import dev.prio.server.round.RoundStore;
+import dev.prio.server.round.Spill;
 import dev.prio.server.signing.PeerAuth;
 import dev.prio.server.storage.ObjectStore;
 import dev.prio.server.storage.SubmissionReader;
@@ -72,6 +73,6 @@ class LeaderConfiguration {
     RetryPolicy storageRetry = new RetryPolicy(Integer.MAX_VALUE, props.peer().initialBackoff(), props.peer().maxBackoff(),
         props.storage().retryMaxElapsed());
     return new LeaderRounds(settings, props.batch(), lifecycle, rounds, reader, peer, publisher, metrics,
-        prioChunkPool, storageRetry, leases, clock);
+        prioChunkPool, storageRetry, leases, Spill.defaults(), clock);
   }
 }

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.List;
 
 /**
  * The sum over a batch's finished chunks on one server: funnel, valid ids and total share, and
@@ -21,14 +20,24 @@ import java.util.List;
  */
 public record ChunkTotals(Funnel funnel, long validCount, IdChecksum validIds, TotalShare totalShare, long matched, String chunkDigest) {
 
-  public static ChunkTotals of(PrioConfig config, ServerId server, List<ChunkResult> chunks) {
+  /** Reads one stored chunk result; may throw when it is missing. */
+  public interface Source<E extends Exception> {
+    ChunkResult chunk(int index) throws E;
+  }
+
+  /**
+   * Sums chunks 0..count-1, read one at a time from {@code source}: a stored chunk result carries a
+   * ~30 KB total share at n_data 2046, so holding them all would grow with the batch.
+   */
+  public static <E extends Exception> ChunkTotals of(PrioConfig config, ServerId server, int count, Source<E> source) throws E {
     Funnel funnel = new Funnel();
     IdChecksum ids = new IdChecksum();
     long[] sum = new long[2 * config.nData()];
     long valid = 0;
     long matched = 0;
     MessageDigest digest = Sha256.newDigest();
-    for (ChunkResult c : chunks) {
+    for (int index = 0; index < count; index++) {
+      ChunkResult c = source.chunk(index);
       digest.update((c.chunk() + "|" + c.validCount() + "|" + c.validIdChecksum() + "\n").getBytes(StandardCharsets.US_ASCII));
       funnel.addAll(c.funnel());
       valid += c.validCount();

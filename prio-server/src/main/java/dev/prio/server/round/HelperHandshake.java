@@ -19,11 +19,11 @@ final class HelperHandshake {
   private final ProtocolSettings settings;
   private final BatchLifecycle lifecycle;
   private final RoundStore rounds;
-  private final HelperInputs inputs;
+  private final HelperIndexes inputs;
   private final JsonMapper json;
   private final Clock clock;
 
-  HelperHandshake(ProtocolSettings settings, BatchLifecycle lifecycle, RoundStore rounds, HelperInputs inputs, JsonMapper json,
+  HelperHandshake(ProtocolSettings settings, BatchLifecycle lifecycle, RoundStore rounds, HelperIndexes inputs, JsonMapper json,
       Clock clock) {
     this.settings = settings;
     this.lifecycle = lifecycle;
@@ -73,7 +73,7 @@ final class HelperHandshake {
       }
       return replayHandshake(saved, digest);
     }
-    HelperInput input = inputs.get(key, req.attempt());
+    HelperIndex input = inputs.get(key, req.attempt());
     Handshake.Response response = new Handshake.Response(input.uniqueCount(), input.idChecksum(), BatchPhase.HANDSHAKE);
     var saved = rounds.saveRound(key, req.attempt(), "handshake", 0,
         RoundStore.StoredRound.answered(digest, body, json.writeValueAsString(response)));

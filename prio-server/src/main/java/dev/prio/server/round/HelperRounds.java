@@ -29,6 +29,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,7 @@ public final class HelperRounds implements HelperApi {
   private final PrioMetrics metrics;
   private final JsonMapper json;
   private final Clock clock;
-  private final HelperInputs inputs;
+  private final HelperIndexes inputs;
   private final HelperHandshake handshake;
   /**
    * Chunks between their verify1 and verify2 on this replica: only a cache (a miss rebuilds the
@@ -68,7 +69,7 @@ public final class HelperRounds implements HelperApi {
   });
 
   public HelperRounds(ProtocolSettings settings, BatchLifecycle lifecycle, RoundStore rounds, SubmissionReader reader,
-      Publisher publisher, PrioMetrics metrics, JsonMapper json, Clock clock) {
+      Publisher publisher, PrioMetrics metrics, JsonMapper json, Spill spill, Clock clock) {
     this.settings = settings;
     this.lifecycle = lifecycle;
     this.rounds = rounds;
@@ -76,7 +77,7 @@ public final class HelperRounds implements HelperApi {
     this.metrics = metrics;
     this.json = json;
     this.clock = clock;
-    this.inputs = new HelperInputs(reader);
+    this.inputs = new HelperIndexes(reader, rounds, spill);
     this.handshake = new HelperHandshake(settings, lifecycle, rounds, inputs, json, clock);
   }
 
@@ -135,14 +136,10 @@ public final class HelperRounds implements HelperApi {
     if (req.chunkCount() != state.chunksTotal()) {
       throw new ProblemException(ProblemType.PEER_PROTOCOL, "chunk count differs from the handshake");
     }
-    List<ChunkResult> chunks = new ArrayList<>(req.chunkCount());
-    for (int c = 0; c < req.chunkCount(); c++) {
-      int chunk = c;
-      chunks.add(rounds.findChunk(key, state.attempt(), c).orElseThrow(
-          () -> new ProblemException(ProblemType.PEER_PROTOCOL, "chunk " + chunk + " has not finished on server B")));
-    }
-    ChunkTotals totals = ChunkTotals.of(PrioConfig.of(state.nData(), key.batchId()), ServerId.B, chunks);
-    HelperInput input = input(key, state.attempt());
+    ChunkTotals totals = ChunkTotals.of(PrioConfig.of(state.nData(), key.batchId()), ServerId.B, req.chunkCount(),
+        c -> rounds.findChunk(key, state.attempt(), c).orElseThrow(
+            () -> new ProblemException(ProblemType.PEER_PROTOCOL, "chunk " + c + " has not finished on server B")));
+    HelperIndex input = input(key, state.attempt());
     long peerOnly = input.uniqueCount() - totals.matched();
     if (peerOnly < 0) {
       throw new InputChangedException("server B holds fewer ids than its chunks matched");
@@ -157,7 +154,7 @@ public final class HelperRounds implements HelperApi {
     }
     funnel.toMap().forEach(metrics::submission);
     lifecycle.advance(key, state.attempt(), BatchPhase.TOTAL,
-        s -> s.withProgress(s.chunksTotal(), chunks.size(), funnel.toMap(), clock.instant()).withPeer(BatchPhase.TOTAL, null, clock.instant()));
+        s -> s.withProgress(s.chunksTotal(), req.chunkCount(), funnel.toMap(), clock.instant()).withPeer(BatchPhase.TOTAL, null, clock.instant()));
     return new Total.Response(totals.totalShareBase64(), totals.validCount(), totals.validIds().hex(), totals.chunkDigest(),
         funnel.toMap(), peerOnly);
   }
@@ -239,8 +236,8 @@ public final class HelperRounds implements HelperApi {
    * B's input for the attempt, checked against what B agreed at the handshake: after a restart B
    * reads its input again, and it must be the same submissions.
    */
-  private HelperInput input(BatchKey key, int attempt) {
-    HelperInput input = inputs.get(key, attempt);
+  private HelperIndex input(BatchKey key, int attempt) {
+    HelperIndex input = inputs.get(key, attempt);
     Handshake.Response agreed = handshake.agreed(key, attempt);
     if (input.uniqueCount() != agreed.submissionCount() || !input.idChecksum().equals(agreed.idChecksum())) {
       inputs.evict(key, attempt);
@@ -314,22 +311,18 @@ public final class HelperRounds implements HelperApi {
   }
 
   private ChunkWork newWork(BatchKey key, BatchState state, int chunk, List<PacketItem> items) {
-    HelperInput input = input(key, state.attempt());
+    HelperIndex input = input(key, state.attempt());
     List<String> ids = new ArrayList<>(items.size());
-    Map<String, InputLine> lines = new LinkedHashMap<>();
     for (PacketItem item : items) {
       if (item == null || item.id() == null) {
         throw new ProblemException(ProblemType.PEER_PROTOCOL, "round item without an id");
       }
       ids.add(item.id());
-      InputLine line = input.byId().get(item.id());
-      if (line != null) {
-        lines.put(item.id(), line);
-      }
     }
-    if (ids.stream().distinct().count() != ids.size()) {
+    if (new HashSet<>(ids).size() != ids.size()) {
       throw new ProblemException(ProblemType.PEER_PROTOCOL, "an id appears twice in one chunk");
     }
+    Map<String, InputLine> lines = inputs.lines(key, state.attempt(), input, ids);
     PrioConfig config = PrioConfig.of(state.nData(), key.batchId());
     return new ChunkWork(chunk, settings.server(config), ids, lines);
   }

@@ -27,8 +27,6 @@ import dev.prio.server.storage.BatchKey;
 import dev.prio.server.storage.StorageLayout;
 import dev.prio.server.storage.SubmissionReader;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -46,10 +44,10 @@ public final class LeaderRounds implements BatchDriver {
   private final PrioProperties.Batch config;
   private final BatchLifecycle lifecycle;
   private final RoundStore rounds;
-  private final SubmissionReader reader;
   private final PeerClient peer;
   private final LeaderPublish publish;
   private final LeaderVerify verify;
+  private final LeaderScan scanner;
   private final StepLoop loop;
   private final PrioMetrics metrics;
   private final Clock clock;
@@ -58,18 +56,18 @@ public final class LeaderRounds implements BatchDriver {
 
   public LeaderRounds(ProtocolSettings settings, PrioProperties.Batch config, BatchLifecycle lifecycle, RoundStore rounds,
       SubmissionReader reader, PeerClient peer, Publisher publisher, PrioMetrics metrics, ExecutorService chunkPool,
-      RetryPolicy storageRetry, Leases leases, Clock clock) {
+      RetryPolicy storageRetry, Leases leases, Spill spill, Clock clock) {
     this.settings = settings;
     this.config = config;
     this.lifecycle = lifecycle;
     this.rounds = rounds;
-    this.reader = reader;
     this.peer = peer;
     this.metrics = metrics;
     this.clock = clock;
     this.chunkPool = chunkPool;
     this.claims = new ChunkClaims(leases, rounds, lifecycle, metrics, clock);
-    this.verify = new LeaderVerify(settings, reader, peer, chunkPool, config.parallelChunks(), claims);
+    this.verify = new LeaderVerify(settings, rounds, reader, peer, chunkPool, config.parallelChunks(), claims);
+    this.scanner = new LeaderScan(reader, rounds, spill);
     this.publish = new LeaderPublish(lifecycle, rounds, peer, publisher, clock);
     this.loop = new StepLoop(lifecycle, storageRetry, chunkPool);
   }
@@ -133,11 +131,7 @@ public final class LeaderRounds implements BatchDriver {
     }
     ScanResult result = rounds.find(StorageLayout.scan(key, s.attempt()), ScanResult.class).orElse(null);
     if (result == null) {
-      InputScan scan = io(() -> InputScan.run(reader, StorageLayout.inputPrefix(key, ServerId.A), (p, l) -> {}));
-      int chunkSize = Math.max(1, config.chunkSize());
-      int chunks = (int) ((scan.uniqueCount() + chunkSize - 1) / chunkSize);
-      result = rounds.save(StorageLayout.scan(key, s.attempt()),
-          new ScanResult(scan.uniqueCount(), scan.idChecksum(), chunkSize, chunks, scan.localRejects()), ScanResult.class);
+      result = io(() -> scanner.run(key, s.attempt(), StorageLayout.inputPrefix(key, ServerId.A), Math.max(1, config.chunkSize())));
     }
     if (result.uniqueCount() == 0) {
       throw new BatchFailed(BatchFailure.NO_INPUT, "no submissions with an id for this batch and date");
@@ -161,7 +155,9 @@ public final class LeaderRounds implements BatchDriver {
     LeaderTotal recorded = rounds.find(StorageLayout.leaderTotal(key, s.attempt()), LeaderTotal.class).orElse(null);
     if (recorded == null) {
       Funnel funnel = new Funnel();
-      ChunkTotals totals = ChunkTotals.of(PrioConfig.of(s.nData(), key.batchId()), ServerId.A, chunks(key, s.attempt(), scan.chunkCount()));
+      ChunkTotals totals = ChunkTotals.of(PrioConfig.of(s.nData(), key.batchId()), ServerId.A, scan.chunkCount(),
+          c -> rounds.findChunk(key, s.attempt(), c)
+              .orElseThrow(() -> new BatchFailed(BatchFailure.INTERNAL_ERROR, "chunk " + c + " has no result")));
       Total.Request req = new Total.Request(s.attempt(), scan.chunkCount(), totals.validCount(), totals.validIds().hex(),
           totals.chunkDigest());
       Total.Response answer = call(() -> peer.total(key, req));
@@ -197,15 +193,5 @@ public final class LeaderRounds implements BatchDriver {
   private ScanResult scanOf(BatchKey key, BatchState s) throws BatchFailed {
     return rounds.find(StorageLayout.scan(key, s.attempt()), ScanResult.class)
         .orElseThrow(() -> new BatchFailed(BatchFailure.INTERNAL_ERROR, "no scan recorded for this attempt"));
-  }
-
-  private List<ChunkResult> chunks(BatchKey key, int attempt, int count) throws BatchFailed {
-    List<ChunkResult> out = new ArrayList<>(count);
-    for (int c = 0; c < count; c++) {
-      int chunk = c;
-      out.add(rounds.findChunk(key, attempt, c)
-          .orElseThrow(() -> new BatchFailed(BatchFailure.INTERNAL_ERROR, "chunk " + chunk + " has no result")));
-    }
-    return out;
   }
 }

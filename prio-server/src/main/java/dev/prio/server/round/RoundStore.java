@@ -73,6 +73,23 @@ public final class RoundStore {
     return read(path, type).orElseThrow(() -> new UncheckedIOException(new IOException(path + " vanished after it was written")));
   }
 
+  /** Create-if-absent of raw bytes (B's index buckets); a second writer's identical bytes are simply not stored. */
+  public void saveBytes(String path, byte[] data) {
+    try {
+      store.createIfAbsent(path, data);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public Optional<byte[]> findBytes(String path) {
+    try {
+      return store.read(path).map(o -> o.data());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public static String digest(String body) {
     return HexFormat.of().formatHex(Sha256.digest(body.getBytes(StandardCharsets.UTF_8)));
   }

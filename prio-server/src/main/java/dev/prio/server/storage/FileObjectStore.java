@@ -2,6 +2,7 @@ package dev.prio.server.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -52,6 +53,25 @@ public final class FileObjectStore implements ObjectStore {
       return Optional.of(Files.newInputStream(resolve(key)));
     } catch (NoSuchFileException e) {
       return Optional.empty();
+    }
+  }
+
+  @Override
+  public Optional<InputStream> open(String key, long offset, long length) throws IOException {
+    checkRange(offset, length);
+    FileChannel ch;
+    try {
+      ch = FileChannel.open(resolve(key), StandardOpenOption.READ);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+    ch.position(offset);
+    return Optional.of(new BoundedInputStream(Channels.newInputStream(ch), length));
+  }
+
+  static void checkRange(long offset, long length) {
+    if (offset < 0 || length < 0) {
+      throw new IllegalArgumentException("offset and length must not be negative");
     }
   }
 

@@ -152,6 +152,31 @@ public final class GcsObjectStore implements ObjectStore {
     }
   }
 
+  /** The client's ReadChannel, seeked to {@code offset} and limited to {@code offset + length}. */
+  @Override
+  public Optional<InputStream> open(String key, long offset, long length) throws IOException {
+    FileObjectStore.checkRange(offset, length);
+    BlobId id = blobId(key);
+    try {
+      Blob blob = storage.get(id, Storage.BlobGetOption.fields(Storage.BlobField.GENERATION, Storage.BlobField.SIZE));
+      if (blob == null) {
+        return Optional.empty();
+      }
+      long size = blob.getSize() == null ? Long.MAX_VALUE : blob.getSize();
+      if (length == 0 || offset >= size) {
+        return Optional.of(InputStream.nullInputStream());
+      }
+      // Pin the generation just seen: a replaced object must not mix old and new bytes.
+      ReadChannel channel = storage.reader(BlobId.of(bucket, id.getName(), blob.getGeneration()));
+      channel.seek(offset);
+      channel.limit(Math.min(size, offset + length));
+      channel.setChunkSize((int) Math.min(READ_CHUNK, Math.max(length, 1 << 14)));
+      return Optional.of(new BoundedInputStream(Channels.newInputStream(channel), length));
+    } catch (StorageException e) {
+      throw failure("open", key, e);
+    }
+  }
+
   @Override
   public Optional<StoredObject> read(String key) throws IOException {
     BlobId id = blobId(key);

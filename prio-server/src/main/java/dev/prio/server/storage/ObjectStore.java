@@ -17,6 +17,13 @@ public interface ObjectStore {
   /** A stream over the object's bytes; empty if absent. */
   Optional<InputStream> open(String key) throws IOException;
 
+  /**
+   * A stream over {@code length} bytes of the object from byte {@code offset} (fewer if the object
+   * ends first); empty if absent. What lets a server read one chunk's lines without reading the
+   * rest of the file.
+   */
+  Optional<InputStream> open(String key, long offset, long length) throws IOException;
+
   /** Whole object and its generation; for small objects (state, stored responses). */
   Optional<StoredObject> read(String key) throws IOException;
 

@@ -60,6 +60,15 @@ public final class SealedObjectStore implements ObjectStore {
     return read(k).map(o -> new ByteArrayInputStream(o.data()));
   }
 
+  /** Sealed objects are checked whole, so only unsealed ones (staged input) can be read by range. */
+  @Override
+  public Optional<InputStream> open(String k, long offset, long length) throws IOException {
+    if (sealed.test(k)) {
+      throw new IllegalArgumentException("a sealed object is read whole, not by range: " + k);
+    }
+    return inner.open(k, offset, length);
+  }
+
   @Override
   public Optional<StoredObject> read(String k) throws IOException {
     Optional<StoredObject> raw = inner.read(k);

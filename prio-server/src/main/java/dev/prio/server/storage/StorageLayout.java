@@ -44,6 +44,16 @@ public final class StorageLayout {
     return stateDir(key) + "attempt=" + attempt + "/scan.json";
   }
 
+  /** One page of A's chunk plan (where each chunk's lines are), written before {@link #scan}. */
+  public static String scanPlan(BatchKey key, int attempt, int page) {
+    return stateDir(key) + "attempt=" + attempt + "/scan-plan/" + String.format(Locale.ROOT, "%06d", page) + ".json";
+  }
+
+  /** B's index of its input for one attempt: a summary and hash buckets of id → line location. */
+  public static String helperIndex(BatchKey key, int attempt, String name) {
+    return stateDir(key) + "attempt=" + attempt + "/index/" + name;
+  }
+
   /** A's total round: its own sum over the chunks and B's answer, kept until it has published. */
   public static String leaderTotal(BatchKey key, int attempt) {
     return stateDir(key) + "attempt=" + attempt + "/total.json";

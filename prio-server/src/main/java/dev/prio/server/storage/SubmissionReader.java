@@ -2,7 +2,6 @@ package dev.prio.server.storage;
 
 import dev.prio.core.error.RejectReason;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,6 +11,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.zip.CRC32C;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -19,8 +19,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Streams every {@code *.ndjson} object under an input prefix (nothing else: a {@code *.json} or
  * {@code _SUCCESS} beside the data is not input), in name order, one line at a time:
- * {@code {"id": "<uuid>" | <int>, "payload": "<standard base64>"}}. Lines longer than the
- * configured bound are skipped without being buffered whole.
+ * {@code {"id": "<uuid>" | <int>, "payload": "<standard base64>"}}, or locates each line (file,
+ * byte range, id, CRC32C) so a chunk can later read only its own lines by range. Lines longer than
+ * the configured bound are skipped without being buffered whole.
  *
  * <p>Edges: a UTF-8 byte order mark at the start of a file is dropped; a blank line (empty or
  * whitespace only) is not a submission and is skipped without a verdict, so it never counts in a
@@ -56,72 +57,150 @@ public final class SubmissionReader {
 
   /** Feeds every line under the prefix to the consumer, in a stable order. */
   public void forEach(String prefix, Consumer<InputLine> consumer) throws IOException {
-    for (String file : files(prefix)) {
+    List<String> files = files(prefix);
+    for (int f = 0; f < files.size(); f++) {
+      String file = files.get(f);
       try (InputStream in = store.open(file).orElseThrow(() -> new IOException("input vanished: " + file))) {
-        readLines(in, file, consumer);
+        readFile(in, (bytes, len, offset, number) -> {
+          InputLine line = parse(bytes, len, file + ":" + number, true);
+          if (line != null) {
+            consumer.accept(line);
+          }
+        });
       }
     }
   }
 
-  private void readLines(InputStream raw, String file, Consumer<InputLine> consumer) throws IOException {
-    InputStream in = skipBom(raw);
+  /** Receives each line of a file with where it is; {@code id == null} for a line refused before any id. */
+  public interface Locator {
+    void accept(int file, long offset, int length, String id, RejectReason reject, int crc) throws IOException;
+  }
+
+  /**
+   * One pass over the files, reporting where every line is (byte offset and length, newline
+   * excluded), its id and a CRC32C of its bytes. The payload is not base64-decoded: that happens
+   * when the line is read again by range for its chunk.
+   */
+  public void locate(List<String> files, Locator locator) throws IOException {
+    for (int f = 0; f < files.size(); f++) {
+      String file = files.get(f);
+      int fileIndex = f;
+      try (InputStream in = store.open(file).orElseThrow(() -> new IOException("input vanished: " + file))) {
+        readFile(in, (bytes, len, offset, number) -> {
+          InputLine line = parse(bytes, len, file + ":" + number, false);
+          if (line != null) {
+            locator.accept(fileIndex, offset, len, line.id(), line.reject(), crc(bytes, len));
+          }
+        });
+      }
+    }
+  }
+
+  /** The lines that start in {@code [offset, offset + length)} of a file, fully parsed, in order. */
+  public List<Located> readRange(String file, long offset, long length) throws IOException {
+    List<Located> out = new ArrayList<>();
+    try (InputStream in = store.open(file, offset, length).orElseThrow(() -> new IOException("input vanished: " + file))) {
+      readLines(in, offset, (bytes, len, at, number) -> {
+        InputLine line = parse(bytes, len, file + "@" + at, true);
+        if (line != null) {
+          out.add(new Located(at, len, crc(bytes, len), line));
+        }
+      });
+    }
+    return out;
+  }
+
+  /** Bytes {@code [offset, offset + length)} of an input object (fewer if it ends first). */
+  public byte[] bytes(String file, long offset, int length) throws IOException {
+    try (InputStream in = store.open(file, offset, length).orElseThrow(() -> new IOException("input vanished: " + file))) {
+      return in.readNBytes(length);
+    }
+  }
+
+  /** One located line given as a slice of a buffer, fully parsed (payload decoded). */
+  public InputLine parseLine(byte[] buf, int off, int len, String where) {
+    InputLine line = parse(Arrays.copyOfRange(buf, off, off + len), len, where, true);
+    // A located line is never blank; if its bytes now are, the input changed under it.
+    return line != null ? line : InputLine.rejected(null, RejectReason.MALFORMED_LINE, where);
+  }
+
+  /** A line read by range: where it starts, its length, the CRC32C of its bytes and the parsed line. */
+  public record Located(long offset, int length, int crc, InputLine line) {}
+
+  public static int crc(byte[] bytes, int len) {
+    return bytes == null ? 0 : crc(bytes, 0, len);
+  }
+
+  public static int crc(byte[] bytes, int off, int len) {
+    CRC32C c = new CRC32C();
+    c.update(bytes, off, len);
+    return (int) c.getValue();
+  }
+
+  private interface RawLine {
+    /** {@code bytes == null}: the line was longer than the bound (its length is still reported). */
+    void accept(byte[] bytes, int len, long offset, int number) throws IOException;
+  }
+
+  /** A whole file from its start: past a leading UTF-8 byte order mark, offsets still counted from byte 0. */
+  private void readFile(InputStream raw, RawLine sink) throws IOException {
+    BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
+    in.mark(BOM.length);
+    byte[] head = in.readNBytes(BOM.length);
+    if (Arrays.equals(head, BOM)) {
+      readLines(in, BOM.length, sink);
+    } else {
+      in.reset();
+      readLines(in, 0, sink);
+    }
+  }
+
+  private void readLines(InputStream in, long base, RawLine sink) throws IOException {
     byte[] buf = new byte[1 << 16];
-    ByteArrayOutputStream line = new ByteArrayOutputStream(4096);
-    boolean tooLong = false;
+    LineBuffer line = new LineBuffer(maxLineBytes);
+    long pos = base;
+    long start = base;
     int number = 1;
     int n;
     while ((n = in.read(buf)) != -1) {
       int from = 0;
-      for (int i = 0; i < n; i++) {
-        if (buf[i] != '\n') {
-          continue;
-        }
-        tooLong = append(line, buf, from, i - from, tooLong);
-        emit(line, tooLong, file + ":" + number++, consumer);
-        line.reset();
-        tooLong = false;
+      for (int i = Bytes.indexOfNewline(buf, 0, n); i >= 0; i = Bytes.indexOfNewline(buf, from, n)) {
+        line.append(buf, from, i - from);
+        emit(line, start, number++, sink);
+        start = pos + i + 1;
         from = i + 1;
       }
-      tooLong = append(line, buf, from, n - from, tooLong);
+      line.append(buf, from, n - from);
+      pos += n;
     }
-    emit(line, tooLong, file + ":" + number, consumer);
+    emit(line, start, number, sink);
   }
 
-  /** The stream past a leading UTF-8 byte order mark, if there is one. */
-  private static InputStream skipBom(InputStream raw) throws IOException {
-    BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
-    in.mark(BOM.length);
-    byte[] head = in.readNBytes(BOM.length);
-    if (!Arrays.equals(head, BOM)) {
-      in.reset();
+  private static void emit(LineBuffer line, long offset, int number, RawLine sink) throws IOException {
+    if (line.tooLong()) {
+      sink.accept(null, (int) Math.min(Integer.MAX_VALUE, line.length()), offset, number);
+    } else if (line.length() > 0) {
+      sink.accept(line.bytes(), (int) line.length(), offset, number);
     }
-    return in;
+    line.reset();
   }
 
-  /** Appends unless the line is already over the bound; a line over it is dropped, not buffered. */
-  private boolean append(ByteArrayOutputStream line, byte[] buf, int from, int len, boolean tooLong) {
-    if (tooLong || line.size() + len > maxLineBytes) {
-      line.reset();
-      return true;
-    }
-    line.write(buf, from, len);
-    return false;
-  }
-
-  private void emit(ByteArrayOutputStream line, boolean tooLong, String where, Consumer<InputLine> consumer) {
-    if (tooLong) {
-      consumer.accept(InputLine.rejected(null, RejectReason.MALFORMED_LINE, where));
-    } else if (line.size() > 0) {
-      InputLine parsed = parse(line.toByteArray(), where);
-      if (parsed != null) {
-        consumer.accept(parsed);
-      }
-    }
-  }
-
-  /** The line's verdict, or null for a blank line (not a submission). */
+  /** The line's verdict; null for a blank line, which is not a submission. */
   InputLine parse(byte[] bytes, String where) {
-    String text = new String(bytes, StandardCharsets.UTF_8).strip();
+    return parse(bytes, bytes.length, where, true);
+  }
+
+  private InputLine parse(byte[] bytes, int len, String where, boolean decode) {
+    if (bytes == null) {
+      return InputLine.rejected(null, RejectReason.MALFORMED_LINE, where);
+    }
+    InputLine fast = FastLine.parse(bytes, len, where, decode);
+    return fast != null ? fast : general(bytes, len, where, decode);
+  }
+
+  /** Any line through Jackson: the reference {@link FastLine} agrees with. */
+  InputLine general(byte[] bytes, int len, String where, boolean decode) {
+    String text = new String(bytes, 0, len, StandardCharsets.UTF_8).strip();
     if (isBlank(text)) {
       return null;
     }
@@ -146,6 +225,9 @@ public final class SubmissionReader {
     JsonNode payload = node.get("payload");
     if (payload == null || !payload.isString()) {
       return InputLine.rejected(id, RejectReason.MALFORMED_LINE, where);
+    }
+    if (!decode) {
+      return InputLine.ok(id, null, where);
     }
     try {
       return InputLine.ok(id, Base64.getDecoder().decode(payload.asString()), where);

@@ -1,0 +1,92 @@
+package dev.prio.server.round;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.prio.server.batch.BatchFailure;
+import dev.prio.server.storage.BatchKey;
+import dev.prio.server.storage.FileObjectStore;
+import dev.prio.server.storage.InputLine;
+import dev.prio.server.storage.StorageLayout;
+import dev.prio.server.storage.SubmissionReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A's scan cuts chunks as byte ranges of its input (across files, around duplicates and refused
+ * lines), and reading a chunk back by range gives exactly its submissions — or INPUT_CHANGED when
+ * the bytes are no longer the ones scanned.
+ */
+class ChunkPlanTest {
+  private static final BatchKey KEY = new BatchKey(java.time.LocalDate.parse("2026-01-02"), "b1");
+  private static final String PREFIX = "in/";
+
+  @TempDir Path root;
+  @TempDir Path tmp;
+
+  @Test
+  void chunksCoverEveryFirstOccurrenceInInputOrderAndReadBackExactly() throws Exception {
+    Setup s = scan(3);
+    ScanResult scan = s.scan();
+    assertThat(scan.uniqueCount()).isEqualTo(8);
+    assertThat(scan.localRejects()).containsEntry("duplicate_id", 3L).containsEntry("malformed_line", 1L);
+    assertThat(scan.chunkCount()).isEqualTo(3);
+    List<String> all = new ArrayList<>();
+    for (ChunkPlan c : page(s).chunks()) {
+      Map<String, InputLine> lines = LeaderVerify.readLines(s.reader(), scan, c);
+      all.addAll(lines.keySet());
+      assertThat(lines.values()).allMatch(InputLine::isOk);
+    }
+    assertThat(all).containsExactly("a", "b", "c", "d", "e", "f", "g", "h");
+    // chunk 1 holds d (after a duplicate), e (after a refused line) and f (the next file): three ranges
+    assertThat(page(s).chunks().get(1).ranges()).hasSize(3);
+  }
+
+  @Test
+  void aChunkWhoseBytesChangedIsInputChanged() throws Exception {
+    Setup s = scan(3);
+    Path file = root.resolve(PREFIX + "part-0.ndjson");
+    // same length, one payload byte different: ids and offsets still line up, the bytes do not
+    Files.writeString(file, Files.readString(file).replace("\"AAEC\"}\n{\"id\": \"b\"", "\"AAED\"}\n{\"id\": \"b\""));
+    ChunkPlan first = page(s).chunks().get(0);
+    assertThatThrownBy(() -> LeaderVerify.readLines(s.reader(), s.scan(), first))
+        .isInstanceOfSatisfying(BatchSteps.BatchFailed.class, e -> assertThat(e.failure).isEqualTo(BatchFailure.INPUT_CHANGED));
+    // a line removed shifts every range after it
+    Files.writeString(file, Files.readString(file).substring(Files.readString(file).indexOf('\n') + 1));
+    ChunkPlan second = page(s).chunks().get(1);
+    assertThatThrownBy(() -> LeaderVerify.readLines(s.reader(), s.scan(), second))
+        .isInstanceOfSatisfying(BatchSteps.BatchFailed.class, e -> assertThat(e.failure).isEqualTo(BatchFailure.INPUT_CHANGED));
+  }
+
+  private record Setup(SubmissionReader reader, RoundStore rounds, ScanResult scan) {}
+
+  private Setup scan(int chunkSize) throws Exception {
+    FileObjectStore store = new FileObjectStore(root);
+    store.createIfAbsent(PREFIX + "part-0.ndjson", lines("a", "b", "a", "c", "b", "d", "!", "e").getBytes(StandardCharsets.UTF_8));
+    store.createIfAbsent(PREFIX + "part-1.ndjson", lines("f", "c", "g", "h").getBytes(StandardCharsets.UTF_8));
+    JsonMapper json = JsonMapper.builder().build();
+    SubmissionReader reader = new SubmissionReader(store, json, 1 << 16);
+    RoundStore rounds = new RoundStore(store, json);
+    ScanResult scan = new LeaderScan(reader, rounds, new Spill(tmp, 2)).run(KEY, 1, PREFIX, chunkSize);
+    return new Setup(reader, rounds, scan);
+  }
+
+  private static ChunkPlan.Page page(Setup s) {
+    return s.rounds().find(StorageLayout.scanPlan(KEY, 1, 0), ChunkPlan.Page.class).orElseThrow();
+  }
+
+  private static String lines(String... ids) {
+    StringBuilder b = new StringBuilder();
+    for (String id : ids) {
+      b.append(id.equals("!") ? "not json" : "{\"id\": \"" + id + "\", \"payload\": \"AAEC\"}").append('\n');
+    }
+    return b.toString();
+  }
+}
