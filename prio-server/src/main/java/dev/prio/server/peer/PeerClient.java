@@ -5,7 +5,6 @@ import dev.prio.server.signing.PeerAuthException;
 import dev.prio.server.storage.BatchKey;
 import dev.prio.server.web.ProblemType;
 import dev.prio.server.web.Retryable;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,11 +1,8 @@
 package dev.prio.server.round;
 
-import dev.prio.core.codec.TotalShareCodec;
-import dev.prio.core.error.PrioException;
 import dev.prio.core.error.RejectReason;
 import dev.prio.core.packet.PrioConfig;
 import dev.prio.core.packet.ServerId;
-import dev.prio.core.packet.TotalShare;
 import dev.prio.server.batch.BatchFailure;
 import dev.prio.server.batch.BatchLifecycle;
 import dev.prio.server.batch.BatchPhase;
@@ -21,13 +18,11 @@ import dev.prio.server.publish.Publisher;
 import dev.prio.server.storage.BatchKey;
 import dev.prio.server.storage.InputLine;
 import dev.prio.server.storage.StateCorruptException;
-import dev.prio.server.storage.StorageLayout;
 import dev.prio.server.storage.SubmissionReader;
 import dev.prio.server.web.ProblemException;
 import dev.prio.server.web.ProblemType;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -54,6 +49,8 @@ public final class HelperRounds implements HelperApi {
   private final Clock clock;
   private final HelperIndexes inputs;
   private final HelperHandshake handshake;
+  private final HelperStates states;
+  private final HelperPublish publishing;
   /**
    * Chunks between their verify1 and verify2 on this replica: only a cache (a miss rebuilds the
    * work from the stored verify1 request). Bounded, because with several replicas of B the
@@ -79,6 +76,8 @@ public final class HelperRounds implements HelperApi {
     this.clock = clock;
     this.inputs = new HelperIndexes(reader, rounds, spill);
     this.handshake = new HelperHandshake(settings, lifecycle, rounds, inputs, json, clock);
+    this.states = new HelperStates(lifecycle);
+    this.publishing = new HelperPublish(lifecycle, states, rounds, publisher, inputs, json, clock);
   }
 
   /** A's handshake for an attempt; see {@link HelperHandshake}. */
@@ -90,7 +89,7 @@ public final class HelperRounds implements HelperApi {
   @Override
   public RoundMessage verify1(BatchKey key, int chunk, RoundMessage req, String body) {
     return guarded(key, req.attempt(), () -> {
-      BatchState state = activeState(key, req.attempt());
+      BatchState state = states.active(key, req.attempt());
       return answer(key, state, "verify1", chunk, body, RoundMessage.class, () -> {
         ChunkWork work = newWork(key, state, chunk, req.items());
         List<PacketItem> own = work.verify1();
@@ -105,7 +104,7 @@ public final class HelperRounds implements HelperApi {
   @Override
   public RoundMessage verify2(BatchKey key, int chunk, RoundMessage req, String body) {
     return guarded(key, req.attempt(), () -> {
-      BatchState state = activeState(key, req.attempt());
+      BatchState state = states.active(key, req.attempt());
       return answer(key, state, "verify2", chunk, body, RoundMessage.class, () -> {
         ChunkWork work = pending.remove(pendingKey(key, state.attempt(), chunk));
         RoundMessage first = storedVerify1Request(key, state.attempt(), chunk);
@@ -127,7 +126,7 @@ public final class HelperRounds implements HelperApi {
   @Override
   public Total.Response total(BatchKey key, Total.Request req, String body) {
     return guarded(key, req.attempt(), () -> {
-      BatchState state = activeState(key, req.attempt());
+      BatchState state = states.active(key, req.attempt());
       return answer(key, state, "total", null, body, Total.Response.class, () -> sumUp(key, state, req));
     });
   }
@@ -165,71 +164,10 @@ public final class HelperRounds implements HelperApi {
       throw new ProblemException(ProblemType.BAD_REQUEST, "step must be PREPARE, COMMIT, FAILED or ABANDONED");
     }
     return guarded(key, req.attempt(), () -> switch (req.step()) {
-      case PREPARE -> prepare(key, req);
-      case COMMIT -> commit(key, req);
-      case FAILED, ABANDONED -> ended(key, req);
+      case PREPARE -> publishing.prepare(key, req);
+      case COMMIT -> publishing.commit(key, req);
+      case FAILED, ABANDONED -> publishing.ended(key, req);
     });
-  }
-
-  private Publish.Response prepare(BatchKey key, Publish.Request req) {
-    BatchState state = activeState(key, req.attempt());
-    if (req.record() == null || req.totalShareA() == null || req.version() < 1) {
-      throw new ProblemException(ProblemType.BAD_REQUEST, "PREPARE carries A's total share, the record and its version");
-    }
-    if (state.phase() != BatchPhase.TOTAL && state.phase() != BatchPhase.PUBLISHING) {
-      throw new ProblemException(ProblemType.PEER_PROTOCOL, "server B has not agreed a total for this batch");
-    }
-    PrioConfig config = PrioConfig.of(state.nData(), key.batchId());
-    if (!publisher.matchesOwnShare(config, req.totalShareA(), ownTotal(key, state), req.record())) {
-      lifecycle.fail(key, state.attempt(), BatchFailure.BATCH_MISMATCH, "A's aggregate differs from B's recombination");
-      throw new ProblemException(ProblemType.BATCH_MISMATCH, "the aggregate does not match server B's share");
-    }
-    Map<String, Long> funnelA = req.funnelA() == null ? Map.of() : req.funnelA();
-    PendingPublish proposed = new PendingPublish(req.version(), req.record(), funnelA);
-    PendingPublish held = rounds.save(StorageLayout.publishPending(key, state.attempt()), proposed, PendingPublish.class);
-    if (!held.equals(proposed)) {
-      throw new ProblemException(ProblemType.ROUND_CONFLICT, "server B already holds a different record for this attempt");
-    }
-    BatchState now = lifecycle.advance(key, state.attempt(), BatchPhase.PUBLISHING,
-        s -> s.withPeer(BatchPhase.PUBLISHING, funnelA, clock.instant()));
-    return new Publish.Response(now.phase());
-  }
-
-  private Publish.Response commit(BatchKey key, Publish.Request req) {
-    BatchState state = currentAttempt(key, req.attempt());
-    if (state.phase() == BatchPhase.PUBLISHED && state.publishedVersion() == req.version()) {
-      return new Publish.Response(BatchPhase.PUBLISHED);
-    }
-    PendingPublish held = rounds.find(StorageLayout.publishPending(key, state.attempt()), PendingPublish.class).orElse(null);
-    if (state.phase() != BatchPhase.PUBLISHING || held == null || held.version() != req.version()) {
-      throw new ProblemException(ProblemType.BATCH_CONFLICT, "server B holds no pending record of this version ("
-          + state.phase() + ")");
-    }
-    publisher.write(key, state, held.version(), held.record(), held.funnelA(), clock.instant());
-    BatchState done = lifecycle.published(key, state.attempt(), held.version(), held.funnelA());
-    inputs.evict(key, state.attempt());
-    return new Publish.Response(done.phase());
-  }
-
-  private Publish.Response ended(BatchKey key, Publish.Request req) {
-    BatchState state = currentAttempt(key, req.attempt());
-    BatchPhase outcome = req.step() == Publish.Step.FAILED ? BatchPhase.FAILED : BatchPhase.ABANDONED;
-    BatchFailure failure = req.failure() == null ? BatchFailure.PEER_REJECTED : req.failure();
-    BatchState end = lifecycle.endedByPeer(key, state.attempt(), outcome, failure);
-    inputs.evict(key, state.attempt());
-    return new Publish.Response(end.phase());
-  }
-
-  /** B's own total share, as B answered it at the total round. */
-  private TotalShare ownTotal(BatchKey key, BatchState state) {
-    Total.Response mine = rounds.findRound(key, state.attempt(), "total", 0)
-        .map(r -> json.readValue(r.response(), Total.Response.class))
-        .orElseThrow(() -> new ProblemException(ProblemType.PEER_PROTOCOL, "server B has not answered the total round"));
-    try {
-      return TotalShareCodec.read(Base64.getDecoder().decode(mine.totalShare()), state.nData());
-    } catch (PrioException | IllegalArgumentException e) {
-      throw new StateCorruptException(StorageLayout.storedRound(key, state.attempt(), "total", 0), "total share does not decode");
-    }
   }
 
   /**
@@ -325,24 +263,6 @@ public final class HelperRounds implements HelperApi {
     Map<String, InputLine> lines = inputs.lines(key, state.attempt(), input, ids);
     PrioConfig config = PrioConfig.of(state.nData(), key.batchId());
     return new ChunkWork(chunk, settings.server(config), ids, lines);
-  }
-
-  /** The batch in the attempt A names, still running on B. */
-  private BatchState activeState(BatchKey key, int attempt) {
-    BatchState state = currentAttempt(key, attempt);
-    if (state.phase().isTerminal()) {
-      throw new ProblemException(ProblemType.BATCH_CONFLICT, "the batch already ended on server B as " + state.phase());
-    }
-    return state;
-  }
-
-  private BatchState currentAttempt(BatchKey key, int attempt) {
-    BatchState state = lifecycle.find(key).orElseThrow(
-        () -> new ProblemException(ProblemType.UNKNOWN_BATCH, "no handshake for this batch on server B"));
-    if (state.attempt() != attempt) {
-      throw new ProblemException(ProblemType.STALE_ATTEMPT, "attempt " + attempt + " is not server B's current attempt");
-    }
-    return state;
   }
 
   private static String pendingKey(BatchKey key, int attempt, int chunk) {
