@@ -30,7 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class ClientBenchmark {
   @Param({"2046", "441"})
   public int nData;
@@ -45,7 +47,8 @@ public class ClientBenchmark {
     KeyPair a = KeyPair.generate(fixed);
     KeyPair b = KeyPair.generate(fixed);
     PrioConfig config = PrioConfig.of(nData, Fixture.BATCH_ID);
-    client = new PrioClient(config, a.publicKey(), b.publicKey(), PrgKeyMode.LEGACY, new SecureRandom());
+    client =
+        new PrioClient(config, a.publicKey(), b.publicKey(), PrgKeyMode.LEGACY, new SecureRandom());
     Random bits = new Random(42);
     values = new long[16][];
     for (int i = 0; i < values.length; i++) {

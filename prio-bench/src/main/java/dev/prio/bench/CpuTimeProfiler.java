@@ -1,8 +1,8 @@
 package dev.prio.bench;
 
 import java.lang.management.ManagementFactory;
-import java.util.List;
 import java.util.Collection;
+import java.util.List;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.profile.InternalProfiler;
@@ -12,11 +12,11 @@ import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.ScalarResult;
 
 /**
- * {@code -prof dev.prio.bench.CpuTimeProfiler}: CPU time of the benchmark JVM per operation
- * (all its threads, so GC is included; after warm-up the JIT is idle), in µs/op. Unlike the
- * wall-clock score it does not grow when other processes take the CPU away, which on a shared
- * 2-core machine makes it the steadier of the two. It does still include the cache and memory
- * contention of a busy machine.
+ * {@code -prof dev.prio.bench.CpuTimeProfiler}: CPU time of the benchmark JVM per operation (all
+ * its threads, so GC is included; after warm-up the JIT is idle), in µs/op. Unlike the wall-clock
+ * score it does not grow when other processes take the CPU away, which on a shared 2-core machine
+ * makes it the steadier of the two. It does still include the cache and memory contention of a busy
+ * machine.
  */
 public final class CpuTimeProfiler implements InternalProfiler {
   private final com.sun.management.OperatingSystemMXBean os =

@@ -46,7 +46,8 @@ final class Fixture {
     keyA = KeyPair.generate(random);
     keyB = KeyPair.generate(random);
     sharedSeed = SharedSeed.generate(random);
-    PrioClient client = new PrioClient(config, keyA.publicKey(), keyB.publicKey(), PrgKeyMode.LEGACY, random);
+    PrioClient client =
+        new PrioClient(config, keyA.publicKey(), keyB.publicKey(), PrgKeyMode.LEGACY, random);
     Random bits = new Random(42);
     for (int i = 0; i < POOL; i++) {
       values[i] = randomBits(bits, nData);

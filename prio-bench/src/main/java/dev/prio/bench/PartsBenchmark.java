@@ -34,17 +34,19 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The parts of {@link ServerBenchmark}, one at a time, so the per-submission cost can be broken
- * down: decryption, parsing, B's PRG expansion, the dot products that evaluate at r, the
- * per-packet weights SEQUENTIAL mode needs, the two rounds and aggregation; plus an FFT of size N
- * (what libprio runs three times per packet, and the client twice per polynomial).
- * N = 2048 for n_data 2046 and 512 for 441.
+ * down: decryption, parsing, B's PRG expansion, the dot products that evaluate at r, the per-packet
+ * weights SEQUENTIAL mode needs, the two rounds and aggregation; plus an FFT of size N (what
+ * libprio runs three times per packet, and the client twice per polynomial). N = 2048 for n_data
+ * 2046 and 512 for 441.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class PartsBenchmark {
   @Param({"2046", "441"})
   public int nData;
@@ -92,7 +94,8 @@ public class PartsBenchmark {
       prg.nextFieldElement(fftScratch, i);
     }
     out = new long[2];
-    sequentialPoints = new VerificationPoints(fx.config, fx.sharedSeed, PrgKeyMode.LEGACY, RMode.SEQUENTIAL);
+    sequentialPoints =
+        new VerificationPoints(fx.config, fx.sharedSeed, PrgKeyMode.LEGACY, RMode.SEQUENTIAL);
     accA = new Accumulator(fx.config, ServerId.A);
   }
 
@@ -131,7 +134,9 @@ public class PartsBenchmark {
     return v;
   }
 
-  /** Field.dot of N elements (lazy reduction): one of the two dot products per packet and server. */
+  /**
+   * Field.dot of N elements (lazy reduction): one of the two dot products per packet and server.
+   */
   @Benchmark
   public long[] dotN() {
     Field.dot(vecX, 0, vecY, 0, bigN, out, 0);
@@ -145,7 +150,9 @@ public class PartsBenchmark {
     return fftScratch;
   }
 
-  /** SEQUENTIAL mode's extra per packet: draw the next r, compute the N- and 2N-point weights at it. */
+  /**
+   * SEQUENTIAL mode's extra per packet: draw the next r, compute the N- and 2N-point weights at it.
+   */
   @Benchmark
   public EvaluationWeights weightsAtNextR() {
     return sequentialPoints.next();

@@ -1,8 +1,8 @@
 package dev.prio.cli;
 
 /**
- * A failure the user must fix: printed as one line on stderr, never with a stack trace. Exit
- * status 2 for usage errors (as click uses), 1 for everything else (files, keys, JSON, packets).
+ * A failure the user must fix: printed as one line on stderr, never with a stack trace. Exit status
+ * 2 for usage errors (as click uses), 1 for everything else (files, keys, JSON, packets).
  */
 public final class CliException extends Exception {
   private static final long serialVersionUID = 1L;

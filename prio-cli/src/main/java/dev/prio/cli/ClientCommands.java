@@ -33,7 +33,8 @@ final class ClientCommands {
 
   // ---------------------------------------------------------------- client
 
-  static void encodeShares(CliCommand.Context ctx, ProcessorCommands.EncodeShares a) throws CliException {
+  static void encodeShares(CliCommand.Context ctx, ProcessorCommands.EncodeShares a)
+      throws CliException {
     PrioConfig config = a.data.config();
     PublicKey pubA = a.keys.internal();
     PublicKey pubB = a.keys.external();
@@ -48,25 +49,30 @@ final class ClientCommands {
     Files2.createDirectories(outB);
     try (Files2.AtomicOutput wa = new Files2.AtomicOutput(outA.resolve(name));
         Files2.AtomicOutput wb = new Files2.AtomicOutput(outB.resolve(name))) {
-      Files2.forEachRow(input, (line, row) -> {
-        long[] values = clientValues(input, line, row, config.nData());
-        PrioClient.Submission s = client.encode(values);
-        String id = Uuids.random(random);
-        wa.write(PyJson.dumps(idPayload(id, s.forA())) + "\n");
-        wb.write(PyJson.dumps(idPayload(id, s.forB())) + "\n");
-      });
+      Files2.forEachRow(
+          input,
+          (line, row) -> {
+            long[] values = clientValues(input, line, row, config.nData());
+            PrioClient.Submission s = client.encode(values);
+            String id = Uuids.random(random);
+            wa.write(PyJson.dumps(idPayload(id, s.forA())) + "\n");
+            wb.write(PyJson.dumps(idPayload(id, s.forB())) + "\n");
+          });
       wa.commit();
       wb.commit();
     }
   }
 
   /** Python: bytes(datum["payload"]), so a list of integers 0..255 (booleans count as 0/1). */
-  private static long[] clientValues(Path file, int line, Object row, int nData) throws CliException {
+  private static long[] clientValues(Path file, int line, Object row, int nData)
+      throws CliException {
     if (!(row instanceof Map<?, ?> map) || !(map.get("payload") instanceof List<?> list)) {
-      throw CliException.failure(file + ":" + line + ": expected an object with a \"payload\" list");
+      throw CliException.failure(
+          file + ":" + line + ": expected an object with a \"payload\" list");
     }
     if (list.size() != nData) {
-      throw CliException.failure(file + ":" + line + ": payload has " + list.size() + " values, n_data is " + nData);
+      throw CliException.failure(
+          file + ":" + line + ": payload has " + list.size() + " values, n_data is " + nData);
     }
     long[] values = new long[nData];
     for (int i = 0; i < nData; i++) {
@@ -76,7 +82,8 @@ final class ClientCommands {
       } else if (v instanceof BigInteger n && n.signum() >= 0 && n.bitLength() <= 8) {
         values[i] = n.longValue();
       } else {
-        throw CliException.failure(file + ":" + line + ": payload values must be integers in 0..255");
+        throw CliException.failure(
+            file + ":" + line + ": payload values must be integers in 0..255");
       }
     }
     return values;

@@ -53,7 +53,8 @@ final class Commands {
     PrioConfig config = a.data.config();
     ServerId id = a.server.serverId();
     SharedSeed seed = a.server.seed();
-    return new Setup(config, id, new PrioServer(config, id, priv, seed, a.modes().prgMode(), a.modes().rMode()));
+    return new Setup(
+        config, id, new PrioServer(config, id, priv, seed, a.modes().prgMode(), a.modes().rMode()));
   }
 
   void verify1(ProcessorCommands.Verify1 a) throws CliException {
@@ -64,33 +65,47 @@ final class Commands {
     int[] counts = new int[2]; // error, total
     Files2.createDirectories(output);
     try (Files2.AtomicOutput w = new Files2.AtomicOutput(output.resolve(Rows.fileName(input)))) {
-      Files2.forEachRow(input, (line, row) -> {
-        counts[1]++;
-        Map<String, Object> datum = Rows.object(input, line, row);
-        byte[] share = Rows.base64(datum.get("payload"));
-        if (share == null) {
-          counts[0]++;
-          return;
-        }
-        try {
-          Verifier v = s.server().setData(share);
-          datum.put("payload", Rows.b64(PacketVerify1Codec.write(v.verify1())));
-          w.write(PyJson.dumps(datum) + "\n");
-        } catch (PrioException e) {
-          counts[0]++;
-        }
-      });
+      Files2.forEachRow(
+          input,
+          (line, row) -> {
+            counts[1]++;
+            Map<String, Object> datum = Rows.object(input, line, row);
+            byte[] share = Rows.base64(datum.get("payload"));
+            if (share == null) {
+              counts[0]++;
+              return;
+            }
+            try {
+              Verifier v = s.server().setData(share);
+              datum.put("payload", Rows.b64(PacketVerify1Codec.write(v.verify1())));
+              w.write(PyJson.dumps(datum) + "\n");
+            } catch (PrioException e) {
+              counts[0]++;
+            }
+          });
       w.commit();
     }
     out.println(counts[0] + " errors out of " + counts[1] + " total");
   }
 
-  /** What verify2 and aggregate both read: own raw shares and both servers' previous-stage files by id. */
-  private record RoundInputs(Path input, Path internalFile, Path output, Map<String, String> internal, Map<String, String> external) {
+  /**
+   * What verify2 and aggregate both read: own raw shares and both servers' previous-stage files by
+   * id.
+   */
+  private record RoundInputs(
+      Path input,
+      Path internalFile,
+      Path output,
+      Map<String, String> internal,
+      Map<String, String> external) {
     static RoundInputs of(ProcessorCommands.RoundCommand a) throws CliException {
       Path internalFile = a.peers.internal();
       Path externalFile = a.peers.external();
-      return new RoundInputs(a.input.input(), internalFile, a.output.output(), Rows.index(internalFile),
+      return new RoundInputs(
+          a.input.input(),
+          internalFile,
+          a.output.output(),
+          Rows.index(internalFile),
           Rows.index(externalFile));
     }
   }
@@ -101,26 +116,30 @@ final class Commands {
     RoundInputs in = RoundInputs.of(a);
     int[] counts = new int[2];
     Files2.createDirectories(in.output());
-    try (Files2.AtomicOutput w = new Files2.AtomicOutput(in.output().resolve(Rows.fileName(in.internalFile())))) {
-      Files2.forEachRow(in.input(), (line, row) -> {
-        counts[1]++;
-        Map<String, Object> datum = Rows.object(in.input(), line, row);
-        byte[][] peers = Rows.lookup(datum, in.internal(), in.external());
-        byte[] share = Rows.base64(datum.get("payload"));
-        if (peers == null || share == null) {
-          counts[0]++; // as the KeyError in commands.py: no set_data, so no verification point used
-          return;
-        }
-        try {
-          Verifier v = s.server().setData(share);
-          PacketVerify1 mine = PacketVerify1Codec.read(peers[0]);
-          PacketVerify1 theirs = PacketVerify1Codec.read(peers[1]);
-          datum.put("payload", Rows.b64(PacketVerify2Codec.write(v.verify2(mine, theirs))));
-          w.write(PyJson.dumps(datum) + "\n");
-        } catch (PrioException e) {
-          counts[0]++;
-        }
-      });
+    try (Files2.AtomicOutput w =
+        new Files2.AtomicOutput(in.output().resolve(Rows.fileName(in.internalFile())))) {
+      Files2.forEachRow(
+          in.input(),
+          (line, row) -> {
+            counts[1]++;
+            Map<String, Object> datum = Rows.object(in.input(), line, row);
+            byte[][] peers = Rows.lookup(datum, in.internal(), in.external());
+            byte[] share = Rows.base64(datum.get("payload"));
+            if (peers == null || share == null) {
+              counts[0]++; // as the KeyError in commands.py: no set_data, so no verification point
+              // used
+              return;
+            }
+            try {
+              Verifier v = s.server().setData(share);
+              PacketVerify1 mine = PacketVerify1Codec.read(peers[0]);
+              PacketVerify1 theirs = PacketVerify1Codec.read(peers[1]);
+              datum.put("payload", Rows.b64(PacketVerify2Codec.write(v.verify2(mine, theirs))));
+              w.write(PyJson.dumps(datum) + "\n");
+            } catch (PrioException e) {
+              counts[0]++;
+            }
+          });
       w.commit();
     }
     out.println(counts[0] + " errors out of " + counts[1] + " total");
@@ -132,24 +151,26 @@ final class Commands {
     RoundInputs in = RoundInputs.of(a);
     Accumulator acc = new Accumulator(s.config(), s.serverId());
     int[] counts = new int[2];
-    Files2.forEachRow(in.input(), (line, row) -> {
-      counts[1]++;
-      Map<String, Object> datum = Rows.object(in.input(), line, row);
-      byte[][] peers = Rows.lookup(datum, in.internal(), in.external());
-      byte[] share = Rows.base64(datum.get("payload"));
-      if (peers == null || share == null) {
-        counts[0]++;
-        return;
-      }
-      try {
-        Verifier v = s.server().setData(share);
-        PacketVerify2 mine = PacketVerify2Codec.read(peers[0]);
-        PacketVerify2 theirs = PacketVerify2Codec.read(peers[1]);
-        acc.aggregate(v, mine, theirs);
-      } catch (PrioException e) {
-        counts[0]++;
-      }
-    });
+    Files2.forEachRow(
+        in.input(),
+        (line, row) -> {
+          counts[1]++;
+          Map<String, Object> datum = Rows.object(in.input(), line, row);
+          byte[][] peers = Rows.lookup(datum, in.internal(), in.external());
+          byte[] share = Rows.base64(datum.get("payload"));
+          if (peers == null || share == null) {
+            counts[0]++;
+            return;
+          }
+          try {
+            Verifier v = s.server().setData(share);
+            PacketVerify2 mine = PacketVerify2Codec.read(peers[0]);
+            PacketVerify2 theirs = PacketVerify2Codec.read(peers[1]);
+            acc.aggregate(v, mine, theirs);
+          } catch (PrioException e) {
+            counts[0]++;
+          }
+        });
     out.println(counts[0] + " errors out of " + counts[1] + " total");
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("payload", Rows.b64(TotalShareCodec.write(acc.totalShare())));
@@ -178,7 +199,8 @@ final class Commands {
     try {
       counts = TotalShares.combine(first, second, config.nData());
     } catch (PrioException e) {
-      throw CliException.failure("cannot combine " + internalFile + " and " + externalFile + ": " + e.getMessage());
+      throw CliException.failure(
+          "cannot combine " + internalFile + " and " + externalFile + ": " + e.getMessage());
     }
     List<Object> payload = new ArrayList<>(counts.length);
     for (long c : counts) {
@@ -203,14 +225,22 @@ final class Commands {
     try {
       return TotalShareCodec.read(bytes, nData);
     } catch (PrioException e) {
-      throw CliException.failure(file + ": not a total share for n_data " + nData + ": " + e.getMessage());
+      throw CliException.failure(
+          file + ": not a total share for n_data " + nData + ": " + e.getMessage());
     }
   }
 
   /** Python's datetime.isoformat(): microseconds, left out when they are zero. */
   static String isoTimestamp(LocalDateTime t) {
-    String base = String.format("%04d-%02d-%02dT%02d:%02d:%02d",
-        t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour(), t.getMinute(), t.getSecond());
+    String base =
+        String.format(
+            "%04d-%02d-%02dT%02d:%02d:%02d",
+            t.getYear(),
+            t.getMonthValue(),
+            t.getDayOfMonth(),
+            t.getHour(),
+            t.getMinute(),
+            t.getSecond());
     int micros = t.getNano() / 1000;
     return micros == 0 ? base : base + String.format(".%06d", micros);
   }

@@ -32,11 +32,14 @@ public final class Files2 {
    * Python's universal newlines split them.
    */
   static void forEachRow(Path file, RowHandler handler) throws CliException {
-    CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder utf8 =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     int lineNumber = 0;
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(Files.newInputStream(file), utf8), 1 << 16)) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(Files.newInputStream(file), utf8), 1 << 16)) {
       String line;
       while ((line = r.readLine()) != null) {
         lineNumber++;
@@ -62,10 +65,12 @@ public final class Files2 {
   public static String readText(Path file) throws CliException {
     try {
       byte[] bytes = Files.readAllBytes(file);
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+          .decode(java.nio.ByteBuffer.wrap(bytes))
+          .toString();
     } catch (CharacterCodingException e) {
       throw CliException.failure(file + ": not valid UTF-8");
     } catch (IOException e) {
@@ -137,9 +142,15 @@ public final class Files2 {
       Path dir = target.toAbsolutePath().getParent();
       try {
         // Not createTempFile: that makes the file 0600, where Python's open() honours the umask.
-        this.temp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
-        this.writer = Files.newBufferedWriter(temp, StandardCharsets.UTF_8,
-            StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        this.temp =
+            dir.resolve(
+                "." + target.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
+        this.writer =
+            Files.newBufferedWriter(
+                temp,
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE);
       } catch (IOException e) {
         throw ioError(dir, e);
       }
@@ -160,7 +171,8 @@ public final class Files2 {
           throw CliException.failure(target + ": is a directory");
         }
         try {
-          Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+          Files.move(
+              temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
           Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
         }

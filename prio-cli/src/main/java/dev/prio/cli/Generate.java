@@ -24,15 +24,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * {@code prio generate}: synthetic submissions with known true sums, encoded with
- * {@link PrioClient} and written straight into each server's staging layout
- * ({@code <root>/prio/v1/submission_date=<D>/batch_id=<ID>/server_id=<a|b>/part-NNNNN.ndjson},
- * lines {@code {"id": "<uuid4>", "payload": "<base64>"}}, the same id on both sides).
+ * {@code prio generate}: synthetic submissions with known true sums, encoded with {@link
+ * PrioClient} and written straight into each server's staging layout ({@code
+ * <root>/prio/v1/submission_date=<D>/batch_id=<ID>/server_id=<a|b>/part-NNNNN.ndjson}, lines {@code
+ * {"id": "<uuid4>", "payload": "<base64>"}}, the same id on both sides).
  *
  * <p>Valid submissions are 0/1 vectors; coordinate j is 1 with a probability p_j drawn from the
- * seed, so the true sums spread over 0..count instead of all sitting near count/2. Invalid ones
- * are such a vector with one coordinate set to 2: they encrypt and parse, and must fail the SNIP
- * on both servers. Their positions among the lines are drawn from the seed too.
+ * seed, so the true sums spread over 0..count instead of all sitting near count/2. Invalid ones are
+ * such a vector with one coordinate set to 2: they encrypt and parse, and must fail the SNIP on
+ * both servers. Their positions among the lines are drawn from the seed too.
  *
  * <p>Everything but the ciphertexts is a function of {@code --seed}: ids, vectors, which lines are
  * invalid, the line order and the truth file. Encoding runs on {@code --threads} threads in blocks;
@@ -72,13 +72,19 @@ final class Generate {
     Files2.createDirectories(dirA);
     Files2.createDirectories(dirB);
 
-    ThreadLocal<PrioClient> clients = ThreadLocal.withInitial(
-        () -> new PrioClient(config, o.publicKeyA(), o.publicKeyB(), o.prgMode(), new SecureRandom()));
-    ExecutorService pool = Executors.newFixedThreadPool(o.threads(), r -> {
-      Thread t = new Thread(r, "prio-generate");
-      t.setDaemon(true);
-      return t;
-    });
+    ThreadLocal<PrioClient> clients =
+        ThreadLocal.withInitial(
+            () ->
+                new PrioClient(
+                    config, o.publicKeyA(), o.publicKeyB(), o.prgMode(), new SecureRandom()));
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            o.threads(),
+            r -> {
+              Thread t = new Thread(r, "prio-generate");
+              t.setDaemon(true);
+              return t;
+            });
     long[] sums = new long[o.nData()];
     long valid = 0;
     int files = Math.min(o.files(), total);
@@ -124,14 +130,24 @@ final class Generate {
       pool.shutdownNow();
     }
     if (valid != o.count()) {
-      throw new IllegalStateException("generated " + valid + " valid submissions, expected " + o.count());
+      throw new IllegalStateException(
+          "generated " + valid + " valid submissions, expected " + o.count());
     }
     if (o.truth() != null) {
       writeTruth(o, sums, files);
     }
     double seconds = (System.nanoTime() - started) / 1e9;
-    out.printf(Locale.ROOT, "generated %d valid + %d invalid submissions for batch %s (n_data %d, %s) in %.1f s (%.0f/s, %d threads)%n",
-        o.count(), o.invalid(), o.batchId(), o.nData(), o.submissionDate(), seconds, total / seconds, o.threads());
+    out.printf(
+        Locale.ROOT,
+        "generated %d valid + %d invalid submissions for batch %s (n_data %d, %s) in %.1f s (%.0f/s, %d threads)%n",
+        o.count(),
+        o.invalid(),
+        o.batchId(),
+        o.nData(),
+        o.submissionDate(),
+        seconds,
+        total / seconds,
+        o.threads());
     out.println("  A: " + dirA + "/" + summary(names));
     out.println("  B: " + dirB + "/" + summary(names));
     if (o.truth() != null) {
@@ -163,7 +179,8 @@ final class Generate {
   }
 
   /** Encodes submissions [start, end): each from its own seeded stream, so in any thread alike. */
-  private static Block encode(PrioClient client, int start, int end, GenerateOptions o, double[] p, boolean[] invalidAt) {
+  private static Block encode(
+      PrioClient client, int start, int end, GenerateOptions o, double[] p, boolean[] invalidAt) {
     int n = end - start;
     String[] a = new String[n];
     String[] b = new String[n];
@@ -173,7 +190,9 @@ final class Generate {
     for (int k = 0; k < n; k++) {
       int index = start + k;
       SplittableRandom r = new SplittableRandom(mix(o.seed(), index));
-      String id = new UUID((r.nextLong() & ~0xf000L) | 0x4000L, (r.nextLong() & ~(3L << 62)) | (1L << 63)).toString();
+      String id =
+          new UUID((r.nextLong() & ~0xf000L) | 0x4000L, (r.nextLong() & ~(3L << 62)) | (1L << 63))
+              .toString();
       long[] v = vector(r, p, invalidAt[index]);
       if (!invalidAt[index]) {
         for (int j = 0; j < v.length; j++) {
@@ -210,7 +229,9 @@ final class Generate {
     return p;
   }
 
-  /** {@code invalid} distinct positions among {@code total}, from the seed (partial Fisher–Yates). */
+  /**
+   * {@code invalid} distinct positions among {@code total}, from the seed (partial Fisher–Yates).
+   */
   static boolean[] invalidPositions(int total, int invalid, long seed) {
     SplittableRandom r = new SplittableRandom(mix(seed, -2));
     boolean[] at = new boolean[total];
@@ -245,18 +266,24 @@ final class Generate {
   }
 
   static Path inputDir(Path root, GenerateOptions o, String server) {
-    return root.resolve("prio").resolve("v1").resolve("submission_date=" + o.submissionDate())
-        .resolve("batch_id=" + o.batchId()).resolve("server_id=" + server);
+    return root.resolve("prio")
+        .resolve("v1")
+        .resolve("submission_date=" + o.submissionDate())
+        .resolve("batch_id=" + o.batchId())
+        .resolve("server_id=" + server);
   }
 
-  /** A server reads every *.ndjson of the directory: refuse to mix with files already staged there. */
+  /**
+   * A server reads every *.ndjson of the directory: refuse to mix with files already staged there.
+   */
   private static void refuseStaged(Path dir) throws CliException {
     if (!Files.isDirectory(dir)) {
       return;
     }
     try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "*.ndjson")) {
       if (s.iterator().hasNext()) {
-        throw CliException.failure(dir + ": already holds staged .ndjson files; remove them or use another root or date");
+        throw CliException.failure(
+            dir + ": already holds staged .ndjson files; remove them or use another root or date");
       }
     } catch (IOException e) {
       throw Files2.ioError(dir, e);

@@ -9,51 +9,96 @@ import picocli.CommandLine.Option;
  */
 @Command(name = Generate.NAME, description = Generate.DESCRIPTION)
 final class GenerateCommand implements CliCommand {
-  @Option(names = "--n-data", paramLabel = "INTEGER", required = true,
+  @Option(
+      names = "--n-data",
+      paramLabel = "INTEGER",
+      required = true,
       description = "length of each bit vector, 1..262143 (required)")
   String nData;
 
-  @Option(names = "--batch-id", paramLabel = "TEXT", required = true, description = "batch id, as in DATA_CONFIG (required)")
+  @Option(
+      names = "--batch-id",
+      paramLabel = "TEXT",
+      required = true,
+      description = "batch id, as in DATA_CONFIG (required)")
   String batchId;
 
-  @Option(names = "--public-key-hex-a", paramLabel = "HEX", required = true, description = "server A's public key (required)")
+  @Option(
+      names = "--public-key-hex-a",
+      paramLabel = "HEX",
+      required = true,
+      description = "server A's public key (required)")
   String publicKeyA;
 
-  @Option(names = "--public-key-hex-b", paramLabel = "HEX", required = true, description = "server B's public key (required)")
+  @Option(
+      names = "--public-key-hex-b",
+      paramLabel = "HEX",
+      required = true,
+      description = "server B's public key (required)")
   String publicKeyB;
 
-  @Option(names = "--count", paramLabel = "N", required = true,
+  @Option(
+      names = "--count",
+      paramLabel = "N",
+      required = true,
       description = "number of valid submissions (0/1 vectors) (required)")
   String count;
 
-  @Option(names = "--invalid", paramLabel = "K", description = "number of invalid submissions (a 2 in the vector); default 0")
+  @Option(
+      names = "--invalid",
+      paramLabel = "K",
+      description = "number of invalid submissions (a 2 in the vector); default 0")
   String invalid;
 
-  @Option(names = "--submission-date", paramLabel = "YYYY-MM-DD", required = true,
+  @Option(
+      names = "--submission-date",
+      paramLabel = "YYYY-MM-DD",
+      required = true,
       description = "submission date of the staging layout (required)")
   String submissionDate;
 
-  @Option(names = "--output-a", paramLabel = "ROOT", required = true,
+  @Option(
+      names = "--output-a",
+      paramLabel = "ROOT",
+      required = true,
       description = "server A's storage root, a path or file: URI (required)")
   String outputA;
 
-  @Option(names = "--output-b", paramLabel = "ROOT", required = true,
+  @Option(
+      names = "--output-b",
+      paramLabel = "ROOT",
+      required = true,
       description = "server B's storage root, a path or file: URI (required)")
   String outputB;
 
-  @Option(names = "--seed", paramLabel = "LONG", description = "seed of the ids, vectors and order; default random (printed)")
+  @Option(
+      names = "--seed",
+      paramLabel = "LONG",
+      description = "seed of the ids, vectors and order; default random (printed)")
   String seed;
 
-  @Option(names = "--prg-mode", paramLabel = "[legacy|hashed]", description = "client PRG key mode; default legacy")
+  @Option(
+      names = "--prg-mode",
+      paramLabel = "[legacy|hashed]",
+      description = "client PRG key mode; default legacy")
   String prgMode;
 
-  @Option(names = "--files", paramLabel = "M", description = "split each side into M ndjson files; default 1")
+  @Option(
+      names = "--files",
+      paramLabel = "M",
+      description = "split each side into M ndjson files; default 1")
   String files;
 
-  @Option(names = "--truth", paramLabel = "FILE", description = "write the true sums and counts as JSON here")
+  @Option(
+      names = "--truth",
+      paramLabel = "FILE",
+      description = "write the true sums and counts as JSON here")
   String truth;
 
-  @Option(names = "--threads", paramLabel = "T", description = "encoding threads; default the number of cores")
+  @Option(
+      names = "--threads",
+      paramLabel = "T",
+      description = "encoding threads; default the number of cores")
   String threads;
 
   @Override

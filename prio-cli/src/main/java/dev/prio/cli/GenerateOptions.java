@@ -6,9 +6,7 @@ import dev.prio.core.prg.PrgKeyMode;
 import java.nio.file.Path;
 import java.time.LocalDate;
 
-/**
- * The checked options of {@code prio generate} ({@link GenerateCommand} holds them as given).
- */
+/** The checked options of {@code prio generate} ({@link GenerateCommand} holds them as given). */
 record GenerateOptions(
     int nData,
     String batchId,
@@ -29,9 +27,13 @@ record GenerateOptions(
   static GenerateOptions of(GenerateCommand c, long defaultSeed) throws CliException {
     int nData = (int) Values.integer(c.nData, "--n-data", 1, PrioConfig.MAX_DATA_FIELDS, 0);
     String batchId = c.batchId;
-    if (batchId.isEmpty() || batchId.contains("/") || batchId.equals(".") || batchId.equals("..")
+    if (batchId.isEmpty()
+        || batchId.contains("/")
+        || batchId.equals(".")
+        || batchId.equals("..")
         || !batchId.matches("[\\x21-\\x7e]+")) {
-      throw CliException.usage("invalid value for --batch-id: printable ASCII without '/' or spaces");
+      throw CliException.usage(
+          "invalid value for --batch-id: printable ASCII without '/' or spaces");
     }
     PublicKey a = key(c.publicKeyA, "--public-key-hex-a");
     PublicKey b = key(c.publicKeyB, "--public-key-hex-b");
@@ -50,8 +52,12 @@ record GenerateOptions(
     PrgKeyMode prg = ProcessorOptions.Modes.prgMode(c.prgMode);
     int files = (int) Values.integer(c.files, "--files", 1, 100_000, 1);
     Path truth = c.truth != null ? Values.path(c.truth, "--truth") : null;
-    int threads = (int) Values.integer(c.threads, "--threads", 1, 1024, Runtime.getRuntime().availableProcessors());
-    return new GenerateOptions(nData, batchId, a, b, count, invalid, date, rootA, rootB, seed, prg, files, truth, threads);
+    int threads =
+        (int)
+            Values.integer(
+                c.threads, "--threads", 1, 1024, Runtime.getRuntime().availableProcessors());
+    return new GenerateOptions(
+        nData, batchId, a, b, count, invalid, date, rootA, rootB, seed, prg, files, truth, threads);
   }
 
   long total() {

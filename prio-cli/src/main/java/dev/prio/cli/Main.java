@@ -10,21 +10,27 @@ import java.util.Map;
 import picocli.CommandLine;
 
 /**
- * {@code prio}: a drop-in for prio-processor's command (same commands, flags, environment
- * variables and files). Errors are one line on stderr and a non-zero exit, never a stack trace.
+ * {@code prio}: a drop-in for prio-processor's command (same commands, flags, environment variables
+ * and files). Errors are one line on stderr and a non-zero exit, never a stack trace.
  */
 public final class Main {
   private Main() {}
 
   public static void main(String[] argv) {
-    int code = run(argv, System.getenv(), System.out, System.err, new SecureRandom(), Clock.systemUTC());
+    int code =
+        run(argv, System.getenv(), System.out, System.err, new SecureRandom(), Clock.systemUTC());
     System.out.flush();
     System.exit(code);
   }
 
   /** Runs one command; returns the exit status. Never throws. */
-  public static int run(String[] argv, Map<String, String> env, PrintStream out, PrintStream err,
-      SecureRandom random, Clock clock) {
+  public static int run(
+      String[] argv,
+      Map<String, String> env,
+      PrintStream out,
+      PrintStream err,
+      SecureRandom random,
+      Clock clock) {
     String name = argv.length == 0 ? null : argv[0];
     try {
       if (name == null || name.equals("--help")) {
@@ -33,8 +39,11 @@ public final class Main {
       }
       Class<? extends CliCommand> type = Cli.COMMANDS.get(name);
       if (type == null) {
-        throw CliException.usage("no such command '" + name.replaceAll("[^\\x20-\\x7e]", "?")
-            + "'; commands: " + String.join(", ", Cli.COMMANDS.keySet()));
+        throw CliException.usage(
+            "no such command '"
+                + name.replaceAll("[^\\x20-\\x7e]", "?")
+                + "'; commands: "
+                + String.join(", ", Cli.COMMANDS.keySet()));
       }
       List<String> rest = Arrays.asList(argv).subList(1, argv.length);
       CommandLine cl = Cli.commandLine(newInstance(type), env);
@@ -51,14 +60,19 @@ public final class Main {
       out.flush();
       boolean known = name != null && Cli.COMMANDS.containsKey(name);
       String prefix = known ? "prio " + name : "prio";
-      String hint = e.exitCode() == CliException.USAGE ? " (see 'prio " + (known ? name + " " : "") + "--help')" : "";
+      String hint =
+          e.exitCode() == CliException.USAGE
+              ? " (see 'prio " + (known ? name + " " : "") + "--help')"
+              : "";
       err.println(prefix + ": error: " + e.getMessage() + hint);
       return e.exitCode();
     } catch (RuntimeException | OutOfMemoryError e) {
       // A bug, not bad input; still one line, with the type so it can be reported.
       out.flush();
-      err.println("prio: internal error: " + e.getClass().getName()
-          + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+      err.println(
+          "prio: internal error: "
+              + e.getClass().getName()
+              + (e.getMessage() == null ? "" : ": " + e.getMessage()));
       return 70;
     }
   }
@@ -68,7 +82,10 @@ public final class Main {
       var constructor = type.getDeclaredConstructor();
       constructor.setAccessible(true);
       return constructor.newInstance();
-    } catch (NoSuchMethodException | InstantiationException | IllegalAccessException | InvocationTargetException e) {
+    } catch (NoSuchMethodException
+        | InstantiationException
+        | IllegalAccessException
+        | InvocationTargetException e) {
       throw new IllegalStateException("cannot create " + type.getName(), e);
     }
   }

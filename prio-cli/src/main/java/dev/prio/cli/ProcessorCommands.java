@@ -61,17 +61,25 @@ final class ProcessorCommands {
     }
   }
 
-  @Command(name = "encode-shares", description = "Encode client payloads into shares for servers A and B (test client).")
+  @Command(
+      name = "encode-shares",
+      description = "Encode client payloads into shares for servers A and B (test client).")
   static final class EncodeShares extends Processor {
     @Mixin ProcessorOptions.DataConfig data;
     @Mixin ProcessorOptions.PublicKeys keys;
     @Mixin ProcessorOptions.Input input;
 
-    @Option(names = {"--output-A", "--output-a"}, paramLabel = "DIRECTORY", required = true,
+    @Option(
+        names = {"--output-A", "--output-a"},
+        paramLabel = "DIRECTORY",
+        required = true,
         description = "The path to the input directory of server A.")
     String outputA;
 
-    @Option(names = {"--output-B", "--output-b"}, paramLabel = "DIRECTORY", required = true,
+    @Option(
+        names = {"--output-B", "--output-b"},
+        paramLabel = "DIRECTORY",
+        required = true,
         description = "The path to the input directory of server B.")
     String outputB;
 
@@ -136,7 +144,9 @@ final class ProcessorCommands {
     }
   }
 
-  @Command(name = "aggregate", description = "Generate an aggregate share from a batch of verified SNIPs")
+  @Command(
+      name = "aggregate",
+      description = "Generate an aggregate share from a batch of verified SNIPs")
   static final class Aggregate extends RoundCommand {
     @Override
     void execute(Context ctx) throws CliException {
@@ -144,7 +154,9 @@ final class ProcessorCommands {
     }
   }
 
-  @Command(name = "publish", description = "Generate a final aggregate and remap data to a content blocklist")
+  @Command(
+      name = "publish",
+      description = "Generate a final aggregate and remap data to a content blocklist")
   static final class Publish extends ServerCommand {
     @Mixin ProcessorOptions.PeerInputs peers;
     @Mixin ProcessorOptions.Output output;

@@ -11,9 +11,9 @@ import java.util.Map;
  * Writes values exactly as Python's {@code json.dumps(value)} with default arguments does:
  * separators {@code ", "} and {@code ": "}, {@code ensure_ascii=True} (every character outside
  * U+0020..U+007E becomes a lowercase {@code \\uXXXX} escape per UTF-16 unit, except the short
- * escapes {@code \\" \\\\ \\n \\r \\t \\b \\f}), floats as Python's {@code repr}, and
- * {@code NaN}/{@code Infinity} as Python writes them. Takes what {@link JsonParser} produces plus
- * {@link Long}/{@link Integer}.
+ * escapes {@code \\" \\\\ \\n \\r \\t \\b \\f}), floats as Python's {@code repr}, and {@code
+ * NaN}/{@code Infinity} as Python writes them. Takes what {@link JsonParser} produces plus {@link
+ * Long}/{@link Integer}.
  */
 public final class PyJson {
   private static final char[] HEX = "0123456789abcdef".toCharArray();
@@ -33,8 +33,11 @@ public final class PyJson {
       string(sb, str);
     } else if (value instanceof Boolean b) {
       sb.append(b ? "true" : "false");
-    } else if (value instanceof BigInteger || value instanceof Long || value instanceof Integer
-        || value instanceof Short || value instanceof Byte) {
+    } else if (value instanceof BigInteger
+        || value instanceof Long
+        || value instanceof Integer
+        || value instanceof Short
+        || value instanceof Byte) {
       sb.append(value);
     } else if (value instanceof Double || value instanceof Float) {
       sb.append(floatRepr(((Number) value).doubleValue()));
@@ -84,8 +87,11 @@ public final class PyJson {
           if (c >= 0x20 && c <= 0x7e) {
             sb.append(c);
           } else {
-            sb.append("\\u").append(HEX[(c >> 12) & 15]).append(HEX[(c >> 8) & 15])
-                .append(HEX[(c >> 4) & 15]).append(HEX[c & 15]);
+            sb.append("\\u")
+                .append(HEX[(c >> 12) & 15])
+                .append(HEX[(c >> 8) & 15])
+                .append(HEX[(c >> 4) & 15])
+                .append(HEX[c & 15]);
           }
         }
       }
@@ -101,12 +107,15 @@ public final class PyJson {
   private static BigDecimal shortest(double d) {
     BigDecimal exact = new BigDecimal(d);
     for (int precision = 1; precision < 17; precision++) {
-      BigDecimal candidate = exact.round(new java.math.MathContext(precision, java.math.RoundingMode.HALF_EVEN));
+      BigDecimal candidate =
+          exact.round(new java.math.MathContext(precision, java.math.RoundingMode.HALF_EVEN));
       if (candidate.doubleValue() == d) {
         return candidate.stripTrailingZeros();
       }
     }
-    return exact.round(new java.math.MathContext(17, java.math.RoundingMode.HALF_EVEN)).stripTrailingZeros();
+    return exact
+        .round(new java.math.MathContext(17, java.math.RoundingMode.HALF_EVEN))
+        .stripTrailingZeros();
   }
 
   /**

@@ -6,7 +6,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Rows of prio-processor's ndjson files as commands.py reads them, and the files the commands write. */
+/**
+ * Rows of prio-processor's ndjson files as commands.py reads them, and the files the commands
+ * write.
+ */
 final class Rows {
   private Rows() {}
 
@@ -40,13 +43,18 @@ final class Rows {
    */
   static Map<String, String> index(Path file) throws CliException {
     Map<String, String> index = new HashMap<>();
-    Files2.forEachRow(file, (line, row) -> {
-      if (!(row instanceof Map<?, ?> m) || !m.containsKey("id") || !isScalar(m.get("id"))
-          || !(m.get("payload") instanceof String p)) {
-        throw CliException.failure(file + ":" + line + ": expected an object with an \"id\" and a \"payload\" string");
-      }
-      index.put(PyJson.dumps(m.get("id")), p);
-    });
+    Files2.forEachRow(
+        file,
+        (line, row) -> {
+          if (!(row instanceof Map<?, ?> m)
+              || !m.containsKey("id")
+              || !isScalar(m.get("id"))
+              || !(m.get("payload") instanceof String p)) {
+            throw CliException.failure(
+                file + ":" + line + ": expected an object with an \"id\" and a \"payload\" string");
+          }
+          index.put(PyJson.dumps(m.get("id")), p);
+        });
     return index;
   }
 
@@ -55,7 +63,8 @@ final class Rows {
   }
 
   /** Both peers' packets for this row's id, or null when either is missing or not base64. */
-  static byte[][] lookup(Map<String, Object> datum, Map<String, String> internal, Map<String, String> external) {
+  static byte[][] lookup(
+      Map<String, Object> datum, Map<String, String> internal, Map<String, String> external) {
     if (!datum.containsKey("id") || !isScalar(datum.get("id"))) {
       return null;
     }

@@ -20,7 +20,8 @@ public final class Values {
     return value;
   }
 
-  public static long integer(String value, String flag, long min, long max, long dflt) throws CliException {
+  public static long integer(String value, String flag, long min, long max, long dflt)
+      throws CliException {
     if (value == null) {
       return dflt;
     }
@@ -31,7 +32,8 @@ public final class Values {
       throw CliException.usage("invalid value for " + flag + ": not an integer");
     }
     if (n < min || n > max) {
-      throw CliException.usage("invalid value for " + flag + ": must be between " + min + " and " + max);
+      throw CliException.usage(
+          "invalid value for " + flag + ": must be between " + min + " and " + max);
     }
     return n;
   }
@@ -53,9 +55,9 @@ public final class Values {
   }
 
   /**
-   * A storage root as the servers' {@code BUCKET_INTERNAL} names it: {@code file:/abs},
-   * {@code file:///abs}, {@code file:rel} or a plain path. {@code gs://} is refused: prio-cli has
-   * no GCS client (write to a local root, then copy with {@code gsutil -m cp -r}).
+   * A storage root as the servers' {@code BUCKET_INTERNAL} names it: {@code file:/abs}, {@code
+   * file:///abs}, {@code file:rel} or a plain path. {@code gs://} is refused: prio-cli has no GCS
+   * client (write to a local root, then copy with {@code gsutil -m cp -r}).
    */
   public static Path root(String s, String flag) throws CliException {
     try {
@@ -66,15 +68,23 @@ public final class Values {
         return Path.of(s.substring("file:".length()));
       }
       if (s.startsWith("gs://")) {
-        throw CliException.usage("invalid value for " + flag + ": gs:// is not supported by prio-cli, only local roots"
-            + " (a path or file: URI); write to a local root and copy it with 'gsutil -m cp -r ROOT/prio gs://BUCKET/'");
+        throw CliException.usage(
+            "invalid value for "
+                + flag
+                + ": gs:// is not supported by prio-cli, only local roots"
+                + " (a path or file: URI); write to a local root and copy it with 'gsutil -m cp -r ROOT/prio gs://BUCKET/'");
       }
       if (s.matches("[a-zA-Z][a-zA-Z0-9+.-]+://.*")) {
-        throw CliException.usage("invalid value for " + flag + ": only local roots (a path or file: URI), not " + printable(s));
+        throw CliException.usage(
+            "invalid value for "
+                + flag
+                + ": only local roots (a path or file: URI), not "
+                + printable(s));
       }
       return Path.of(s);
     } catch (IllegalArgumentException e) {
-      throw CliException.usage("invalid value for " + flag + ": " + printable(String.valueOf(e.getMessage())));
+      throw CliException.usage(
+          "invalid value for " + flag + ": " + printable(String.valueOf(e.getMessage())));
     }
   }
 

@@ -1,8 +1,8 @@
 package dev.prio.cli;
 
-import dev.prio.core.json.JsonParser;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.prio.core.json.JsonParser;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -92,9 +92,16 @@ final class CliFlow {
     public Result run(Path base, Map<String, String> env, List<String> args) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       ByteArrayOutputStream err = new ByteArrayOutputStream();
-      int code = Main.run(args.toArray(String[]::new), env, new PrintStream(out, true, StandardCharsets.UTF_8),
-          new PrintStream(err, true, StandardCharsets.UTF_8), new SecureRandom(), Clock.systemUTC());
-      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+      int code =
+          Main.run(
+              args.toArray(String[]::new),
+              env,
+              new PrintStream(out, true, StandardCharsets.UTF_8),
+              new PrintStream(err, true, StandardCharsets.UTF_8),
+              new SecureRandom(),
+              Clock.systemUTC());
+      return new Result(
+          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     @Override
@@ -119,16 +126,29 @@ final class CliFlow {
   }
 
   /** What the script reads with jq from working/*.json. */
-  record Config(String nData, String batchId, String seed, String aPriv, String aPub, String bPriv, String bPub) {
+  record Config(
+      String nData,
+      String batchId,
+      String seed,
+      String aPriv,
+      String aPub,
+      String bPriv,
+      String bPub) {
     static Config read(Path base) throws Exception {
       Path w = base.resolve("working");
       Map<?, ?> config = (Map<?, ?>) JsonParser.parse(Files.readString(w.resolve("config.json")));
-      Map<?, ?> seed = (Map<?, ?>) JsonParser.parse(Files.readString(w.resolve("shared_seed.json")));
+      Map<?, ?> seed =
+          (Map<?, ?>) JsonParser.parse(Files.readString(w.resolve("shared_seed.json")));
       Map<?, ?> a = (Map<?, ?>) JsonParser.parse(Files.readString(w.resolve("server_a_keys.json")));
       Map<?, ?> b = (Map<?, ?>) JsonParser.parse(Files.readString(w.resolve("server_b_keys.json")));
-      return new Config(config.get("n_data").toString(), (String) config.get("batch_id"),
-          (String) seed.get("shared_seed"), (String) a.get("private_key"), (String) a.get("public_key"),
-          (String) b.get("private_key"), (String) b.get("public_key"));
+      return new Config(
+          config.get("n_data").toString(),
+          (String) config.get("batch_id"),
+          (String) seed.get("shared_seed"),
+          (String) a.get("private_key"),
+          (String) a.get("public_key"),
+          (String) b.get("private_key"),
+          (String) b.get("public_key"));
     }
   }
 
@@ -136,6 +156,7 @@ final class CliFlow {
   private final Path base;
   private final List<String> modeFlags;
   private final Map<String, String> env;
+
   /** stdout of every successful command, by "command server". */
   final Map<String, String> stdout = new HashMap<>();
 
@@ -153,7 +174,9 @@ final class CliFlow {
   Result prio(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     Result r = runner.run(base, env, all);
-    assertThat(r.exit()).as("prio %s\nstdout: %s\nstderr: %s", String.join(" ", args), r.out(), r.err()).isZero();
+    assertThat(r.exit())
+        .as("prio %s\nstdout: %s\nstderr: %s", String.join(" ", args), r.out(), r.err())
+        .isZero();
     assertThat(r.err()).as("stderr of prio %s", args[0]).isEmpty();
     return r;
   }
@@ -161,11 +184,15 @@ final class CliFlow {
   /** `cp working/<from> working/<toDir>/`. */
   void cp(String from, String toDir) throws IOException {
     Path src = base.resolve("working").resolve(from);
-    Files.copy(src, base.resolve("working").resolve(toDir).resolve(src.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        src,
+        base.resolve("working").resolve(toDir).resolve(src.getFileName()),
+        StandardCopyOption.REPLACE_EXISTING);
   }
 
   /** The generate half of the script: keygen, shared-seed, config, client data, encode-shares. */
-  void generate(String nData, String batchId, List<String> clientLines, List<String> encodeFlags) throws Exception {
+  void generate(String nData, String batchId, List<String> clientLines, List<String> encodeFlags)
+      throws Exception {
     String keyA = prio("keygen").out().strip();
     String keyB = prio("keygen").out().strip();
     String shared = prio("shared-seed").out().strip();
@@ -173,15 +200,29 @@ final class CliFlow {
     Files.writeString(w.resolve("server_a_keys.json"), keyA + "\n");
     Files.writeString(w.resolve("server_b_keys.json"), keyB + "\n");
     Files.writeString(w.resolve("shared_seed.json"), shared + "\n");
-    Files.writeString(w.resolve("config.json"),
+    Files.writeString(
+        w.resolve("config.json"),
         "{\n    \"n_data\": " + nData + ",\n    \"batch_id\": \"" + batchId + "\"\n}\n");
     Files.write(w.resolve("client").resolve(FILENAME), clientLines);
     Config c = Config.read(base);
-    List<String> args = new ArrayList<>(List.of("encode-shares",
-        "--n-data", c.nData(), "--batch-id", c.batchId(),
-        "--public-key-hex-internal", c.aPub(), "--public-key-hex-external", c.bPub(),
-        "--input", p("working/client/" + FILENAME),
-        "--output-A", p("working/server_a/raw/"), "--output-B", p("working/server_b/raw/")));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "encode-shares",
+                "--n-data",
+                c.nData(),
+                "--batch-id",
+                c.batchId(),
+                "--public-key-hex-internal",
+                c.aPub(),
+                "--public-key-hex-external",
+                c.bPub(),
+                "--input",
+                p("working/client/" + FILENAME),
+                "--output-A",
+                p("working/server_a/raw/"),
+                "--output-B",
+                p("working/server_b/raw/")));
     args.addAll(encodeFlags);
     prio(args.toArray(String[]::new));
   }
@@ -198,24 +239,40 @@ final class CliFlow {
         args.addAll(List.of("--input", p("working/" + own + "/raw/" + FILENAME)));
         if (!stage.equals("verify1")) {
           String previous = stage.equals("verify2") ? "verify1" : "verify2";
-          args.addAll(List.of(
-              "--input-internal", p("working/" + own + "/intermediate/internal/" + previous + "/" + FILENAME),
-              "--input-external", p("working/" + own + "/intermediate/external/" + previous + "/" + FILENAME)));
+          args.addAll(
+              List.of(
+                  "--input-internal",
+                      p("working/" + own + "/intermediate/internal/" + previous + "/" + FILENAME),
+                  "--input-external",
+                      p("working/" + own + "/intermediate/external/" + previous + "/" + FILENAME)));
         }
-        args.addAll(List.of("--output", p("working/" + own + "/intermediate/internal/" + stage + (stage.equals("verify1") ? "" : "/"))));
+        args.addAll(
+            List.of(
+                "--output",
+                p(
+                    "working/"
+                        + own
+                        + "/intermediate/internal/"
+                        + stage
+                        + (stage.equals("verify1") ? "" : "/"))));
         args.addAll(modeFlags);
         stdout.put(stage + " " + server, prio(args.toArray(String[]::new)).out());
-        cp(own + "/intermediate/internal/" + stage + "/" + FILENAME, peer + "/intermediate/external/" + stage + "/");
+        cp(
+            own + "/intermediate/internal/" + stage + "/" + FILENAME,
+            peer + "/intermediate/external/" + stage + "/");
       }
     }
     for (String server : new String[] {"A", "B"}) {
       String own = server.equals("A") ? "server_a" : "server_b";
       List<String> args = new ArrayList<>(List.of("publish"));
       args.addAll(serverFlags(c, server));
-      args.addAll(List.of(
-          "--input-internal", p("working/" + own + "/intermediate/internal/aggregate/" + FILENAME),
-          "--input-external", p("working/" + own + "/intermediate/external/aggregate/" + FILENAME),
-          "--output", p("working/" + own + "/processed/")));
+      args.addAll(
+          List.of(
+              "--input-internal",
+                  p("working/" + own + "/intermediate/internal/aggregate/" + FILENAME),
+              "--input-external",
+                  p("working/" + own + "/intermediate/external/aggregate/" + FILENAME),
+              "--output", p("working/" + own + "/processed/")));
       args.addAll(modeFlags);
       stdout.put("publish " + server, prio(args.toArray(String[]::new)).out());
     }
@@ -223,10 +280,21 @@ final class CliFlow {
 
   private static List<String> serverFlags(Config c, String server) {
     boolean a = server.equals("A");
-    return List.of("--n-data", c.nData(), "--batch-id", c.batchId(), "--server-id", server,
-        "--private-key-hex", a ? c.aPriv() : c.bPriv(), "--shared-secret", c.seed(),
-        "--public-key-hex-internal", a ? c.aPub() : c.bPub(),
-        "--public-key-hex-external", a ? c.bPub() : c.aPub());
+    return List.of(
+        "--n-data",
+        c.nData(),
+        "--batch-id",
+        c.batchId(),
+        "--server-id",
+        server,
+        "--private-key-hex",
+        a ? c.aPriv() : c.bPriv(),
+        "--shared-secret",
+        c.seed(),
+        "--public-key-hex-internal",
+        a ? c.aPub() : c.bPub(),
+        "--public-key-hex-external",
+        a ? c.bPub() : c.aPub());
   }
 
   String read(String relative) throws IOException {
@@ -234,6 +302,7 @@ final class CliFlow {
   }
 
   /** processed/data.ndjson: fresh uuid4 and timestamp, the payload, no trailing newline. */
-  static final String PUBLISHED = "\\{\"id\": \"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\", "
-      + "\"timestamp\": \"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{6})?\", \"payload\": \\[[0-9, ]*\\]\\}";
+  static final String PUBLISHED =
+      "\\{\"id\": \"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\", "
+          + "\"timestamp\": \"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{6})?\", \"payload\": \\[[0-9, ]*\\]\\}";
 }

@@ -26,12 +26,17 @@ class EnvironmentIT {
     env.put("PUBLIC_KEY_HEX_INTERNAL", fx.publicKey(ServerId.B).toHex());
     env.put("PUBLIC_KEY_HEX_EXTERNAL", fx.publicKey(ServerId.A).toHex());
     env.put("INPUT", fx.serverPath(ServerId.B, "raw/data.ndjson").toString());
-    env.put("INPUT_INTERNAL", fx.serverPath(ServerId.B, "intermediate/internal/verify1/data.ndjson").toString());
-    env.put("INPUT_EXTERNAL", fx.serverPath(ServerId.B, "intermediate/external/verify1/data.ndjson").toString());
+    env.put(
+        "INPUT_INTERNAL",
+        fx.serverPath(ServerId.B, "intermediate/internal/verify1/data.ndjson").toString());
+    env.put(
+        "INPUT_EXTERNAL",
+        fx.serverPath(ServerId.B, "intermediate/external/verify1/data.ndjson").toString());
     env.put("OUTPUT", "out");
     env.put("R_MODE", "constant"); // overridden by the flag below
     env.put("PRG_MODE", "legacy");
-    CliFlow.ProcessRunner prio = new CliFlow.ProcessRunner(VectorFlowSupport.repoDir().resolve("bin/prio"));
+    CliFlow.ProcessRunner prio =
+        new CliFlow.ProcessRunner(VectorFlowSupport.repoDir().resolve("bin/prio"));
     CliFlow.Result r = prio.run(dir, env, List.of("verify2", "--r-mode", "sequential"));
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).isEqualTo("Running verify2\n0 errors out of 5 total\n");

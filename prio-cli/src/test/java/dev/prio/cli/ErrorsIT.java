@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Bad input through bin/prio: one line on stderr, a non-zero exit, no stack trace. */
 class ErrorsIT {
-  private final CliFlow.ProcessRunner prio = new CliFlow.ProcessRunner(VectorFlowSupport.repoDir().resolve("bin/prio"));
+  private final CliFlow.ProcessRunner prio =
+      new CliFlow.ProcessRunner(VectorFlowSupport.repoDir().resolve("bin/prio"));
 
   private CliFlow.Result run(Path cwd, String... args) {
     return prio.run(cwd, Map.of(), List.of(args));
@@ -36,11 +37,14 @@ class ErrorsIT {
     List<String> base = new ArrayList<>(MainTest.serverA("verify1"));
     List<String> missing = new ArrayList<>(base);
     missing.addAll(List.of("--input", "nope/data.ndjson", "--output", "out"));
-    assertCleanFailure(run(dir, missing.toArray(String[]::new)), 1, "nope/data.ndjson: no such file or directory");
+    assertCleanFailure(
+        run(dir, missing.toArray(String[]::new)), 1, "nope/data.ndjson: no such file or directory");
 
     List<String> badKey = new ArrayList<>(base);
     badKey.set(8, "not-hex");
-    badKey.addAll(List.of("--input", fx.serverPath(ServerId.A, "raw/data.ndjson").toString(), "--output", "out"));
+    badKey.addAll(
+        List.of(
+            "--input", fx.serverPath(ServerId.A, "raw/data.ndjson").toString(), "--output", "out"));
     assertCleanFailure(run(dir, badKey.toArray(String[]::new)), 1, "invalid --private-key-hex");
 
     Files.writeString(dir.resolve("bad.ndjson"), "{\"id\": 1, \"payload\": \"AAAA\"}\n[1, 2\n");
@@ -49,10 +53,12 @@ class ErrorsIT {
     assertCleanFailure(run(dir, badJson.toArray(String[]::new)), 1, "bad.ndjson:2: invalid JSON");
     assertThat(dir.resolve("out/bad.ndjson")).doesNotExist();
 
-    Files.write(dir.resolve("latin1.ndjson"), new byte[] {'{', '"', (byte) 0xe9, '"', ':', '1', '}', '\n'});
+    Files.write(
+        dir.resolve("latin1.ndjson"), new byte[] {'{', '"', (byte) 0xe9, '"', ':', '1', '}', '\n'});
     List<String> badUtf8 = new ArrayList<>(base);
     badUtf8.addAll(List.of("--input", "latin1.ndjson", "--output", "out"));
-    assertCleanFailure(run(dir, badUtf8.toArray(String[]::new)), 1, "latin1.ndjson:1: not valid UTF-8");
+    assertCleanFailure(
+        run(dir, badUtf8.toArray(String[]::new)), 1, "latin1.ndjson:1: not valid UTF-8");
   }
 
   @Test
@@ -61,9 +67,11 @@ class ErrorsIT {
     Path launcher = bin.resolve("prio");
     Files.copy(VectorFlowSupport.repoDir().resolve("bin/prio"), launcher);
     assertThat(launcher.toFile().setExecutable(true)).isTrue();
-    CliFlow.Result r = new CliFlow.ProcessRunner(launcher).run(fakeRepo, Map.of(), List.of("keygen"));
+    CliFlow.Result r =
+        new CliFlow.ProcessRunner(launcher).run(fakeRepo, Map.of(), List.of("keygen"));
     assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).contains("prio-cli/target/prio-cli.jar is missing")
+    assertThat(r.err())
+        .contains("prio-cli/target/prio-cli.jar is missing")
         .contains("./mvnw -q -DskipTests package -pl prio-cli -am");
     assertThat(r.out()).isEmpty();
   }

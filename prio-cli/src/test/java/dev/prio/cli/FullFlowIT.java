@@ -10,6 +10,7 @@ class FullFlowIT {
   @ParameterizedTest(name = "{0} PRG, {1} r")
   @CsvSource({"legacy, sequential", "hashed, sequential", "legacy, constant", "hashed, constant"})
   void trueColumnSums(String prg, String r, @TempDir Path base) throws Exception {
-    FullFlowSupport.run(new CliFlow.ProcessRunner(VectorFlowSupport.repoDir().resolve("bin/prio")), base, prg, r);
+    FullFlowSupport.run(
+        new CliFlow.ProcessRunner(VectorFlowSupport.repoDir().resolve("bin/prio")), base, prg, r);
   }
 }

@@ -1,8 +1,8 @@
 package dev.prio.cli;
 
-import dev.prio.core.json.JsonParser;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.prio.core.json.JsonParser;
 import dev.prio.core.vectors.VectorSet;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -54,14 +54,18 @@ final class FullFlowSupport {
 
     String rawA = flow.read("server_a/raw/data.ndjson");
     String rawB = flow.read("server_b/raw/data.ndjson");
-    assertThat(rawA.lines()).hasSize(lines.size()).allMatch(l -> l.matches("\\{\"id\": \"[0-9a-f-]{36}\", \"payload\": \"[A-Za-z0-9+/=]+\"\\}"));
+    assertThat(rawA.lines())
+        .hasSize(lines.size())
+        .allMatch(
+            l -> l.matches("\\{\"id\": \"[0-9a-f-]{36}\", \"payload\": \"[A-Za-z0-9+/=]+\"\\}"));
     assertThat(VectorSet.rows(rawA).stream().map(x -> x[0]).toList())
         .as("A and B get the same id on the same line")
         .isEqualTo(VectorSet.rows(rawB).stream().map(x -> x[0]).toList());
 
     flow.process();
     for (String s : new String[] {"server_a", "server_b"}) {
-      assertThat(flow.read(s + "/intermediate/internal/aggregate/data.ndjson")).endsWith("\"error\": 0, \"total\": " + lines.size() + "}");
+      assertThat(flow.read(s + "/intermediate/internal/aggregate/data.ndjson"))
+          .endsWith("\"error\": 0, \"total\": " + lines.size() + "}");
       String published = flow.read(s + "/processed/data.ndjson");
       assertThat(published).matches(CliFlow.PUBLISHED);
       assertThat(VectorSet.publishedPayload(published)).isEqualTo(columnSums(lines));

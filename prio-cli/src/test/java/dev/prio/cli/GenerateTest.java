@@ -1,11 +1,11 @@
 package dev.prio.cli;
 
-import dev.prio.core.json.JsonParser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prio.core.crypto.KeyPair;
 import dev.prio.core.crypto.SharedSeed;
 import dev.prio.core.error.PrioException;
+import dev.prio.core.json.JsonParser;
 import dev.prio.core.packet.PacketVerify1;
 import dev.prio.core.packet.PacketVerify2;
 import dev.prio.core.packet.PrioConfig;
@@ -43,31 +43,58 @@ class GenerateTest {
   static final KeyPair B = KeyPair.generate(RANDOM);
   static final String DATE = "2026-11-23";
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   record Run(int exit, String out, String err) {}
 
   static Run run(List<String> args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args.toArray(String[]::new), Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), RANDOM, Clock.systemUTC());
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int code =
+        Main.run(
+            args.toArray(String[]::new),
+            Map.of(),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            RANDOM,
+            Clock.systemUTC());
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   List<String> args(Path work, String batchId, int nData, int count, int invalid, String... extra) {
-    List<String> a = new ArrayList<>(List.of("generate", "--n-data", String.valueOf(nData), "--batch-id", batchId,
-        "--public-key-hex-a", A.publicKey().toHex(), "--public-key-hex-b", B.publicKey().toHex(),
-        "--count", String.valueOf(count), "--invalid", String.valueOf(invalid), "--submission-date", DATE,
-        "--output-a", "file:" + work.resolve("a"), "--output-b", work.resolve("b").toString(),
-        "--truth", work.resolve("truth.json").toString()));
+    List<String> a =
+        new ArrayList<>(
+            List.of(
+                "generate",
+                "--n-data",
+                String.valueOf(nData),
+                "--batch-id",
+                batchId,
+                "--public-key-hex-a",
+                A.publicKey().toHex(),
+                "--public-key-hex-b",
+                B.publicKey().toHex(),
+                "--count",
+                String.valueOf(count),
+                "--invalid",
+                String.valueOf(invalid),
+                "--submission-date",
+                DATE,
+                "--output-a",
+                "file:" + work.resolve("a"),
+                "--output-b",
+                work.resolve("b").toString(),
+                "--truth",
+                work.resolve("truth.json").toString()));
     a.addAll(List.of(extra));
     return a;
   }
 
   static Path dir(Path work, String server, String batchId) {
-    return work.resolve(server).resolve("prio/v1/submission_date=" + DATE + "/batch_id=" + batchId + "/server_id=" + server);
+    return work.resolve(server)
+        .resolve(
+            "prio/v1/submission_date=" + DATE + "/batch_id=" + batchId + "/server_id=" + server);
   }
 
   /** id → payload, in file order over the sorted files of one server's input directory. */
@@ -95,10 +122,14 @@ class GenerateTest {
   }
 
   static long[] sums(Map<String, Object> truth) {
-    return ((List<?>) truth.get("sums")).stream().mapToLong(x -> ((BigInteger) x).longValue()).toArray();
+    return ((List<?>) truth.get("sums"))
+        .stream().mapToLong(x -> ((BigInteger) x).longValue()).toArray();
   }
 
-  /** Both servers in CONSTANT mode, as the pair runs: the aggregate of the valid ones, and the count of invalid. */
+  /**
+   * Both servers in CONSTANT mode, as the pair runs: the aggregate of the valid ones, and the count
+   * of invalid.
+   */
   record Outcome(long[] aggregate, long valid, long invalid) {}
 
   static Outcome process(Path work, String batchId, int nData, PrgKeyMode prg) throws Exception {
@@ -128,7 +159,8 @@ class GenerateTest {
       }
     }
     try {
-      return new Outcome(TotalShares.combine(accA.totalShare(), accB.totalShare(), nData), accA.count(), invalid);
+      return new Outcome(
+          TotalShares.combine(accA.totalShare(), accB.totalShare(), nData), accA.count(), invalid);
     } catch (PrioException e) {
       throw new AssertionError(e);
     }
@@ -137,7 +169,20 @@ class GenerateTest {
   @ParameterizedTest
   @ValueSource(strings = {"legacy", "hashed"})
   void prioServerAcceptsTheValidOnesAndTheirSumIsTheTruth(String prg) throws Exception {
-    Run r = run(args(tmp, "content.blocking_blocked-1", 37, 60, 7, "--files", "3", "--seed", "42", "--prg-mode", prg));
+    Run r =
+        run(
+            args(
+                tmp,
+                "content.blocking_blocked-1",
+                37,
+                60,
+                7,
+                "--files",
+                "3",
+                "--seed",
+                "42",
+                "--prg-mode",
+                prg));
     assertThat(r.err()).isEmpty();
     assertThat(r.exit()).isZero();
     assertThat(r.out()).contains("generated 60 valid + 7 invalid", "seed: 42");
@@ -146,13 +191,19 @@ class GenerateTest {
           .containsExactly("part-00000.ndjson", "part-00001.ndjson", "part-00002.ndjson");
     }
     Map<String, Object> t = truth(tmp);
-    assertThat(t).containsEntry("batch_id", "content.blocking_blocked-1")
+    assertThat(t)
+        .containsEntry("batch_id", "content.blocking_blocked-1")
         .containsEntry("n_data", BigInteger.valueOf(37))
         .containsEntry("valid", BigInteger.valueOf(60))
         .containsEntry("invalid", BigInteger.valueOf(7));
     long[] truth = sums(t);
     assertThat(truth).hasSize(37);
-    Outcome o = process(tmp, "content.blocking_blocked-1", 37, "hashed".equals(prg) ? PrgKeyMode.HASHED : PrgKeyMode.LEGACY);
+    Outcome o =
+        process(
+            tmp,
+            "content.blocking_blocked-1",
+            37,
+            "hashed".equals(prg) ? PrgKeyMode.HASHED : PrgKeyMode.LEGACY);
     assertThat(o.valid()).isEqualTo(60);
     assertThat(o.invalid()).isEqualTo(7);
     assertThat(o.aggregate()).containsExactly(truth);
@@ -169,16 +220,29 @@ class GenerateTest {
     assertThat(sums(truth(tmp))).containsOnly(0L);
     Set<String> ids = new HashSet<>();
     rows(dir(tmp, "a", "x")).forEach(row -> ids.add(row[0]));
-    assertThat(ids).hasSize(12).allSatisfy(id -> assertThat(id).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"));
+    assertThat(ids)
+        .hasSize(12)
+        .allSatisfy(
+            id ->
+                assertThat(id)
+                    .matches(
+                        "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"));
   }
 
   @Test
   void theSeedFixesIdsOrderAndTruthWhateverTheThreads() throws Exception {
     Path one = tmp.resolve("one");
     Path four = tmp.resolve("four");
-    assertThat(run(args(one, "b", 300, 100, 9, "--seed", "-5", "--threads", "1", "--files", "2")).exit()).isZero();
-    assertThat(run(args(four, "b", 300, 100, 9, "--seed", "-5", "--threads", "4", "--files", "2")).exit()).isZero();
-    assertThat(Files.readString(four.resolve("truth.json"))).isEqualTo(Files.readString(one.resolve("truth.json")));
+    assertThat(
+            run(args(one, "b", 300, 100, 9, "--seed", "-5", "--threads", "1", "--files", "2"))
+                .exit())
+        .isZero();
+    assertThat(
+            run(args(four, "b", 300, 100, 9, "--seed", "-5", "--threads", "4", "--files", "2"))
+                .exit())
+        .isZero();
+    assertThat(Files.readString(four.resolve("truth.json")))
+        .isEqualTo(Files.readString(one.resolve("truth.json")));
     List<String> idsOne = rows(dir(one, "b", "b")).stream().map(r -> r[0]).toList();
     List<String> idsFour = rows(dir(four, "b", "b")).stream().map(r -> r[0]).toList();
     assertThat(idsFour).hasSize(109).isEqualTo(idsOne);
@@ -190,13 +254,18 @@ class GenerateTest {
     assertThat(run(args(tmp, "b", 5, 3, 0)).exit()).isZero();
     Run again = run(args(tmp, "b", 5, 3, 0));
     assertThat(again.exit()).isEqualTo(1);
-    assertThat(again.err()).startsWith("prio generate: error: ").contains("already holds staged .ndjson files");
+    assertThat(again.err())
+        .startsWith("prio generate: error: ")
+        .contains("already holds staged .ndjson files");
     Run missing = run(List.of("generate", "--n-data", "5"));
     assertThat(missing.exit()).isEqualTo(2);
-    assertThat(missing.err()).contains("missing option --batch-id").contains("prio generate --help");
+    assertThat(missing.err())
+        .contains("missing option --batch-id")
+        .contains("prio generate --help");
     assertThat(run(args(tmp.resolve("z"), "b", 5, 0, 0)).err()).contains("nothing to generate");
     assertThat(run(args(tmp.resolve("z"), "b/c", 5, 1, 0)).exit()).isEqualTo(2);
-    assertThat(run(args(tmp.resolve("z"), "b", 5, 1, 0, "--output-a", "gs://bucket/x")).err()).contains("only local roots");
+    assertThat(run(args(tmp.resolve("z"), "b", 5, 1, 0, "--output-a", "gs://bucket/x")).err())
+        .contains("only local roots");
     Run help = run(List.of("generate", "--help"));
     assertThat(help.exit()).isZero();
     assertThat(help.out()).contains("--public-key-hex-a", "--invalid", "--truth", "--files");

@@ -7,7 +7,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The integration flow over every vector set, in process (fast; {@link VectorCliIT} uses bin/prio). */
+/**
+ * The integration flow over every vector set, in process (fast; {@link VectorCliIT} uses bin/prio).
+ */
 class VectorFlowTest {
   static List<VectorSet> sets() {
     return VectorSet.all();

@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Server A starts from its own application.yaml with its own role's beans (see {@link AppSmoke}). */
+/**
+ * Server A starts from its own application.yaml with its own role's beans (see {@link AppSmoke}).
+ */
 class ServerAApplicationTest {
   @TempDir Path work;
 

@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Server B starts from its own application.yaml with its own role's beans (see {@link AppSmoke}). */
+/**
+ * Server B starts from its own application.yaml with its own role's beans (see {@link AppSmoke}).
+ */
 class ServerBApplicationTest {
   @TempDir Path work;
 

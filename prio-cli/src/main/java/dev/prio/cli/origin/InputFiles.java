@@ -1,8 +1,7 @@
 package dev.prio.cli.origin;
 
-import dev.prio.cli.Values;
-
 import dev.prio.cli.CliException;
+import dev.prio.cli.Values;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -73,7 +72,10 @@ final class InputFiles {
       int b0 = raw.read();
       int b1 = raw.read();
       raw.reset();
-      InputStream in = b0 == 0x1f && b1 == 0x8b ? new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16) : raw;
+      InputStream in =
+          b0 == 0x1f && b1 == 0x8b
+              ? new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16)
+              : raw;
       ByteArrayOutputStream line = new ByteArrayOutputStream(1 << 16);
       boolean tooLong = false;
       int number = 1;
@@ -96,12 +98,16 @@ final class InputFiles {
     } catch (NoSuchFileException e) {
       throw CliException.failure(file + ": no such file or directory");
     } catch (IOException e) {
-      throw CliException.failure(file + ": cannot read: " + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : ": " + Values.printable(e.getMessage())));
+      throw CliException.failure(
+          file
+              + ": cannot read: "
+              + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : ": " + Values.printable(e.getMessage())));
     }
   }
 
-  private static boolean append(ByteArrayOutputStream line, byte[] buf, int from, int len, boolean tooLong, int max) {
+  private static boolean append(
+      ByteArrayOutputStream line, byte[] buf, int from, int len, boolean tooLong, int max) {
     if (tooLong || line.size() + len > max) {
       line.reset();
       return true;
@@ -110,7 +116,8 @@ final class InputFiles {
     return false;
   }
 
-  private static void emit(int number, ByteArrayOutputStream line, boolean tooLong, LineHandler handler)
+  private static void emit(
+      int number, ByteArrayOutputStream line, boolean tooLong, LineHandler handler)
       throws CliException {
     if (tooLong) {
       handler.line(number, null, true);
@@ -123,8 +130,13 @@ final class InputFiles {
     }
     String text;
     try {
-      text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, 0, end)).toString();
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes, 0, end))
+              .toString();
     } catch (CharacterCodingException e) {
       handler.line(number, null, false);
       return;

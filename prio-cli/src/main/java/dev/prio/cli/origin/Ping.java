@@ -20,9 +20,11 @@ import java.util.zip.GZIPInputStream;
  * already checked. Three input shapes are accepted:
  *
  * <ul>
- *   <li>the ping itself, {@code {"id", "payload": {"prioData": [{"encoding", "prio": {"a", "b"}}]}}};
- *   <li>the roadmap's form, {@code {"id", "payload": {"<BATCH_ID>": {"a", "b"}, ...}}} (used when the
- *       payload has no {@code prioData}; its non-object members, such as {@code version}, are ignored);
+ *   <li>the ping itself, {@code {"id", "payload": {"prioData": [{"encoding", "prio": {"a",
+ *       "b"}}]}}};
+ *   <li>the roadmap's form, {@code {"id", "payload": {"<BATCH_ID>": {"a", "b"}, ...}}} (used when
+ *       the payload has no {@code prioData}; its non-object members, such as {@code version}, are
+ *       ignored);
  *   <li>a telemetry sink (PubSub) message {@code {"payload": "<base64 of the ping JSON>", ...}},
  *       the payload optionally gzipped, as prio-processor's staging reads from GCS.
  * </ul>
@@ -41,7 +43,9 @@ record Ping(String id, List<Entry> entries) {
     }
   }
 
-  /** @param known the batch ids of --data-config, or null to accept any well-formed one */
+  /**
+   * @param known the batch ids of --data-config, or null to accept any well-formed one
+   */
   static Read read(String line, Set<String> known) {
     Object doc;
     try {
@@ -84,7 +88,9 @@ record Ping(String id, List<Entry> entries) {
         }
       }
     }
-    return entries.isEmpty() ? Read.rejected(Reject.NO_PRIO_DATA) : new Read(new Ping(id, entries), null);
+    return entries.isEmpty()
+        ? Read.rejected(Reject.NO_PRIO_DATA)
+        : new Read(new Ping(id, entries), null);
   }
 
   private static Entry firefoxEntry(Object item, Set<String> known) {
@@ -92,14 +98,17 @@ record Ping(String id, List<Entry> entries) {
       return new Entry(null, null, null, Reject.BAD_ENTRY);
     }
     if (!(m.get("prio") instanceof Map<?, ?> prio)) {
-      return new Entry(m.get("encoding") instanceof String s ? s : null, null, null, Reject.BAD_ENTRY);
+      return new Entry(
+          m.get("encoding") instanceof String s ? s : null, null, null, Reject.BAD_ENTRY);
     }
     return entry(m.get("encoding"), prio, known);
   }
 
   private static Entry entry(Object encoding, Map<?, ?> shares, Set<String> known) {
-    if (!(encoding instanceof String batchId) || !SAFE_BATCH_ID.matcher(batchId).matches()
-        || batchId.equals(".") || batchId.equals("..")) {
+    if (!(encoding instanceof String batchId)
+        || !SAFE_BATCH_ID.matcher(batchId).matches()
+        || batchId.equals(".")
+        || batchId.equals("..")) {
       return new Entry(null, null, null, Reject.BAD_BATCH_ID);
     }
     Reject r = null;
@@ -114,7 +123,8 @@ record Ping(String id, List<Entry> entries) {
     } else if (!isBase64((String) shares.get("b"))) {
       r = Reject.BAD_BASE64_B;
     }
-    return r != null ? new Entry(batchId, null, null, r)
+    return r != null
+        ? new Entry(batchId, null, null, r)
         : new Entry(batchId, (String) shares.get("a"), (String) shares.get("b"), null);
   }
 
@@ -140,10 +150,13 @@ record Ping(String id, List<Entry> entries) {
           bytes = in.readAllBytes();
         }
       }
-      String text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
+      String text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
       return JsonParser.parse(text);
     } catch (IllegalArgumentException | IOException | JsonParser.JsonException e) {
       return null;

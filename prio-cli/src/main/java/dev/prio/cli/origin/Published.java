@@ -15,21 +15,24 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A published aggregate: the servers' {@code {"id", "timestamp", "payload": [...], "error", "total"}}
- * or prio-processor's {@code {"id", "timestamp", "payload"}}, one per line of the file (a file with
- * no trailing newline, as prio-processor writes it, is fine).
+ * A published aggregate: the servers' {@code {"id", "timestamp", "payload": [...], "error",
+ * "total"}} or prio-processor's {@code {"id", "timestamp", "payload"}}, one per line of the file (a
+ * file with no trailing newline, as prio-processor writes it, is fine).
  */
 record Published(Object id, String timestamp, List<BigInteger> payload) {
   private static final Pattern VERSIONED = Pattern.compile("data(?:-v([1-9][0-9]{0,8}))?\\.ndjson");
 
-  /** {@code <root>/prio/v1/published/submission_date=<D>/}: one {@code batch_id=<ID>} directory per batch. */
+  /**
+   * {@code <root>/prio/v1/published/submission_date=<D>/}: one {@code batch_id=<ID>} directory per
+   * batch.
+   */
   static Path dateDir(Path root, String date) {
     return root.resolve("prio/v1/published/submission_date=" + date);
   }
 
   /**
-   * The newest version in a batch's published directory: {@code data.ndjson} is version 1, a
-   * forced re-publish writes {@code data-v<n>.ndjson} beside it.
+   * The newest version in a batch's published directory: {@code data.ndjson} is version 1, a forced
+   * re-publish writes {@code data-v<n>.ndjson} beside it.
    */
   static Path latest(Path dir) throws CliException {
     Path best = null;
@@ -54,7 +57,10 @@ record Published(Object id, String timestamp, List<BigInteger> payload) {
     return best;
   }
 
-  /** The batch id a path names through a {@code batch_id=<ID>} segment (Spark's partition column), or null. */
+  /**
+   * The batch id a path names through a {@code batch_id=<ID>} segment (Spark's partition column),
+   * or null.
+   */
   static String batchIdOf(Path file) {
     String found = null;
     for (Path part : file.toAbsolutePath().normalize()) {
@@ -80,10 +86,12 @@ record Published(Object id, String timestamp, List<BigInteger> payload) {
       } catch (JsonParser.JsonException e) {
         throw CliException.failure(where + ": invalid JSON: " + e.getMessage());
       }
-      if (!(doc instanceof Map<?, ?> m) || !(m.get("timestamp") instanceof String ts)
+      if (!(doc instanceof Map<?, ?> m)
+          || !(m.get("timestamp") instanceof String ts)
           || !(m.get("id") instanceof String || m.get("id") instanceof BigInteger)
           || !(m.get("payload") instanceof List<?> payload)) {
-        throw CliException.failure(where + ": not a published record {\"id\", \"timestamp\", \"payload\": [...]}");
+        throw CliException.failure(
+            where + ": not a published record {\"id\", \"timestamp\", \"payload\": [...]}");
       }
       List<BigInteger> counts = new ArrayList<>(payload.size());
       for (Object c : payload) {

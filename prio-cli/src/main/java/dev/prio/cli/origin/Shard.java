@@ -1,8 +1,7 @@
 package dev.prio.cli.origin;
 
-import dev.prio.cli.Values;
-
 import dev.prio.cli.CliException;
+import dev.prio.cli.Values;
 import java.util.Map;
 
 /**
@@ -14,12 +13,16 @@ record Shard(String batchId, String metric, int shard, int offset, int nData) {
   static Shard of(String batchId, Map<String, Integer> dataConfig) throws CliException {
     int dash = batchId.lastIndexOf('-');
     String digits = dash < 0 ? "" : batchId.substring(dash + 1);
-    if (dash <= 0 || !digits.matches("[0-9]{1,6}") || (digits.length() > 1 && digits.startsWith("0"))) {
-      throw CliException.failure("batch id '" + Values.printable(batchId) + "' is not <metric>-<shard>");
+    if (dash <= 0
+        || !digits.matches("[0-9]{1,6}")
+        || (digits.length() > 1 && digits.startsWith("0"))) {
+      throw CliException.failure(
+          "batch id '" + Values.printable(batchId) + "' is not <metric>-<shard>");
     }
     Integer nData = dataConfig.get(batchId);
     if (nData == null) {
-      throw CliException.failure("batch id '" + Values.printable(batchId) + "' is not in --data-config");
+      throw CliException.failure(
+          "batch id '" + Values.printable(batchId) + "' is not in --data-config");
     }
     String metric = batchId.substring(0, dash);
     int shard = Integer.parseInt(digits);
@@ -27,8 +30,13 @@ record Shard(String batchId, String metric, int shard, int offset, int nData) {
     for (int k = 0; k < shard; k++) {
       Integer earlier = dataConfig.get(metric + "-" + k);
       if (earlier == null) {
-        throw CliException.failure("cannot place " + Values.printable(batchId) + ": --data-config has no "
-            + Values.printable(metric) + "-" + k);
+        throw CliException.failure(
+            "cannot place "
+                + Values.printable(batchId)
+                + ": --data-config has no "
+                + Values.printable(metric)
+                + "-"
+                + k);
       }
       offset += earlier;
     }

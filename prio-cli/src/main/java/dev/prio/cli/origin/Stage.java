@@ -30,7 +30,8 @@ import java.util.Set;
  */
 public final class Stage {
   public static final String NAME = "stage";
-  public static final String DESCRIPTION = "Stage Firefox prio pings into the servers' input layout (Telemetry Origin).";
+  public static final String DESCRIPTION =
+      "Stage Firefox prio pings into the servers' input layout (Telemetry Origin).";
 
   private final StageReport report = new StageReport();
   private final Set<String> seenPings = new HashSet<>();
@@ -48,15 +49,23 @@ public final class Stage {
     if ((opts.output != null) == (opts.outputA != null || opts.outputB != null)) {
       throw CliException.usage("give either --output, or --output-a and/or --output-b");
     }
-    long maxRecords = Values.integer(opts.maxRecordsPerFile, "--max-records-per-file", 1, Long.MAX_VALUE, 10_000);
-    long maxBytes = Values.integer(opts.maxBytesPerFile, "--max-bytes-per-file", 1, Long.MAX_VALUE, 256L << 20);
-    int maxLine = (int) Values.integer(opts.maxLineBytes, "--max-line-bytes", 1, Integer.MAX_VALUE - 16, 64 << 20);
+    long maxRecords =
+        Values.integer(opts.maxRecordsPerFile, "--max-records-per-file", 1, Long.MAX_VALUE, 10_000);
+    long maxBytes =
+        Values.integer(opts.maxBytesPerFile, "--max-bytes-per-file", 1, Long.MAX_VALUE, 256L << 20);
+    int maxLine =
+        (int)
+            Values.integer(
+                opts.maxLineBytes, "--max-line-bytes", 1, Integer.MAX_VALUE - 16, 64 << 20);
     Path reportFile = opts.report != null ? Values.path(opts.report, "--report") : null;
-    Set<String> known = opts.dataConfig != null
-        ? DataConfigFile.read(Values.path(opts.dataConfig, "--data-config")).keySet() : null;
+    Set<String> known =
+        opts.dataConfig != null
+            ? DataConfigFile.read(Values.path(opts.dataConfig, "--data-config")).keySet()
+            : null;
     List<Path> files = InputFiles.list(opts.inputs);
     if (files.isEmpty()) {
-      throw CliException.failure("no input files under " + Values.printable(String.join(", ", opts.inputs)));
+      throw CliException.failure(
+          "no input files under " + Values.printable(String.join(", ", opts.inputs)));
     }
 
     Map<Path, StagedOutput> outputs = new LinkedHashMap<>();
@@ -76,16 +85,21 @@ public final class Stage {
       }
       for (Path file : files) {
         stage.report.files++;
-        InputFiles.forEachLine(file, maxLine, (n, text, tooLong) -> stage.line(file + ":" + n, text, tooLong));
+        InputFiles.forEachLine(
+            file, maxLine, (n, text, tooLong) -> stage.line(file + ":" + n, text, tooLong));
       }
       List<Path> conflicts = new ArrayList<>();
       for (StagedOutput o : outputs.values()) {
         conflicts.addAll(o.conflicts());
       }
       if (!conflicts.isEmpty() && !opts.overwrite) {
-        throw CliException.failure(conflicts.get(0) + " already holds input files"
-            + (conflicts.size() > 1 ? " (and " + (conflicts.size() - 1) + " more partitions)" : "")
-            + "; nothing was written; pass --overwrite to replace them");
+        throw CliException.failure(
+            conflicts.get(0)
+                + " already holds input files"
+                + (conflicts.size() > 1
+                    ? " (and " + (conflicts.size() - 1) + " more partitions)"
+                    : "")
+                + "; nothing was written; pass --overwrite to replace them");
       }
       Map<String, Map<String, Map<String, Integer>>> filesByRoot = new LinkedHashMap<>();
       for (StagedOutput o : outputs.values()) {

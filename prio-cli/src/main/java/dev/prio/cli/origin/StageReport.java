@@ -21,6 +21,7 @@ final class StageReport {
   long entriesStaged;
   private final Map<Reject, Long> rejects = new EnumMap<>(Reject.class);
   private final Map<Reject, String> firstAt = new EnumMap<>(Reject.class);
+
   /** batch id → records (one per server); sorted so the report is stable. */
   final Map<String, Long> records = new TreeMap<>();
 
@@ -34,15 +35,23 @@ final class StageReport {
   }
 
   long pingsRejected() {
-    return rejects.entrySet().stream().filter(e -> e.getKey().wholePing() && e.getKey() != Reject.DUPLICATE_PING)
-        .mapToLong(Map.Entry::getValue).sum();
+    return rejects.entrySet().stream()
+        .filter(e -> e.getKey().wholePing() && e.getKey() != Reject.DUPLICATE_PING)
+        .mapToLong(Map.Entry::getValue)
+        .sum();
   }
 
   long entriesRejected() {
-    return rejects.entrySet().stream().filter(e -> !e.getKey().wholePing()).mapToLong(Map.Entry::getValue).sum();
+    return rejects.entrySet().stream()
+        .filter(e -> !e.getKey().wholePing())
+        .mapToLong(Map.Entry::getValue)
+        .sum();
   }
 
-  /** The report file: {@code {"submission_date", "files", "lines", "pings": {...}, "entries": {...}, "batches": {...}}}. */
+  /**
+   * The report file: {@code {"submission_date", "files", "lines", "pings": {...}, "entries": {...},
+   * "batches": {...}}}.
+   */
   String toJson(String date, Map<String, Map<String, Map<String, Integer>>> filesByRoot) {
     Map<String, Object> pings = new LinkedHashMap<>();
     pings.put("accepted", pingsAccepted);
@@ -62,19 +71,21 @@ final class StageReport {
       reasons.put(e.getKey().code(), r);
     }
     Map<String, Object> batches = new LinkedHashMap<>();
-    records.forEach((batch, n) -> {
-      Map<String, Object> b = new LinkedHashMap<>();
-      b.put("records", n);
-      Map<String, Object> files = new LinkedHashMap<>();
-      filesByRoot.forEach((root, counts) -> {
-        Map<String, Integer> c = counts.get(batch);
-        if (c != null) {
-          files.put(root, new LinkedHashMap<>(c));
-        }
-      });
-      b.put("files", files);
-      batches.put(batch, b);
-    });
+    records.forEach(
+        (batch, n) -> {
+          Map<String, Object> b = new LinkedHashMap<>();
+          b.put("records", n);
+          Map<String, Object> files = new LinkedHashMap<>();
+          filesByRoot.forEach(
+              (root, counts) -> {
+                Map<String, Integer> c = counts.get(batch);
+                if (c != null) {
+                  files.put(root, new LinkedHashMap<>(c));
+                }
+              });
+          b.put("files", files);
+          batches.put(batch, b);
+        });
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("submission_date", date);
     out.put("files", this.files);
@@ -89,14 +100,30 @@ final class StageReport {
   /** A few lines for stderr. */
   List<String> summary() {
     List<String> out = new ArrayList<>();
-    out.add(String.format("staged %d entries of %d pings into %d batch ids; %d files, %d lines;"
-        + " %d duplicate pings dropped, %d pings and %d entries rejected",
-        entriesStaged, pingsAccepted, records.size(), files, lines, count(Reject.DUPLICATE_PING), pingsRejected(),
-        entriesRejected()));
+    out.add(
+        String.format(
+            "staged %d entries of %d pings into %d batch ids; %d files, %d lines;"
+                + " %d duplicate pings dropped, %d pings and %d entries rejected",
+            entriesStaged,
+            pingsAccepted,
+            records.size(),
+            files,
+            lines,
+            count(Reject.DUPLICATE_PING),
+            pingsRejected(),
+            entriesRejected()));
     records.forEach((batch, n) -> out.add(String.format("  batch %s: %d records", batch, n)));
-    rejects.forEach((r, n) -> out.add(String.format("  %s %s: %d (first at %s)",
-        r == Reject.DUPLICATE_PING ? "dropped" : "rejected " + (r.wholePing() ? "ping" : "entry"), r.code(), n,
-        firstAt.get(r))));
+    rejects.forEach(
+        (r, n) ->
+            out.add(
+                String.format(
+                    "  %s %s: %d (first at %s)",
+                    r == Reject.DUPLICATE_PING
+                        ? "dropped"
+                        : "rejected " + (r.wholePing() ? "ping" : "entry"),
+                    r.code(),
+                    n,
+                    firstAt.get(r))));
     return out;
   }
 }

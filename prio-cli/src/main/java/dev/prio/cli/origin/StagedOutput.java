@@ -19,11 +19,11 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The part files of one storage root, in the seed's layout
- * {@code <root>/prio/v1/submission_date=<D>/batch_id=<ID>/server_id=<a|b>/part-NNNNN.ndjson}.
- * Lines go to a private directory under {@code <root>/prio/v1/_staging/} first; {@link #commit}
- * moves each finished partition into place, so the servers never see half a staging run. A file
- * is closed and the next one opened before a line would take it past either bound.
+ * The part files of one storage root, in the seed's layout {@code
+ * <root>/prio/v1/submission_date=<D>/batch_id=<ID>/server_id=<a|b>/part-NNNNN.ndjson}. Lines go to
+ * a private directory under {@code <root>/prio/v1/_staging/} first; {@link #commit} moves each
+ * finished partition into place, so the servers never see half a staging run. A file is closed and
+ * the next one opened before a line would take it past either bound.
  */
 final class StagedOutput implements AutoCloseable {
   private final Path root;
@@ -59,7 +59,8 @@ final class StagedOutput implements AutoCloseable {
       Path base = Files.createDirectories(root.resolve("prio/v1/_staging"));
       this.temp = Files.createTempDirectory(base, "stage-");
     } catch (IOException e) {
-      throw CliException.failure(root + ": cannot create the staging directory: " + e.getClass().getSimpleName());
+      throw CliException.failure(
+          root + ": cannot create the staging directory: " + e.getClass().getSimpleName());
     }
   }
 
@@ -67,16 +68,22 @@ final class StagedOutput implements AutoCloseable {
     return root;
   }
 
-  /** The partition directory a server reads: {@code prio/v1/submission_date=D/batch_id=ID/server_id=s}. */
+  /**
+   * The partition directory a server reads: {@code
+   * prio/v1/submission_date=D/batch_id=ID/server_id=s}.
+   */
   static Path partitionDir(Path root, LocalDate date, String batchId, String server) {
-    return root.resolve("prio/v1/submission_date=" + date + "/batch_id=" + batchId + "/server_id=" + server);
+    return root.resolve(
+        "prio/v1/submission_date=" + date + "/batch_id=" + batchId + "/server_id=" + server);
   }
 
   /** Appends one ASCII line (with its newline) to the partition's current file. */
   void add(String batchId, String server, String line) throws CliException {
     Partition p = partitions.get(batchId + "/" + server);
     if (p == null) {
-      p = new Partition(batchId, server, temp.resolve("batch_id=" + batchId + "/server_id=" + server));
+      p =
+          new Partition(
+              batchId, server, temp.resolve("batch_id=" + batchId + "/server_id=" + server));
       partitions.put(batchId + "/" + server, p);
     }
     try {
@@ -86,7 +93,8 @@ final class StagedOutput implements AutoCloseable {
       }
       if (p.writer == null) {
         Files.createDirectories(p.dir);
-        p.writer = Files.newBufferedWriter(p.dir.resolve(partName(p.files++)), StandardCharsets.US_ASCII);
+        p.writer =
+            Files.newBufferedWriter(p.dir.resolve(partName(p.files++)), StandardCharsets.US_ASCII);
         p.records = 0;
         p.bytes = 0;
       }
@@ -111,7 +119,9 @@ final class StagedOutput implements AutoCloseable {
     return out;
   }
 
-  /** Target partitions that already hold input files (*.ndjson or *.json, what the servers read). */
+  /**
+   * Target partitions that already hold input files (*.ndjson or *.json, what the servers read).
+   */
   List<Path> conflicts() throws CliException {
     List<Path> out = new ArrayList<>();
     for (Partition p : partitions.values()) {
@@ -123,7 +133,9 @@ final class StagedOutput implements AutoCloseable {
     return out;
   }
 
-  /** Replaces each written partition's input files by the new ones; other partitions are untouched. */
+  /**
+   * Replaces each written partition's input files by the new ones; other partitions are untouched.
+   */
   void commit() throws CliException {
     for (Partition p : partitions.values()) {
       Path target = partitionDir(root, date, p.batchId, p.server);

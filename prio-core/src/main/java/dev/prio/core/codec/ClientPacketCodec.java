@@ -11,9 +11,10 @@ import dev.prio.core.packet.PrioConfig;
 import dev.prio.core.packet.ServerId;
 
 /**
- * PrioPacketClient ⇄ bytes (libprio serial.c: serial_write_packet_client / serial_read_packet_client).
- * Reading checks, in libprio's order: batch id, the six mp_ints, the server index, then the
- * array lengths (A) or the 16-byte seed (B). Trailing bytes are ignored, as libprio ignores them.
+ * PrioPacketClient ⇄ bytes (libprio serial.c: serial_write_packet_client /
+ * serial_read_packet_client). Reading checks, in libprio's order: batch id, the six mp_ints, the
+ * server index, then the array lengths (A) or the 16-byte seed (B). Trailing bytes are ignored, as
+ * libprio ignores them.
  */
 public final class ClientPacketCodec {
   private static final int SEED_LENGTH = 16;
@@ -51,7 +52,8 @@ public final class ClientPacketCodec {
     }
   }
 
-  public static ClientPacket read(PrioConfig config, ServerId expected, byte[] plaintext) throws PrioException {
+  public static ClientPacket read(PrioConfig config, ServerId expected, byte[] plaintext)
+      throws PrioException {
     MsgpackReader r = new MsgpackReader(plaintext);
     int idLength = r.readStrHeader();
     if (!r.regionEquals(config.batchId(), idLength)) {
@@ -66,8 +68,11 @@ public final class ClientPacketCodec {
     if (server != expected.index()) {
       throw new PrioException(RejectReason.WRONG_SERVER_ID, "packet was made for the other server");
     }
-    BeaverTriple triple = new BeaverTriple(
-        FieldElement.get(scalars, 0), FieldElement.get(scalars, 1), FieldElement.get(scalars, 2));
+    BeaverTriple triple =
+        new BeaverTriple(
+            FieldElement.get(scalars, 0),
+            FieldElement.get(scalars, 1),
+            FieldElement.get(scalars, 2));
     FieldElement f0 = FieldElement.get(scalars, 3);
     FieldElement g0 = FieldElement.get(scalars, 4);
     FieldElement h0 = FieldElement.get(scalars, 5);
@@ -86,7 +91,8 @@ public final class ClientPacketCodec {
   static long[] readVector(MsgpackReader r, int expectedLength) throws PrioException {
     int n = r.readArrayHeader();
     if (n != expectedLength) {
-      throw new PrioException(RejectReason.WRONG_LENGTH, "array has " + n + " elements, expected " + expectedLength);
+      throw new PrioException(
+          RejectReason.WRONG_LENGTH, "array has " + n + " elements, expected " + expectedLength);
     }
     long[] v = new long[2 * n];
     for (int i = 0; i < n; i++) {

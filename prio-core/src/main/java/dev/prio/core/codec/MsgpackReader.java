@@ -5,8 +5,8 @@ import dev.prio.core.error.RejectReason;
 import dev.prio.core.field.Field;
 
 /**
- * The msgpack subset libprio reads (prio/serial.c, spec §5.1), over untrusted bytes. Every
- * declared length is checked against the bytes that remain before anything is allocated or read.
+ * The msgpack subset libprio reads (prio/serial.c, spec §5.1), over untrusted bytes. Every declared
+ * length is checked against the bytes that remain before anything is allocated or read.
  */
 final class MsgpackReader {
   private final byte[] buf;
@@ -37,7 +37,9 @@ final class MsgpackReader {
     return (int) len;
   }
 
-  /** An array header's element count, which cannot exceed the bytes left (each element ≥ 1 byte). */
+  /**
+   * An array header's element count, which cannot exceed the bytes left (each element ≥ 1 byte).
+   */
   int readArrayHeader() throws PrioException {
     int tag = u8();
     long n;
@@ -56,7 +58,10 @@ final class MsgpackReader {
     return (int) n;
   }
 
-  /** A non-negative msgpack integer in any width (positive fixint, uint8..64, or a non-negative int8..64). */
+  /**
+   * A non-negative msgpack integer in any width (positive fixint, uint8..64, or a non-negative
+   * int8..64).
+   */
   long readNonNegativeInt() throws PrioException {
     int tag = u8();
     long v;
@@ -91,7 +96,8 @@ final class MsgpackReader {
       pos++;
     }
     if (end - pos > Field.ELEMENT_BYTES) {
-      throw new PrioException(RejectReason.VALUE_OUT_OF_RANGE, "field element longer than 11 bytes");
+      throw new PrioException(
+          RejectReason.VALUE_OUT_OF_RANGE, "field element longer than 11 bytes");
     }
     long hi = 0, lo = 0;
     while (pos < end) {
@@ -99,7 +105,8 @@ final class MsgpackReader {
       lo = (lo << 8) | (buf[pos++] & 0xff);
     }
     if (hi > 0x80_0000L || (hi == 0x80_0000L && Long.compareUnsigned(lo, 0x80001L) >= 0)) {
-      throw new PrioException(RejectReason.VALUE_OUT_OF_RANGE, "field element not below the modulus");
+      throw new PrioException(
+          RejectReason.VALUE_OUT_OF_RANGE, "field element not below the modulus");
     }
     out[2 * i] = lo;
     out[2 * i + 1] = hi;

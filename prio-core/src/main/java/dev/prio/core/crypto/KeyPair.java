@@ -9,9 +9,16 @@ public record KeyPair(PrivateKey privateKey, PublicKey publicKey) {
     return new KeyPair(k, k.publicKey());
   }
 
-  /** {@code {"private_key": "<HEX>", "public_key": "<HEX>"}} exactly as Python's json.dumps writes it. */
+  /**
+   * {@code {"private_key": "<HEX>", "public_key": "<HEX>"}} exactly as Python's json.dumps writes
+   * it.
+   */
   public String toJson() {
-    return "{\"private_key\": \"" + privateKey.toHex() + "\", \"public_key\": \"" + publicKey.toHex() + "\"}";
+    return "{\"private_key\": \""
+        + privateKey.toHex()
+        + "\", \"public_key\": \""
+        + publicKey.toHex()
+        + "\"}";
   }
 
   @Override

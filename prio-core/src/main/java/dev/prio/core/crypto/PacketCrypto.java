@@ -14,12 +14,13 @@ import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.math.ec.rfc7748.X25519;
 
 /**
- * libprio's hashed ElGamal (prio/encrypt.c, spec §3): X25519 with a fresh ephemeral key, the
- * X9.63 SHA-256 KDF with counter 1, AES-128-GCM with AAD "PrioPacket" ‖ E ‖ nonce.
- * Layout: E (32) ‖ nonce (12) ‖ ciphertext ‖ tag (16).
+ * libprio's hashed ElGamal (prio/encrypt.c, spec §3): X25519 with a fresh ephemeral key, the X9.63
+ * SHA-256 KDF with counter 1, AES-128-GCM with AAD "PrioPacket" ‖ E ‖ nonce. Layout: E (32) ‖ nonce
+ * (12) ‖ ciphertext ‖ tag (16).
  */
 public final class PacketCrypto {
   public static final int OVERHEAD = 60;
+
   /** MAX_ENCRYPT_LEN = INT_MAX >> 3: libprio refuses messages of this length or more. */
   public static final int MAX_MESSAGE_LENGTH = Integer.MAX_VALUE >> 3;
 
@@ -56,16 +57,19 @@ public final class PacketCrypto {
   }
 
   /**
-   * Decrypts a client share. {@code maxMessageLength} is the largest plaintext this batch can
-   * have: longer inputs are refused before any public-key work (spec §9).
+   * Decrypts a client share. {@code maxMessageLength} is the largest plaintext this batch can have:
+   * longer inputs are refused before any public-key work (spec §9).
    */
-  public static byte[] decrypt(PrivateKey key, byte[] ciphertext, int maxMessageLength) throws PrioException {
+  public static byte[] decrypt(PrivateKey key, byte[] ciphertext, int maxMessageLength)
+      throws PrioException {
     if (ciphertext.length < OVERHEAD) {
-      throw new PrioException(RejectReason.CIPHERTEXT_TOO_SHORT, "ciphertext shorter than 60 bytes");
+      throw new PrioException(
+          RejectReason.CIPHERTEXT_TOO_SHORT, "ciphertext shorter than 60 bytes");
     }
     int messageLength = ciphertext.length - OVERHEAD;
     if (messageLength >= MAX_MESSAGE_LENGTH || messageLength > maxMessageLength) {
-      throw new PrioException(RejectReason.CIPHERTEXT_TOO_LONG, "ciphertext longer than this batch allows");
+      throw new PrioException(
+          RejectReason.CIPHERTEXT_TOO_LONG, "ciphertext longer than this batch allows");
     }
     byte[] shared = new byte[KEY_LEN];
     if (!X25519.calculateAgreement(key.scalar(), 0, ciphertext, 0, shared, 0)) {
@@ -83,7 +87,8 @@ public final class PacketCrypto {
   }
 
   /** K = SHA-256(Z ‖ 00000001)[0:16]; AAD = "PrioPacket" ‖ E ‖ nonce taken from the envelope. */
-  private static Cipher gcm(int mode, byte[] shared, byte[] envelope, byte[] nonce) throws GeneralSecurityException {
+  private static Cipher gcm(int mode, byte[] shared, byte[] envelope, byte[] nonce)
+      throws GeneralSecurityException {
     MessageDigest sha = MessageDigest.getInstance("SHA-256");
     sha.update(shared);
     sha.update(new byte[] {0, 0, 0, 1});

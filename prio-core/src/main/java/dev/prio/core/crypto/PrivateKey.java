@@ -5,8 +5,8 @@ import java.util.HexFormat;
 import org.bouncycastle.math.ec.rfc7748.X25519;
 
 /**
- * A server's X25519 private scalar, 32 bytes as stored (clamping happens at use, spec §2.1).
- * {@link #toString()} never shows it.
+ * A server's X25519 private scalar, 32 bytes as stored (clamping happens at use, spec §2.1). {@link
+ * #toString()} never shows it.
  */
 public final class PrivateKey {
   public static final int LENGTH = 32;

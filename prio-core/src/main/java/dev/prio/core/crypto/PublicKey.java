@@ -49,7 +49,10 @@ public final class PublicKey {
     return "PublicKey[" + toHex() + "]";
   }
 
-  /** 32 bytes from exactly 64 hex digits, either case (libprio's *_import_hex rules), via the JDK's HexFormat. */
+  /**
+   * 32 bytes from exactly 64 hex digits, either case (libprio's *_import_hex rules), via the JDK's
+   * HexFormat.
+   */
   static byte[] decodeKey(String hex, String what) {
     if (hex == null || hex.length() != 64) {
       throw new IllegalArgumentException(what + " must be 64 hex characters");

@@ -4,8 +4,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * SHA-256 without the checked exception every caller would otherwise wrap: every JDK has it
- * (it is one of the algorithms the platform must provide), so its absence is a broken runtime.
+ * SHA-256 without the checked exception every caller would otherwise wrap: every JDK has it (it is
+ * one of the algorithms the platform must provide), so its absence is a broken runtime.
  */
 public final class Sha256 {
   private Sha256() {}

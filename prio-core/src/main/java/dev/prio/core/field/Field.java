@@ -6,13 +6,14 @@ import java.math.BigInteger;
  * Arithmetic modulo libprio's prime p = 2^87 + 2^19 + 1 (spec §1.1) on primitive longs.
  *
  * <p>An element is two longs: {@code lo} holds bits 0..63 (read unsigned) and {@code hi} bits
- * 64..87. Vectors are {@code long[]} with element i at {@code [2i] = lo, [2i+1] = hi}, so the
- * hot loops (dot products, FFT butterflies) touch one array. Every stored value is canonical
- * (&lt; p). The reduction uses 2^87 ≡ −(2^19 + 1) twice, which needs no division.
+ * 64..87. Vectors are {@code long[]} with element i at {@code [2i] = lo, [2i+1] = hi}, so the hot
+ * loops (dot products, FFT butterflies) touch one array. Every stored value is canonical (&lt; p).
+ * The reduction uses 2^87 ≡ −(2^19 + 1) twice, which needs no division.
  */
 public final class Field {
   /** p as a BigInteger, for tests, parsing and the rare slow path. */
-  public static final BigInteger MODULUS = BigInteger.ONE.shiftLeft(87).add(BigInteger.ONE.shiftLeft(19)).add(BigInteger.ONE);
+  public static final BigInteger MODULUS =
+      BigInteger.ONE.shiftLeft(87).add(BigInteger.ONE.shiftLeft(19)).add(BigInteger.ONE);
 
   /** Bytes of p big-endian: the longest mp_int body a valid packet can hold. */
   public static final int ELEMENT_BYTES = 11;
@@ -22,10 +23,14 @@ public final class Field {
   private static final long C = (1L << 19) + 1; // 2^87 ≡ −C (mod p)
   private static final long MASK23 = (1L << 23) - 1;
 
-  /** Terms a dot product accumulates before folding its 192-bit accumulator (keeps it &lt; 2^192). */
+  /**
+   * Terms a dot product accumulates before folding its 192-bit accumulator (keeps it &lt; 2^192).
+   */
   private static final int DOT_FOLD_EVERY = 1 << 12;
+
   /** Terms whose 32-bit-split cross products are summed in single longs (64 · 2^57 = 2^63). */
   private static final int DOT_BLOCK = 64;
+
   private static final long M32 = 0xFFFF_FFFFL;
 
   private Field() {}
@@ -49,7 +54,10 @@ public final class Field {
     return ((~a & b) | ((~a | b) & d)) >>> 63;
   }
 
-  /** out[o] = a[i] + b[j] mod p. Branch-free: shares are uniform, so a branch would mispredict half the time. */
+  /**
+   * out[o] = a[i] + b[j] mod p. Branch-free: shares are uniform, so a branch would mispredict half
+   * the time.
+   */
   public static void add(long[] a, int i, long[] b, int j, long[] out, int o) {
     long aLo = a[2 * i], bLo = b[2 * j];
     long lo = aLo + bLo;

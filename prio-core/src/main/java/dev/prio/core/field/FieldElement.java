@@ -5,9 +5,9 @@ import java.math.BigInteger;
 /**
  * One element of the field mod p, canonical (&lt; p). {@code lo} is read unsigned.
  *
- * <p>For per-packet scalars (triples, f0/g0/h0, r, verify values); vectors use the packed
- * {@code long[]} form of {@link Field}. {@link #toString()} prints nothing: elements are shares
- * or verification values, which must never reach a log.
+ * <p>For per-packet scalars (triples, f0/g0/h0, r, verify values); vectors use the packed {@code
+ * long[]} form of {@link Field}. {@link #toString()} prints nothing: elements are shares or
+ * verification values, which must never reach a log.
  */
 public record FieldElement(long hi, long lo) {
   public static final FieldElement ZERO = new FieldElement(0, 0);

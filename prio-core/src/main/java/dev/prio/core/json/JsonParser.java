@@ -10,8 +10,8 @@ import java.util.Map;
  * A small strict JSON parser (RFC 8259) that yields the same values Python's {@code json.loads}
  * does, in the shapes prio-cli's {@code PyJson} writes back: objects become insertion-ordered
  * {@link LinkedHashMap}s (a repeated key keeps its first position and takes the last value, as a
- * Python dict does), arrays {@link ArrayList}s, integers {@link BigInteger}, numbers with a fraction
- * or exponent {@link Double}, plus {@link String}, {@link Boolean} and {@code null}.
+ * Python dict does), arrays {@link ArrayList}s, integers {@link BigInteger}, numbers with a
+ * fraction or exponent {@link Double}, plus {@link String}, {@link Boolean} and {@code null}.
  *
  * <p>Stricter than Python in one respect: the non-standard literals {@code NaN}, {@code Infinity}
  * and {@code -Infinity} are rejected.

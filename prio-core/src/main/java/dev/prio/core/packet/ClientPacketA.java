@@ -2,7 +2,9 @@ package dev.prio.core.packet;
 
 import dev.prio.core.field.FieldElement;
 
-/** Server A's client packet; {@code dataShares} (n_data) and {@code hPoints} (N) are packed vectors. */
+/**
+ * Server A's client packet; {@code dataShares} (n_data) and {@code hPoints} (N) are packed vectors.
+ */
 public record ClientPacketA(
     BeaverTriple triple,
     FieldElement f0Share,

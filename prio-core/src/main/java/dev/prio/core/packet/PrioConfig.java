@@ -64,7 +64,9 @@ public record PrioConfig(int nData, byte[] batchId) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof PrioConfig other && nData == other.nData && Arrays.equals(batchId, other.batchId);
+    return o instanceof PrioConfig other
+        && nData == other.nData
+        && Arrays.equals(batchId, other.batchId);
   }
 
   @Override
@@ -74,6 +76,10 @@ public record PrioConfig(int nData, byte[] batchId) {
 
   @Override
   public String toString() {
-    return "PrioConfig[nData=" + nData + ", batchId=" + new String(batchId, StandardCharsets.UTF_8) + "]";
+    return "PrioConfig[nData="
+        + nData
+        + ", batchId="
+        + new String(batchId, StandardCharsets.UTF_8)
+        + "]";
   }
 }

@@ -5,9 +5,9 @@ import dev.prio.core.field.FieldElement;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * libprio's transforms (prio/poly.c): a plain DFT in natural order over w_n (spec §1.3).
- * Computed here by an iterative radix-2 Cooley–Tukey; only the resulting field values matter,
- * and they are the same.
+ * libprio's transforms (prio/poly.c): a plain DFT in natural order over w_n (spec §1.3). Computed
+ * here by an iterative radix-2 Cooley–Tukey; only the resulting field values matter, and they are
+ * the same.
  */
 public final class Fft {
   private Fft() {}
@@ -20,11 +20,14 @@ public final class Fft {
   /** In place: X[j] = n^(−1)·Σ_k Y[k]·w_n^(−jk); values at the n-th roots → coefficients. */
   public static void inverse(long[] x, int n) {
     transform(x, n, true);
-    long[] nInv = N_INVERSE.computeIfAbsent(n, size -> {
-      long[] v = new long[2];
-      FieldElement.of(size).inverse().set(v, 0);
-      return v;
-    });
+    long[] nInv =
+        N_INVERSE.computeIfAbsent(
+            n,
+            size -> {
+              long[] v = new long[2];
+              FieldElement.of(size).inverse().set(v, 0);
+              return v;
+            });
     for (int i = 0; i < n; i++) {
       Field.mul(x, i, nInv, 0, x, i);
     }
@@ -67,8 +70,10 @@ public final class Fft {
   }
 
   private static final ConcurrentHashMap<Integer, long[]> N_INVERSE = new ConcurrentHashMap<>();
-  private static final ConcurrentHashMap<Integer, long[]> FORWARD_TWIDDLES = new ConcurrentHashMap<>();
-  private static final ConcurrentHashMap<Integer, long[]> INVERSE_TWIDDLES = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<Integer, long[]> FORWARD_TWIDDLES =
+      new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<Integer, long[]> INVERSE_TWIDDLES =
+      new ConcurrentHashMap<>();
 
   /**
    * Per-stage twiddle table for size n: entry half + j is w_(2·half)^(±j) = w_n^(±j·n/(2·half)),
@@ -76,20 +81,23 @@ public final class Fft {
    * its twiddles in sequence instead of striding through the table of all n powers.
    */
   private static long[] twiddles(int n, boolean inverse) {
-    return (inverse ? INVERSE_TWIDDLES : FORWARD_TWIDDLES).computeIfAbsent(n, size -> {
-      long[] w = RootsOfUnity.powers(size);
-      long[] out = new long[2 * size];
-      for (int half = 1; half < size; half <<= 1) {
-        int step = size / (2 * half);
-        for (int j = 0; j < half; j++) {
-          int k = j * step;
-          int idx = inverse && k != 0 ? size - k : k;
-          out[2 * (half + j)] = w[2 * idx];
-          out[2 * (half + j) + 1] = w[2 * idx + 1];
-        }
-      }
-      return out;
-    });
+    return (inverse ? INVERSE_TWIDDLES : FORWARD_TWIDDLES)
+        .computeIfAbsent(
+            n,
+            size -> {
+              long[] w = RootsOfUnity.powers(size);
+              long[] out = new long[2 * size];
+              for (int half = 1; half < size; half <<= 1) {
+                int step = size / (2 * half);
+                for (int j = 0; j < half; j++) {
+                  int k = j * step;
+                  int idx = inverse && k != 0 ? size - k : k;
+                  out[2 * (half + j)] = w[2 * idx];
+                  out[2 * (half + j) + 1] = w[2 * idx + 1];
+                }
+              }
+              return out;
+            });
   }
 
   private static void bitReverse(long[] x, int n) {

@@ -6,8 +6,8 @@ import java.math.BigInteger;
 
 /**
  * Barycentric weights for evaluating, at a point r, the polynomial of degree &lt; n that takes
- * given values at the n-th roots of unity: P(r) = Σ_i L_i(r)·y_i with
- * L_i(r) = (r^n − 1)·w^i / (n·(r − w^i)).
+ * given values at the n-th roots of unity: P(r) = Σ_i L_i(r)·y_i with L_i(r) = (r^n − 1)·w^i /
+ * (n·(r − w^i)).
  *
  * <p>This gives exactly the value libprio gets from an inverse FFT followed by Horner (spec §1.3,
  * §9 "Performance"), in O(n) with one inversion instead of O(n log n) per packet.
@@ -50,8 +50,10 @@ public final class LagrangeWeights {
     FieldElement all = FieldElement.get(prefix, m - 1).multiply(FieldElement.get(diff, m - 1));
     all.inverse().set(inv, 0);
     // scale = (r^n − 1) / n
-    FieldElement scale = r.pow(BigInteger.valueOf(n)).subtract(FieldElement.ONE)
-        .multiply(FieldElement.of(n).inverse());
+    FieldElement scale =
+        r.pow(BigInteger.valueOf(n))
+            .subtract(FieldElement.ONE)
+            .multiply(FieldElement.of(n).inverse());
     long[] s = new long[2];
     scale.set(s, 0);
     for (int k = m - 1; k >= 0; k--) {

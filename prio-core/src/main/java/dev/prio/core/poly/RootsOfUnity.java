@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RootsOfUnity {
   /** libprio's generator of the order-2^19 subgroup ({@code Generator} in params.h). */
-  public static final FieldElement GENERATOR = FieldElement.of(new BigInteger("2597c14f48d5b65ed8dcca", 16));
+  public static final FieldElement GENERATOR =
+      FieldElement.of(new BigInteger("2597c14f48d5b65ed8dcca", 16));
 
   /** 2^19: the largest transform size, so 2N ≤ 2^19. */
   public static final int MAX_ORDER = 1 << 19;

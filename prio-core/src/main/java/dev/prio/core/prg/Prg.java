@@ -14,16 +14,17 @@ import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * libprio's PRG (prio/prg.c, prio/rand.c): the AES-128-CTR keystream under a zero IV with a
- * 128-bit big-endian counter, consumed as one continuous stream, and the exact rejection sampling
- * of spec §4.2 (read nbytes, then one more byte that overwrites byte 0).
+ * libprio's PRG (prio/prg.c, prio/rand.c): the AES-128-CTR keystream under a zero IV with a 128-bit
+ * big-endian counter, consumed as one continuous stream, and the exact rejection sampling of spec
+ * §4.2 (read nbytes, then one more byte that overwrites byte 0).
  *
  * <p>Not thread-safe: each stream is read in order by one owner.
  */
 public final class Prg {
   public static final int SEED_LENGTH = 16;
   private static final int BUFFER = 4096;
-  private static final VarHandle BIG_ENDIAN_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle BIG_ENDIAN_LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   private final Cipher cipher;
   private final byte[] zeros = new byte[BUFFER];
@@ -33,7 +34,8 @@ public final class Prg {
   private Prg(byte[] aesKey) {
     try {
       cipher = Cipher.getInstance("AES/CTR/NoPadding");
-      cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(aesKey, "AES"), new IvParameterSpec(new byte[16]));
+      cipher.init(
+          Cipher.ENCRYPT_MODE, new SecretKeySpec(aesKey, "AES"), new IvParameterSpec(new byte[16]));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-CTR is required of every JDK", e);
     } finally {
@@ -80,8 +82,8 @@ public final class Prg {
   }
 
   /**
-   * Uniform element of [0, p) stored at index i of a packed vector: §4.2 with max = p, which is
-   * 11 bytes, then a 12th that replaces byte 0, no mask, retried while ≥ p.
+   * Uniform element of [0, p) stored at index i of a packed vector: §4.2 with max = p, which is 11
+   * bytes, then a 12th that replaces byte 0, no mask, retried while ≥ p.
    */
   public void nextFieldElement(long[] out, int i) {
     while (true) {

@@ -11,8 +11,8 @@ import dev.prio.core.packet.TotalShare;
 /**
  * A server's running sum of valid data shares (PrioServer_aggregate, PrioServer_merge,
  * PrioTotalShare_set_data). Unlike libprio, {@link #aggregate} checks isValid itself, so a share
- * can never be added without both servers' round-2 packets for that same submission.
- * Not thread-safe: use one per worker and {@link #merge}.
+ * can never be added without both servers' round-2 packets for that same submission. Not
+ * thread-safe: use one per worker and {@link #merge}.
  */
 public final class Accumulator {
   private final PrioConfig config;
@@ -26,7 +26,8 @@ public final class Accumulator {
     this.sum = new long[2 * config.nData()];
   }
 
-  public void aggregate(Verifier verifier, PacketVerify2 first, PacketVerify2 second) throws PrioException {
+  public void aggregate(Verifier verifier, PacketVerify2 first, PacketVerify2 second)
+      throws PrioException {
     if (verifier.serverId() != serverId) {
       throw new IllegalArgumentException("verifier belongs to the other server");
     }

@@ -19,7 +19,11 @@ import dev.prio.core.poly.RootsOfUnity;
  * L are the N-point weights at r, M the 2N-point ones. Immutable; shared across threads.
  */
 public record EvaluationWeights(
-    FieldElement f0Weight, long[] dataWeights, FieldElement dataWeightSum, FieldElement h0Weight, long[] hWeights) {
+    FieldElement f0Weight,
+    long[] dataWeights,
+    FieldElement dataWeightSum,
+    FieldElement h0Weight,
+    long[] hWeights) {
 
   /**
    * The weights at r. In SEQUENTIAL mode this runs once per packet, so both sets come from one
@@ -30,8 +34,8 @@ public record EvaluationWeights(
    *   M_k = s_2N·(r/(r − ω^k) − 1),     s_2N = (r^2N − 1)/(2N) = s_N·(r^N + 1)/2
    * </pre>
    *
-   * (w/(r − w) = r/(r − w) − 1), which is three products per weight. The values are exactly
-   * {@link LagrangeWeights#at}'s, which is used when r is itself a root (probability ~2^−75).
+   * (w/(r − w) = r/(r − w) − 1), which is three products per weight. The values are exactly {@link
+   * LagrangeWeights#at}'s, which is used when r is itself a root (probability ~2^−75).
    */
   private static final int LANES = 4;
 
@@ -127,7 +131,8 @@ public record EvaluationWeights(
     for (int i = 0; i < nData; i++) {
       Field.add(sum, 0, data, i, sum, 0);
     }
-    return new EvaluationWeights(FieldElement.get(l, 0), data, FieldElement.get(sum, 0), FieldElement.get(h0, 0), h);
+    return new EvaluationWeights(
+        FieldElement.get(l, 0), data, FieldElement.get(sum, 0), FieldElement.get(h0, 0), h);
   }
 
   /** Index into ω's powers of the t-th root in {@link #at}'s order. */
@@ -172,7 +177,8 @@ public record EvaluationWeights(
     }
     long[] h = new long[2 * bigN];
     System.arraycopy(m, 2, h, 0, 2 * bigN);
-    return new EvaluationWeights(FieldElement.get(l, 0), data, FieldElement.get(sum, 0), FieldElement.get(m, 0), h);
+    return new EvaluationWeights(
+        FieldElement.get(l, 0), data, FieldElement.get(sum, 0), FieldElement.get(m, 0), h);
   }
 
   /** Root indices 0, 1, 3, 5, …, 2N−1 of the 2N-th roots. */

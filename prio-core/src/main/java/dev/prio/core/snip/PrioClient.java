@@ -16,9 +16,9 @@ import dev.prio.core.prg.PrgKeyMode;
 import java.security.SecureRandom;
 
 /**
- * libprio's PrioClient_encode (prio/client.c, spec §6.1): splits a vector into A's and B's
- * packets with a SNIP and encrypts each to its server. Values are normally 0 or 1; any value
- * below p is encoded as given, which is how test data makes submissions that must fail.
+ * libprio's PrioClient_encode (prio/client.c, spec §6.1): splits a vector into A's and B's packets
+ * with a SNIP and encrypts each to its server. Values are normally 0 or 1; any value below p is
+ * encoded as given, which is how test data makes submissions that must fail.
  */
 public final class PrioClient {
   private final PrioConfig config;
@@ -27,7 +27,12 @@ public final class PrioClient {
   private final PrgKeyMode prgMode;
   private final SecureRandom random;
 
-  public PrioClient(PrioConfig config, PublicKey serverA, PublicKey serverB, PrgKeyMode prgMode, SecureRandom random) {
+  public PrioClient(
+      PrioConfig config,
+      PublicKey serverA,
+      PublicKey serverB,
+      PrgKeyMode prgMode,
+      SecureRandom random) {
     this.config = config;
     this.serverA = serverA;
     this.serverB = serverB;
@@ -59,7 +64,10 @@ public final class PrioClient {
     Prg prgB = Prg.create(prgMode, seed, config.batchId());
 
     // Beaver triple: c_A = (a_A + a_B)(b_A + b_B) − c_B.
-    FieldElement aA = randomElement(), bA = randomElement(), aB = randomElement(), bB = randomElement();
+    FieldElement aA = randomElement(),
+        bA = randomElement(),
+        aB = randomElement(),
+        bB = randomElement();
     FieldElement cB = randomElement();
     FieldElement cA = aA.add(aB).multiply(bA.add(bB)).subtract(cB);
 
@@ -101,8 +109,13 @@ public final class PrioClient {
     FieldElement h0 = f0.multiply(g0);
     FieldElement f0A = randomElement(), g0A = randomElement(), h0A = randomElement();
     ClientPacketA forA = new ClientPacketA(new BeaverTriple(aA, bA, cA), f0A, g0A, h0A, dataA, hA);
-    ClientPacketB forB = new ClientPacketB(
-        new BeaverTriple(aB, bB, cB), f0.subtract(f0A), g0.subtract(g0A), h0.subtract(h0A), seed);
+    ClientPacketB forB =
+        new ClientPacketB(
+            new BeaverTriple(aB, bB, cB),
+            f0.subtract(f0A),
+            g0.subtract(g0A),
+            h0.subtract(h0A),
+            seed);
     return new Packets(forA, forB);
   }
 
@@ -131,16 +144,21 @@ public final class PrioClient {
     for (int i = 1; i <= nData; i++) {
       FieldElement.ONE.set(ones, i);
     }
-    t = new OddRootTables(nData, twist, valuesAtOddRoots(delta, bigN, twist), valuesAtOddRoots(ones, bigN, twist));
+    t =
+        new OddRootTables(
+            nData,
+            twist,
+            valuesAtOddRoots(delta, bigN, twist),
+            valuesAtOddRoots(ones, bigN, twist));
     lastTables = t;
     return t;
   }
 
   /**
    * Values of the polynomial through {@code points} (at the N-th roots) at the odd 2N-th roots
-   * w_2N^(2j+1): inverse DFT, twist coefficient k by w_2N^k, forward DFT of size N. Same values
-   * as libprio's zero-padded DFT of size 2N, at half the work. The inverse DFT is taken as a
-   * forward one read backwards (c_k = Y[(N − k) mod N] / N), with the 1/N inside {@code twist}.
+   * w_2N^(2j+1): inverse DFT, twist coefficient k by w_2N^k, forward DFT of size N. Same values as
+   * libprio's zero-padded DFT of size 2N, at half the work. The inverse DFT is taken as a forward
+   * one read backwards (c_k = Y[(N − k) mod N] / N), with the 1/N inside {@code twist}.
    */
   private static long[] valuesAtOddRoots(long[] points, int bigN, long[] twist) {
     Fft.forward(points, bigN);

@@ -18,8 +18,8 @@ import dev.prio.core.prg.PrgKeyMode;
 /**
  * libprio's PrioServer: one server's keys and verification-point stream for one batch. Turns a
  * client ciphertext into a {@link Verifier} (PrioVerifier_set_data). In CONSTANT mode it holds no
- * mutable state and may be shared by threads; in SEQUENTIAL mode callers must feed packets in
- * file order, as the CLI does.
+ * mutable state and may be shared by threads; in SEQUENTIAL mode callers must feed packets in file
+ * order, as the CLI does.
  */
 public final class PrioServer {
   private final PrioConfig config;
@@ -30,7 +30,12 @@ public final class PrioServer {
   private final int maxPlaintext;
 
   public PrioServer(
-      PrioConfig config, ServerId serverId, PrivateKey privateKey, SharedSeed sharedSeed, PrgKeyMode prgMode, RMode rMode) {
+      PrioConfig config,
+      ServerId serverId,
+      PrivateKey privateKey,
+      SharedSeed sharedSeed,
+      PrgKeyMode prgMode,
+      RMode rMode) {
     this.config = config;
     this.serverId = serverId;
     this.privateKey = privateKey;
@@ -48,8 +53,8 @@ public final class PrioServer {
   }
 
   /**
-   * Decrypt, parse and evaluate at r. A packet rejected here does not consume a verification
-   * point, exactly as in libprio (that is what desynchronises SEQUENTIAL mode, spec §9).
+   * Decrypt, parse and evaluate at r. A packet rejected here does not consume a verification point,
+   * exactly as in libprio (that is what desynchronises SEQUENTIAL mode, spec §9).
    */
   public Verifier setData(byte[] ciphertext) throws PrioException {
     byte[] plaintext = PacketCrypto.decrypt(privateKey, ciphertext, maxPlaintext);

@@ -9,9 +9,9 @@ import dev.prio.core.prg.PrgKeyMode;
 import java.math.BigInteger;
 
 /**
- * The verification points r, drawn from the PRG keyed by the servers' shared seed (spec §6.3):
- * r = (n_data + 2) + a §4.2 draw below p − (n_data + 2). Both servers must hand the same r to
- * the same packet, which is what {@link RMode} pins down.
+ * The verification points r, drawn from the PRG keyed by the servers' shared seed (spec §6.3): r =
+ * (n_data + 2) + a §4.2 draw below p − (n_data + 2). Both servers must hand the same r to the same
+ * packet, which is what {@link RMode} pins down.
  */
 public final class VerificationPoints {
   private final PrioConfig config;
@@ -23,10 +23,13 @@ public final class VerificationPoints {
     this.config = config;
     this.mode = mode;
     this.prg = Prg.create(keyMode, seed.raw(), config.batchId());
-    this.constant = mode == RMode.CONSTANT ? EvaluationWeights.at(config, drawPoint(prg, config)) : null;
+    this.constant =
+        mode == RMode.CONSTANT ? EvaluationWeights.at(config, drawPoint(prg, config)) : null;
   }
 
-  /** The weights for the next packet that decrypted and parsed; in CONSTANT mode always the same. */
+  /**
+   * The weights for the next packet that decrypted and parsed; in CONSTANT mode always the same.
+   */
   public EvaluationWeights next() {
     if (mode == RMode.CONSTANT) {
       return constant;

@@ -7,9 +7,9 @@ import dev.prio.core.packet.PacketVerify2;
 import dev.prio.core.packet.ServerId;
 
 /**
- * libprio's PrioVerifier after set_data: one server's view of one submission, reduced to the
- * values at r plus the data shares it would add to the total. Pure: rounds 1 and 2 and the
- * decision are functions of these values and the peer's packets.
+ * libprio's PrioVerifier after set_data: one server's view of one submission, reduced to the values
+ * at r plus the data shares it would add to the total. Pure: rounds 1 and 2 and the decision are
+ * functions of these values and the peer's packets.
  */
 public final class Verifier {
   private static final FieldElement INV2 = FieldElement.of(2).inverse();
@@ -21,7 +21,13 @@ public final class Verifier {
   private final FieldElement hR;
   private final long[] dataShares;
 
-  Verifier(ServerId serverId, BeaverTriple triple, FieldElement fR, FieldElement gR, FieldElement hR, long[] dataShares) {
+  Verifier(
+      ServerId serverId,
+      BeaverTriple triple,
+      FieldElement fR,
+      FieldElement gR,
+      FieldElement hR,
+      long[] dataShares) {
     this.serverId = serverId;
     this.triple = triple;
     this.fR = fR;
@@ -40,17 +46,19 @@ public final class Verifier {
   }
 
   /**
-   * Round 2 (PrioPacketVerify2_set_data), given both servers' round-1 packets in either order:
-   * out = d·e/2 + d·b + e·a + c − h(r), with d and e the sums of the two shares.
+   * Round 2 (PrioPacketVerify2_set_data), given both servers' round-1 packets in either order: out
+   * = d·e/2 + d·b + e·a + c − h(r), with d and e the sums of the two shares.
    */
   public PacketVerify2 verify2(PacketVerify1 first, PacketVerify1 second) {
     FieldElement d = first.shareD().add(second.shareD());
     FieldElement e = first.shareE().add(second.shareE());
-    FieldElement out = d.multiply(e).multiply(INV2)
-        .add(d.multiply(triple.b()))
-        .add(e.multiply(triple.a()))
-        .add(triple.c())
-        .subtract(hR);
+    FieldElement out =
+        d.multiply(e)
+            .multiply(INV2)
+            .add(d.multiply(triple.b()))
+            .add(e.multiply(triple.a()))
+            .add(triple.c())
+            .subtract(hR);
     return new PacketVerify2(out);
   }
 

@@ -22,9 +22,10 @@ import org.junit.jupiter.api.Test;
  * only by snip).
  */
 class ArchitectureTest {
-  static final JavaClasses CORE = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages("dev.prio.core");
+  static final JavaClasses CORE =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("dev.prio.core");
 
   @Test
   void importedTheMainClasses() {
@@ -34,40 +35,75 @@ class ArchitectureTest {
 
   @Test
   void noFrameworkOrLoggingDependencies() {
-    noClasses().should().dependOnClassesThat().resideInAnyPackage(
-            "org.springframework..", "com.fasterxml..", "tools.jackson..", "org.slf4j..", "java.util.logging..",
-            "org.apache.logging..", "org.apache.commons.logging..", "jakarta..", "javax.inject..")
+    noClasses()
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "org.springframework..",
+            "com.fasterxml..",
+            "tools.jackson..",
+            "org.slf4j..",
+            "java.util.logging..",
+            "org.apache.logging..",
+            "org.apache.commons.logging..",
+            "jakarta..",
+            "javax.inject..")
         .because("prio-core is framework-free and must not log shares or secrets")
         .check(CORE);
   }
 
   @Test
   void packagesDependDownwardOnly() {
-    layeredArchitecture().consideringOnlyDependenciesInLayers()
-        .layer("snip").definedBy("dev.prio.core.snip..")
-        .layer("codec").definedBy("dev.prio.core.codec..")
-        .layer("packet").definedBy("dev.prio.core.packet..")
-        .layer("crypto").definedBy("dev.prio.core.crypto..")
-        .layer("prg").definedBy("dev.prio.core.prg..")
-        .layer("poly").definedBy("dev.prio.core.poly..")
-        .layer("field").definedBy("dev.prio.core.field..")
-        .layer("error").definedBy("dev.prio.core.error..")
-        .whereLayer("snip").mayNotBeAccessedByAnyLayer()
-        .whereLayer("codec").mayOnlyBeAccessedByLayers("snip")
-        .whereLayer("packet").mayOnlyBeAccessedByLayers("codec", "snip")
-        .whereLayer("crypto").mayOnlyBeAccessedByLayers("packet", "codec", "snip")
-        .whereLayer("prg").mayOnlyBeAccessedByLayers("crypto", "packet", "codec", "snip")
-        .whereLayer("poly").mayOnlyBeAccessedByLayers("prg", "crypto", "packet", "codec", "snip")
-        .whereLayer("field").mayOnlyBeAccessedByLayers("poly", "prg", "crypto", "packet", "codec", "snip")
+    layeredArchitecture()
+        .consideringOnlyDependenciesInLayers()
+        .layer("snip")
+        .definedBy("dev.prio.core.snip..")
+        .layer("codec")
+        .definedBy("dev.prio.core.codec..")
+        .layer("packet")
+        .definedBy("dev.prio.core.packet..")
+        .layer("crypto")
+        .definedBy("dev.prio.core.crypto..")
+        .layer("prg")
+        .definedBy("dev.prio.core.prg..")
+        .layer("poly")
+        .definedBy("dev.prio.core.poly..")
+        .layer("field")
+        .definedBy("dev.prio.core.field..")
+        .layer("error")
+        .definedBy("dev.prio.core.error..")
+        .whereLayer("snip")
+        .mayNotBeAccessedByAnyLayer()
+        .whereLayer("codec")
+        .mayOnlyBeAccessedByLayers("snip")
+        .whereLayer("packet")
+        .mayOnlyBeAccessedByLayers("codec", "snip")
+        .whereLayer("crypto")
+        .mayOnlyBeAccessedByLayers("packet", "codec", "snip")
+        .whereLayer("prg")
+        .mayOnlyBeAccessedByLayers("crypto", "packet", "codec", "snip")
+        .whereLayer("poly")
+        .mayOnlyBeAccessedByLayers("prg", "crypto", "packet", "codec", "snip")
+        .whereLayer("field")
+        .mayOnlyBeAccessedByLayers("poly", "prg", "crypto", "packet", "codec", "snip")
         .check(CORE);
   }
 
   @Test
   void errorDependsOnNoOtherPackage() {
-    noClasses().that().resideInAPackage("dev.prio.core.error..")
-        .should().dependOnClassesThat().resideInAnyPackage(
-            "dev.prio.core.field..", "dev.prio.core.poly..", "dev.prio.core.prg..", "dev.prio.core.crypto..",
-            "dev.prio.core.packet..", "dev.prio.core.codec..", "dev.prio.core.snip..")
+    noClasses()
+        .that()
+        .resideInAPackage("dev.prio.core.error..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.prio.core.field..",
+            "dev.prio.core.poly..",
+            "dev.prio.core.prg..",
+            "dev.prio.core.crypto..",
+            "dev.prio.core.packet..",
+            "dev.prio.core.codec..",
+            "dev.prio.core.snip..")
         .check(CORE);
   }
 

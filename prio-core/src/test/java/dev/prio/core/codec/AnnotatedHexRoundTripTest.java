@@ -18,18 +18,22 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Codec round trips on the spec §5 examples, written as annotated hex (one msgpack field per line,
- * modelled on Janus's roundtrip_encoding): read gives the annotated values, write gives the bytes back.
+ * modelled on Janus's roundtrip_encoding): read gives the annotated values, write gives the bytes
+ * back.
  */
 class AnnotatedHexRoundTripTest {
   static final PrioConfig FIXTURE = PrioConfig.of(5, "test");
 
   @Test
   void verify1FixtureRow1A() throws Exception {
-    byte[] bytes = parse("""
+    byte[] bytes =
+        parse(
+            """
         ab 679f087f4bc7a0460a09e4    # share_d = fR − a
         ab 1fbe4e104d51d267a205e1    # share_e = gR − b
         """);
-    assertThat(Base64.getEncoder().encodeToString(bytes)).isEqualTo("q2efCH9Lx6BGCgnkqx++ThBNUdJnogXh");
+    assertThat(Base64.getEncoder().encodeToString(bytes))
+        .isEqualTo("q2efCH9Lx6BGCgnkqx++ThBNUdJnogXh");
     PacketVerify1 v = PacketVerify1Codec.read(bytes);
     assertThat(v.shareD()).isEqualTo(Packed.fe("679f087f4bc7a0460a09e4"));
     assertThat(v.shareE()).isEqualTo(Packed.fe("1fbe4e104d51d267a205e1"));
@@ -38,7 +42,9 @@ class AnnotatedHexRoundTripTest {
 
   @Test
   void verify1WithShortElements() throws Exception {
-    byte[] bytes = parse("""
+    byte[] bytes =
+        parse(
+            """
         a1 00                        # share_d = 0: one byte 00
         aa 01000000000000000000      # share_e = 2^72: 10 bytes
         """);
@@ -50,7 +56,9 @@ class AnnotatedHexRoundTripTest {
 
   @Test
   void verify2FixtureRow1A() throws Exception {
-    byte[] bytes = parse("""
+    byte[] bytes =
+        parse(
+            """
         ab 68eb7783eddf1c9ac21436    # share_out
         """);
     assertThat(Base64.getEncoder().encodeToString(bytes)).isEqualTo("q2jrd4Pt3xyawhQ2");
@@ -61,7 +69,9 @@ class AnnotatedHexRoundTripTest {
 
   @Test
   void verify2MaximalValue() throws Exception {
-    byte[] bytes = parse("""
+    byte[] bytes =
+        parse(
+            """
         ab 8000000000000000080000    # share_out = p − 1
         """);
     assertThat(PacketVerify2Codec.write(PacketVerify2Codec.read(bytes))).containsExactly(bytes);
@@ -69,7 +79,9 @@ class AnnotatedHexRoundTripTest {
 
   @Test
   void totalShareFixtureA() throws Exception {
-    byte[] bytes = parse("""
+    byte[] bytes =
+        parse(
+            """
         00                           # server index 0 (A)
         95                           # fixarray(5)
         ab 6714b85705b39d3762af31    # [0]
@@ -88,7 +100,9 @@ class AnnotatedHexRoundTripTest {
 
   @Test
   void totalShareFixtureB() throws Exception {
-    byte[] bytes = parse("""
+    byte[] bytes =
+        parse(
+            """
         01                           # server index 1 (B)
         95                           # fixarray(5)
         ab 18eb47a8fa4c62c8a550d5    # [0]
@@ -107,7 +121,8 @@ class AnnotatedHexRoundTripTest {
     long[] shares = new long[2 * 2046];
     TotalShare t = new TotalShare(ServerId.A, shares);
     byte[] bytes = TotalShareCodec.write(t);
-    assertThat(toHex(java.util.Arrays.copyOf(bytes, 6))).isEqualTo("00" + "dc07fe" + "a100"); // 0 is a1 00
+    assertThat(toHex(java.util.Arrays.copyOf(bytes, 6)))
+        .isEqualTo("00" + "dc07fe" + "a100"); // 0 is a1 00
     assertThat(bytes).hasSize(4 + 2 * 2046);
     assertThat(TotalShareCodec.write(TotalShareCodec.read(bytes, 2046))).containsExactly(bytes);
   }
@@ -143,7 +158,9 @@ class AnnotatedHexRoundTripTest {
   @Test
   void clientPacketBWithStr8BatchId() throws Exception {
     PrioConfig firefox = PrioConfig.of(2046, "content.blocking_blocked_TESTONLY-0");
-    byte[] bytes = parse("""
+    byte[] bytes =
+        parse(
+            """
         d9 23 636f6e74656e742e626c6f636b696e675f626c6f636b65645f544553544f4e4c592d30  # str8(35) batch id
         ab 28f72b06ff830140ae460c    # triple.a
         ab 1a4151654050f3c9d21ddc    # triple.b

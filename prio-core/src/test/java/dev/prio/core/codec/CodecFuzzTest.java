@@ -49,7 +49,8 @@ class CodecFuzzTest {
         PacketVerify2Codec.read(b);
       }
     },
-    TOTAL_SHARE("""
+    TOTAL_SHARE(
+        """
         00 95 ab 6714b85705b39d3762af31 ab 2f8e2edf0b95ce0245142d ab 2e426c3f80a64763580a1b
               ab 529286175a3c3e8e83f7e7 ab 74cf7eaca29cf779966a78
         """) {
@@ -97,7 +98,9 @@ class CodecFuzzTest {
     assertThat(failures).isEmpty();
   }
 
-  /** Sequences of msgpack headers with random (often lying) lengths: reach past the first object. */
+  /**
+   * Sequences of msgpack headers with random (often lying) lengths: reach past the first object.
+   */
   @ParameterizedTest
   @EnumSource(Codec.class)
   void randomMsgpackTokens(Codec codec) {
@@ -106,7 +109,8 @@ class CodecFuzzTest {
     for (int k = 0; k < CASES; k++) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       if (rnd.nextBoolean()) {
-        out.writeBytes(parse("a4 74657374")); // the right batch id, to get further into client packets
+        out.writeBytes(
+            parse("a4 74657374")); // the right batch id, to get further into client packets
       }
       for (int t = rnd.nextInt(30); t > 0; t--) {
         token(rnd, out);
@@ -120,16 +124,44 @@ class CodecFuzzTest {
     int len = rnd.nextInt(4) == 0 ? rnd.nextInt() : rnd.nextInt(20);
     switch (rnd.nextInt(12)) {
       case 0 -> out.write(0xa0 | (len & 0x1f));
-      case 1 -> { out.write(0xd9); out.write(len); }
-      case 2 -> { out.write(0xda); out.write(len >>> 8); out.write(len); }
-      case 3 -> { out.write(0xdb); out.writeBytes(new byte[] {(byte) (len >>> 24), (byte) (len >>> 16), (byte) (len >>> 8), (byte) len}); }
+      case 1 -> {
+        out.write(0xd9);
+        out.write(len);
+      }
+      case 2 -> {
+        out.write(0xda);
+        out.write(len >>> 8);
+        out.write(len);
+      }
+      case 3 -> {
+        out.write(0xdb);
+        out.writeBytes(
+            new byte[] {(byte) (len >>> 24), (byte) (len >>> 16), (byte) (len >>> 8), (byte) len});
+      }
       case 4 -> out.write(0x90 | (len & 0x0f));
-      case 5 -> { out.write(0xdc); out.write(len >>> 8); out.write(len); }
-      case 6 -> { out.write(0xdd); out.writeBytes(new byte[] {(byte) (len >>> 24), (byte) (len >>> 16), (byte) (len >>> 8), (byte) len}); }
+      case 5 -> {
+        out.write(0xdc);
+        out.write(len >>> 8);
+        out.write(len);
+      }
+      case 6 -> {
+        out.write(0xdd);
+        out.writeBytes(
+            new byte[] {(byte) (len >>> 24), (byte) (len >>> 16), (byte) (len >>> 8), (byte) len});
+      }
       case 7 -> out.write(rnd.nextInt(3)); // fixint 0, 1, 2
-      case 8 -> { out.write(0xcc + rnd.nextInt(8)); out.writeBytes(randomBytes(rnd, 1 + rnd.nextInt(8))); }
-      case 9 -> { out.write(0xab); out.writeBytes(randomBytes(rnd, 11)); }
-      case 10 -> { out.write(0xc4 + rnd.nextInt(3)); out.write(len); }
+      case 8 -> {
+        out.write(0xcc + rnd.nextInt(8));
+        out.writeBytes(randomBytes(rnd, 1 + rnd.nextInt(8)));
+      }
+      case 9 -> {
+        out.write(0xab);
+        out.writeBytes(randomBytes(rnd, 11));
+      }
+      case 10 -> {
+        out.write(0xc4 + rnd.nextInt(3));
+        out.write(len);
+      }
       default -> out.writeBytes(randomBytes(rnd, rnd.nextInt(12)));
     }
   }

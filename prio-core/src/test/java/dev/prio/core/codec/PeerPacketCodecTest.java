@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PeerPacketCodecTest {
   static final String V1 = "ab 679f087f4bc7a0460a09e4  ab 1fbe4e104d51d267a205e1";
   static final String V2 = "ab 68eb7783eddf1c9ac21436";
-  static final String TOTAL_A = """
+  static final String TOTAL_A =
+      """
       00 95 ab 6714b85705b39d3762af31 ab 2f8e2edf0b95ce0245142d ab 2e426c3f80a64763580a1b
             ab 529286175a3c3e8e83f7e7 ab 74cf7eaca29cf779966a78
       """;
@@ -50,7 +51,8 @@ class PeerPacketCodecTest {
       byte[] full = parse(c[1]);
       Reader r = c[0].equals("v1") ? VERIFY1 : c[0].equals("v2") ? VERIFY2 : TOTAL;
       for (int len = 0; len < full.length; len++) {
-        assertThat(reject(r, Arrays.copyOf(full, len))).as("%s truncated to %d", c[0], len)
+        assertThat(reject(r, Arrays.copyOf(full, len)))
+            .as("%s truncated to %d", c[0], len)
             .isEqualTo(RejectReason.MALFORMED_PACKET);
       }
     }
@@ -58,32 +60,45 @@ class PeerPacketCodecTest {
 
   @Test
   void valuesAtOrAbovePAreRejected() {
-    assertThat(reject(VERIFY1, parse("ab 8000000000000000080001 a1 00"))).isEqualTo(RejectReason.VALUE_OUT_OF_RANGE);
-    assertThat(reject(VERIFY1, parse("a1 00 ab ffffffffffffffffffffff"))).isEqualTo(RejectReason.VALUE_OUT_OF_RANGE);
-    assertThat(reject(VERIFY2, parse("ab 8000000000000000080001"))).isEqualTo(RejectReason.VALUE_OUT_OF_RANGE);
-    assertThat(reject(VERIFY2, parse("ac 010000000000000000000000"))).isEqualTo(RejectReason.VALUE_OUT_OF_RANGE);
-    assertThat(reject(TOTAL, parse(TOTAL_A.replace("ab 74cf7eaca29cf779966a78", "ab 8000000000000000080001"))))
+    assertThat(reject(VERIFY1, parse("ab 8000000000000000080001 a1 00")))
+        .isEqualTo(RejectReason.VALUE_OUT_OF_RANGE);
+    assertThat(reject(VERIFY1, parse("a1 00 ab ffffffffffffffffffffff")))
+        .isEqualTo(RejectReason.VALUE_OUT_OF_RANGE);
+    assertThat(reject(VERIFY2, parse("ab 8000000000000000080001")))
+        .isEqualTo(RejectReason.VALUE_OUT_OF_RANGE);
+    assertThat(reject(VERIFY2, parse("ac 010000000000000000000000")))
+        .isEqualTo(RejectReason.VALUE_OUT_OF_RANGE);
+    assertThat(
+            reject(
+                TOTAL,
+                parse(TOTAL_A.replace("ab 74cf7eaca29cf779966a78", "ab 8000000000000000080001"))))
         .isEqualTo(RejectReason.VALUE_OUT_OF_RANGE);
   }
 
   @Test
   void binInsteadOfStrIsRejected() {
-    assertThat(reject(VERIFY2, parse("c4 0b 68eb7783eddf1c9ac21436"))).isEqualTo(RejectReason.MALFORMED_PACKET);
-    assertThat(reject(VERIFY1, parse("ab 679f087f4bc7a0460a09e4 c4 01 00"))).isEqualTo(RejectReason.MALFORMED_PACKET);
+    assertThat(reject(VERIFY2, parse("c4 0b 68eb7783eddf1c9ac21436")))
+        .isEqualTo(RejectReason.MALFORMED_PACKET);
+    assertThat(reject(VERIFY1, parse("ab 679f087f4bc7a0460a09e4 c4 01 00")))
+        .isEqualTo(RejectReason.MALFORMED_PACKET);
   }
 
   @Test
   void verify1NeedsExactlyTwoValues() {
     assertThat(reject(VERIFY1, parse(V2))).isEqualTo(RejectReason.MALFORMED_PACKET);
     assertThat(reject(VERIFY1, parse(""))).isEqualTo(RejectReason.MALFORMED_PACKET);
-    assertThat(reject(VERIFY1, parse("92" + V1))).isEqualTo(RejectReason.MALFORMED_PACKET); // wrapped in an array
+    assertThat(reject(VERIFY1, parse("92" + V1)))
+        .isEqualTo(RejectReason.MALFORMED_PACKET); // wrapped in an array
   }
 
   @Test
   void totalShareIndexMustBe0Or1() {
-    assertThat(reject(TOTAL, parse("02" + TOTAL_A.substring(TOTAL_A.indexOf("95"))))).isEqualTo(RejectReason.WRONG_SERVER_ID);
-    assertThat(reject(TOTAL, parse("cc 02" + TOTAL_A.substring(TOTAL_A.indexOf("95"))))).isEqualTo(RejectReason.WRONG_SERVER_ID);
-    assertThat(reject(TOTAL, parse("ff" + TOTAL_A.substring(TOTAL_A.indexOf("95"))))).isEqualTo(RejectReason.MALFORMED_PACKET);
+    assertThat(reject(TOTAL, parse("02" + TOTAL_A.substring(TOTAL_A.indexOf("95")))))
+        .isEqualTo(RejectReason.WRONG_SERVER_ID);
+    assertThat(reject(TOTAL, parse("cc 02" + TOTAL_A.substring(TOTAL_A.indexOf("95")))))
+        .isEqualTo(RejectReason.WRONG_SERVER_ID);
+    assertThat(reject(TOTAL, parse("ff" + TOTAL_A.substring(TOTAL_A.indexOf("95")))))
+        .isEqualTo(RejectReason.MALFORMED_PACKET);
   }
 
   @Test
@@ -96,7 +111,8 @@ class PeerPacketCodecTest {
   @Test
   void declaredLengthsBeyondTheBuffer() {
     assertThat(reject(VERIFY2, parse("db ffffffff 68"))).isEqualTo(RejectReason.MALFORMED_PACKET);
-    assertThat(reject(TOTAL, parse("00 dd ffffffff a100"))).isEqualTo(RejectReason.MALFORMED_PACKET);
+    assertThat(reject(TOTAL, parse("00 dd ffffffff a100")))
+        .isEqualTo(RejectReason.MALFORMED_PACKET);
   }
 
   @Test

@@ -17,13 +17,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Keys and the shared seed in prio-processor's hex/base64 forms (spec §2). */
 class KeysTest {
-  static final String FIXTURE_A_PRIVATE = "BD6BB9BEB089DBA6B6A75B4455A615D577699F973FAD9E327A33D9528B5C7F64";
-  static final String FIXTURE_A_PUBLIC = "E74E9CDD78258D9EEFAFA0CA2C08733F95AB7C4297DEEA3C3A63AC2053C45127";
+  static final String FIXTURE_A_PRIVATE =
+      "BD6BB9BEB089DBA6B6A75B4455A615D577699F973FAD9E327A33D9528B5C7F64";
+  static final String FIXTURE_A_PUBLIC =
+      "E74E9CDD78258D9EEFAFA0CA2C08733F95AB7C4297DEEA3C3A63AC2053C45127";
 
   static Stream<Path> keyFiles() throws IOException {
     List<Path> files;
     try (Stream<Path> walk = Files.walk(VectorSet.vectorsDir())) {
-      files = walk.filter(p -> p.getFileName().toString().matches("server_[ab]_keys\\.json")).sorted().toList();
+      files =
+          walk.filter(p -> p.getFileName().toString().matches("server_[ab]_keys\\.json"))
+              .sorted()
+              .toList();
     }
     assertThat(files).hasSizeGreaterThanOrEqualTo(14);
     return files.stream();
@@ -39,7 +44,8 @@ class KeysTest {
     assertThat(priv.publicKey().toHex()).isEqualTo(pubHex);
     byte[] nine = new byte[32];
     nine[0] = 9;
-    assertThat(PacketCryptoTest.jdkX25519(priv.scalar(), nine)).containsExactly(PublicKey.fromHex(pubHex).raw());
+    assertThat(PacketCryptoTest.jdkX25519(priv.scalar(), nine))
+        .containsExactly(PublicKey.fromHex(pubHex).raw());
     assertThat(priv.toHex()).isEqualTo(privHex); // the files are uppercase, as libprio exports
   }
 
@@ -54,7 +60,8 @@ class KeysTest {
     }
     assertThat(lower).isEqualTo(upper).isEqualTo(PublicKey.fromHex(mixed.toString()));
     assertThat(lower.toHex()).isEqualTo(FIXTURE_A_PUBLIC);
-    assertThat(PrivateKey.fromHex(FIXTURE_A_PRIVATE.toLowerCase(Locale.ROOT)).toHex()).isEqualTo(FIXTURE_A_PRIVATE);
+    assertThat(PrivateKey.fromHex(FIXTURE_A_PRIVATE.toLowerCase(Locale.ROOT)).toHex())
+        .isEqualTo(FIXTURE_A_PRIVATE);
     assertThat(lower.raw()[0]).isEqualTo((byte) 0xe7); // high nibble first
   }
 
@@ -92,7 +99,8 @@ class KeysTest {
     Locale saved = Locale.getDefault();
     try {
       Locale.setDefault(Locale.forLanguageTag("tr-TR"));
-      assertThat(PublicKey.fromHex(FIXTURE_A_PUBLIC.toLowerCase(Locale.ROOT)).toHex()).isEqualTo(FIXTURE_A_PUBLIC);
+      assertThat(PublicKey.fromHex(FIXTURE_A_PUBLIC.toLowerCase(Locale.ROOT)).toHex())
+          .isEqualTo(FIXTURE_A_PUBLIC);
     } finally {
       Locale.setDefault(saved);
     }
@@ -101,8 +109,10 @@ class KeysTest {
   @ParameterizedTest(name = "{0} bytes")
   @ValueSource(ints = {0, 31, 33})
   void rawKeysMustBe32Bytes(int length) {
-    assertThatThrownBy(() -> PublicKey.fromRaw(new byte[length])).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> PrivateKey.fromRaw(new byte[length])).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PublicKey.fromRaw(new byte[length]))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PrivateKey.fromRaw(new byte[length]))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -112,9 +122,15 @@ class KeysTest {
 
   @Test
   void keyPairJsonIsWhatPrioKeygenPrints() {
-    KeyPair pair = new KeyPair(PrivateKey.fromHex(FIXTURE_A_PRIVATE), PublicKey.fromHex(FIXTURE_A_PUBLIC));
-    assertThat(pair.toJson()).isEqualTo(
-        "{\"private_key\": \"" + FIXTURE_A_PRIVATE + "\", \"public_key\": \"" + FIXTURE_A_PUBLIC + "\"}");
+    KeyPair pair =
+        new KeyPair(PrivateKey.fromHex(FIXTURE_A_PRIVATE), PublicKey.fromHex(FIXTURE_A_PUBLIC));
+    assertThat(pair.toJson())
+        .isEqualTo(
+            "{\"private_key\": \""
+                + FIXTURE_A_PRIVATE
+                + "\", \"public_key\": \""
+                + FIXTURE_A_PUBLIC
+                + "\"}");
     assertThat(pair.toString()).doesNotContain(FIXTURE_A_PRIVATE);
     assertThat(PrivateKey.fromHex(FIXTURE_A_PRIVATE).toString()).doesNotContain(FIXTURE_A_PRIVATE);
     KeyPair generated = KeyPair.generate(PacketCryptoTest.seeded(5));
@@ -124,7 +140,8 @@ class KeysTest {
   @Test
   void sharedSeedFixture() {
     SharedSeed seed = SharedSeed.fromBase64("nedME1QT1TS+7asOVOBqnA==");
-    assertThat(dev.prio.core.support.AnnotatedHex.toHex(seed.raw())).isEqualTo("9de74c135413d534beedab0e54e06a9c");
+    assertThat(dev.prio.core.support.AnnotatedHex.toHex(seed.raw()))
+        .isEqualTo("9de74c135413d534beedab0e54e06a9c");
     assertThat(seed.toBase64()).isEqualTo("nedME1QT1TS+7asOVOBqnA==");
     assertThat(seed.toJson()).isEqualTo("{\"shared_seed\": \"nedME1QT1TS+7asOVOBqnA==\"}");
     assertThat(seed.toString()).doesNotContain("nedME1QT1TS");
@@ -132,16 +149,18 @@ class KeysTest {
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
-  @ValueSource(strings = {
-      "nedME1QT1TS+7asOVOBq", // 15 bytes
-      "nedME1QT1TS+7asOVOBqnAA=", // 17 bytes
-      "nedME1QT1TS-7asOVOBqnA==", // base64url alphabet
-      "nedME1QT1TS+7asOVOBqnA=", // bad padding
-      "nedME1QT1TS+7asOVOBqnA", // no padding: Python's b64decode refuses it too
-      "!!!!",
-      ""
-  })
+  @ValueSource(
+      strings = {
+        "nedME1QT1TS+7asOVOBq", // 15 bytes
+        "nedME1QT1TS+7asOVOBqnAA=", // 17 bytes
+        "nedME1QT1TS-7asOVOBqnA==", // base64url alphabet
+        "nedME1QT1TS+7asOVOBqnA=", // bad padding
+        "nedME1QT1TS+7asOVOBqnA", // no padding: Python's b64decode refuses it too
+        "!!!!",
+        ""
+      })
   void sharedSeedRejects(String value) {
-    assertThatThrownBy(() -> SharedSeed.fromBase64(value)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SharedSeed.fromBase64(value))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

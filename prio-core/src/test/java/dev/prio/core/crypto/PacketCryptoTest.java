@@ -33,7 +33,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@link PacketCrypto} against spec §3: the worked example, round trips, and each decrypt failure. */
+/**
+ * {@link PacketCrypto} against spec §3: the worked example, round trips, and each decrypt failure.
+ */
 class PacketCryptoTest {
   static final PrivateKey KEY_A = Fixture.SET.privateKey(ServerId.A);
   static final PrivateKey KEY_B = Fixture.SET.privateKey(ServerId.B);
@@ -55,7 +57,9 @@ class PacketCryptoTest {
     for (int i = 0; i < 32; i++) {
       be[i] = le[31 - i];
     }
-    ka.doPhase(kf.generatePublic(new XECPublicKeySpec(NamedParameterSpec.X25519, new BigInteger(1, be))), true);
+    ka.doPhase(
+        kf.generatePublic(new XECPublicKeySpec(NamedParameterSpec.X25519, new BigInteger(1, be))),
+        true);
     return ka.generateSecret();
   }
 
@@ -66,12 +70,14 @@ class PacketCryptoTest {
     byte[] e = Arrays.copyOfRange(ct, 0, 32);
     byte[] nonce = Arrays.copyOfRange(ct, 32, 44);
     byte[] tag = Arrays.copyOfRange(ct, 280, 296);
-    assertThat(toHex(e)).isEqualTo("dae9f8aca182161c36fc2027b5b5be246622705d4f9b6bffa964d241b393095e");
+    assertThat(toHex(e))
+        .isEqualTo("dae9f8aca182161c36fc2027b5b5be246622705d4f9b6bffa964d241b393095e");
     assertThat(toHex(nonce)).isEqualTo("760da47bbb56d0d799b2fd41");
     assertThat(toHex(tag)).isEqualTo("c2a06191bc6186c5b0b0fa7c465dac5c");
 
     byte[] z = jdkX25519(KEY_A.scalar(), e);
-    assertThat(toHex(z)).isEqualTo("59adc37ce63f0ce6cf2465fb3c7970f3e007899e344f3151ee423bd280659629");
+    assertThat(toHex(z))
+        .isEqualTo("59adc37ce63f0ce6cf2465fb3c7970f3e007899e344f3151ee423bd280659629");
     MessageDigest sha = MessageDigest.getInstance("SHA-256");
     sha.update(z);
     sha.update(new byte[] {0, 0, 0, 1});
@@ -104,7 +110,8 @@ class PacketCryptoTest {
   void everyFixtureCiphertextDecrypts() throws Exception {
     for (ServerId s : ServerId.values()) {
       for (byte[] ct : Fixture.ciphertexts(s)) {
-        byte[] pt = PacketCrypto.decrypt(Fixture.SET.privateKey(s), ct, CONFIG.maxPlaintextLength(s));
+        byte[] pt =
+            PacketCrypto.decrypt(Fixture.SET.privateKey(s), ct, CONFIG.maxPlaintextLength(s));
         assertThat(pt).hasSize(ct.length - PacketCrypto.OVERHEAD);
       }
     }
@@ -173,12 +180,14 @@ class PacketCryptoTest {
   @ParameterizedTest(name = "{0} bytes")
   @ValueSource(ints = {0, 1, 32, 44, 59})
   void tooShort(int length) {
-    assertThat(reject(KEY_A, Arrays.copyOf(row1A(), length), MAX_A)).isEqualTo(RejectReason.CIPHERTEXT_TOO_SHORT);
+    assertThat(reject(KEY_A, Arrays.copyOf(row1A(), length), MAX_A))
+        .isEqualTo(RejectReason.CIPHERTEXT_TOO_SHORT);
   }
 
   @Test
   void sixtyBytesIsNotTooShortButDoesNotAuthenticate() {
-    assertThat(reject(KEY_A, Arrays.copyOf(row1A(), 60), MAX_A)).isEqualTo(RejectReason.DECRYPT_FAILED);
+    assertThat(reject(KEY_A, Arrays.copyOf(row1A(), 60), MAX_A))
+        .isEqualTo(RejectReason.DECRYPT_FAILED);
   }
 
   @Test
@@ -186,7 +195,8 @@ class PacketCryptoTest {
     byte[] ct = Arrays.copyOf(row1A(), MAX_A + PacketCrypto.OVERHEAD + 1);
     assertThat(reject(KEY_A, ct, MAX_A)).isEqualTo(RejectReason.CIPHERTEXT_TOO_LONG);
     // B's limit is much smaller: A's packet is too long for B.
-    assertThat(reject(KEY_B, row1A(), CONFIG.maxPlaintextLength(ServerId.B))).isEqualTo(RejectReason.CIPHERTEXT_TOO_LONG);
+    assertThat(reject(KEY_B, row1A(), CONFIG.maxPlaintextLength(ServerId.B)))
+        .isEqualTo(RejectReason.CIPHERTEXT_TOO_LONG);
   }
 
   @Test
@@ -201,7 +211,8 @@ class PacketCryptoTest {
   void theHonestA2046PacketFitsItsLimit() {
     PrioConfig big = PrioConfig.of(2046, "content.blocking_blocked_TESTONLY-0");
     assertThat(big.maxPlaintextLength(ServerId.A)).isEqualTo(49244); // spec §9
-    assertThat(big.maxPlaintextLength(ServerId.B)).isEqualTo(127); // Firefox B ciphertexts are 187 = 60 + 127
+    assertThat(big.maxPlaintextLength(ServerId.B))
+        .isEqualTo(127); // Firefox B ciphertexts are 187 = 60 + 127
   }
 
   @ParameterizedTest(name = "tag byte {0}")
@@ -244,19 +255,22 @@ class PacketCryptoTest {
     assertThat(reject(KEY_A, ct, MAX_A)).isEqualTo(RejectReason.DECRYPT_FAILED);
   }
 
-  /** Small-order u-coordinates (libsodium's blocklist), little-endian; X25519 with them gives Z = 0. */
+  /**
+   * Small-order u-coordinates (libsodium's blocklist), little-endian; X25519 with them gives Z = 0.
+   */
   @ParameterizedTest(name = "E = {0}")
-  @ValueSource(strings = {
-      "0000000000000000000000000000000000000000000000000000000000000000",
-      "0100000000000000000000000000000000000000000000000000000000000000",
-      "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800",
-      "5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157",
-      "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
-      "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
-      "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
-      "0000000000000000000000000000000000000000000000000000000000000080",
-      "cdeb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b880"
-  })
+  @ValueSource(
+      strings = {
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "0100000000000000000000000000000000000000000000000000000000000000",
+        "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800",
+        "5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157",
+        "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "0000000000000000000000000000000000000000000000000000000000000080",
+        "cdeb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b880"
+      })
   void lowOrderOrAllZeroEphemeralPoint(String eHex) {
     byte[] ct = row1A();
     System.arraycopy(hex(eHex), 0, ct, 0, 32);
@@ -266,13 +280,15 @@ class PacketCryptoTest {
   @Test
   void wrongPrivateKey() {
     assertThat(reject(KEY_B, row1A(), MAX_A)).isEqualTo(RejectReason.DECRYPT_FAILED);
-    assertThat(reject(PrivateKey.generate(seeded(9)), row1A(), MAX_A)).isEqualTo(RejectReason.DECRYPT_FAILED);
+    assertThat(reject(PrivateKey.generate(seeded(9)), row1A(), MAX_A))
+        .isEqualTo(RejectReason.DECRYPT_FAILED);
   }
 
   @Test
   void encryptingToALowOrderKeyIsRefused() {
     PublicKey zero = PublicKey.fromRaw(new byte[32]);
-    assertThatThrownBy(() -> PacketCrypto.encrypt(zero, new byte[1], seeded(1))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PacketCrypto.encrypt(zero, new byte[1], seeded(1)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -291,15 +307,20 @@ class PacketCryptoTest {
       try {
         PacketCrypto.decrypt(KEY_A, ct, MAX_A);
       } catch (PrioException expected) {
-        assertThat(expected.reason()).isIn(
-            RejectReason.CIPHERTEXT_TOO_SHORT, RejectReason.CIPHERTEXT_TOO_LONG, RejectReason.DECRYPT_FAILED);
+        assertThat(expected.reason())
+            .isIn(
+                RejectReason.CIPHERTEXT_TOO_SHORT,
+                RejectReason.CIPHERTEXT_TOO_LONG,
+                RejectReason.DECRYPT_FAILED);
       }
     }
   }
 
   @Test
   void decryptedPlaintextParsesAsTheSpecTriple() throws Exception {
-    ClientPacketA a = (ClientPacketA) ClientPacketCodec.read(CONFIG, ServerId.A, PacketCrypto.decrypt(KEY_A, row1A(), MAX_A));
+    ClientPacketA a =
+        (ClientPacketA)
+            ClientPacketCodec.read(CONFIG, ServerId.A, PacketCrypto.decrypt(KEY_A, row1A(), MAX_A));
     BeaverTriple t = a.triple();
     assertThat(t.a().toBigInteger().toString(16)).isEqualTo("1b5fa99da61a3475c8dee2");
     assertThat(t.b().toBigInteger().toString(16)).isEqualTo("96bacdb310336a3f4893e");

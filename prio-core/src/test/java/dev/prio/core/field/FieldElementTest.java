@@ -25,14 +25,14 @@ class FieldElementTest {
 
   @ParameterizedTest(name = "hi={0} lo={1}")
   @CsvSource({
-      "0x800000, 0x80001", // p
-      "0x800000, 0x80002", // p + 1
-      "0x800000, 0xffffffffffffffff",
-      "0x800001, 0",
-      "0xffffff, 0xffffffffffffffff", // 2^88 − 1
-      "0x7fffffffffffffff, 0",
-      "-1, 0",
-      "-9223372036854775808, 0"
+    "0x800000, 0x80001", // p
+    "0x800000, 0x80002", // p + 1
+    "0x800000, 0xffffffffffffffff",
+    "0x800001, 0",
+    "0xffffff, 0xffffffffffffffff", // 2^88 − 1
+    "0x7fffffffffffffff, 0",
+    "-1, 0",
+    "-9223372036854775808, 0"
   })
   void rejectsNonCanonicalLimbs(String hi, String lo) {
     long h = Long.decode(hi);
@@ -42,39 +42,52 @@ class FieldElementTest {
 
   @ParameterizedTest(name = "hi={0} lo={1}")
   @CsvSource({
-      "0x800000, 0x80000", // p − 1
-      "0x800000, 0",
-      "0x7fffff, 0xffffffffffffffff",
-      "0, 0xffffffffffffffff",
-      "0, 0"
+    "0x800000, 0x80000", // p − 1
+    "0x800000, 0",
+    "0x7fffff, 0xffffffffffffffff",
+    "0, 0xffffffffffffffff",
+    "0, 0"
   })
   void acceptsCanonicalLimbs(String hi, String lo) {
     long h = Long.decode(hi);
     long l = Long.parseUnsignedLong(lo.replace("0x", ""), 16);
     FieldElement e = new FieldElement(h, l);
-    assertThat(e.toBigInteger()).isEqualTo(BigInteger.valueOf(h).shiftLeft(64).add(new BigInteger(Long.toUnsignedString(l))));
+    assertThat(e.toBigInteger())
+        .isEqualTo(
+            BigInteger.valueOf(h).shiftLeft(64).add(new BigInteger(Long.toUnsignedString(l))));
   }
 
   @Test
   void bigIntegerConversionsAreRangeChecked() {
     assertThatThrownBy(() -> FieldElement.of(P)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> FieldElement.of(P.add(BigInteger.ONE))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> FieldElement.of(BigInteger.ONE.negate())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> FieldElement.of(P.add(BigInteger.ONE)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> FieldElement.of(BigInteger.ONE.negate()))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> FieldElement.of(-1L)).isInstanceOf(IllegalArgumentException.class);
-    assertThat(FieldElement.of(P.subtract(BigInteger.ONE)).toBigInteger()).isEqualTo(P.subtract(BigInteger.ONE));
-    assertThat(FieldElement.of(Long.MAX_VALUE).toBigInteger()).isEqualTo(BigInteger.valueOf(Long.MAX_VALUE));
+    assertThat(FieldElement.of(P.subtract(BigInteger.ONE)).toBigInteger())
+        .isEqualTo(P.subtract(BigInteger.ONE));
+    assertThat(FieldElement.of(Long.MAX_VALUE).toBigInteger())
+        .isEqualTo(BigInteger.valueOf(Long.MAX_VALUE));
   }
 
   @Test
   void toBigIntegerReadsTheLowLimbUnsigned() {
-    qt().withFixedSeed(11).withExamples(5000)
-        .forAll(Generate.longRange(Long.MIN_VALUE, Long.MAX_VALUE), Generate.longRange(0, (1L << 23) - 1))
-        .checkAssert((lo, hi) -> {
-          BigInteger expected = BigInteger.valueOf(hi).shiftLeft(64).add(new BigInteger(Long.toUnsignedString(lo)));
-          FieldElement e = new FieldElement(hi, lo);
-          assertThat(e.toBigInteger()).isEqualTo(expected);
-          assertThat(FieldElement.of(expected)).isEqualTo(e);
-        });
+    qt().withFixedSeed(11)
+        .withExamples(5000)
+        .forAll(
+            Generate.longRange(Long.MIN_VALUE, Long.MAX_VALUE),
+            Generate.longRange(0, (1L << 23) - 1))
+        .checkAssert(
+            (lo, hi) -> {
+              BigInteger expected =
+                  BigInteger.valueOf(hi)
+                      .shiftLeft(64)
+                      .add(new BigInteger(Long.toUnsignedString(lo)));
+              FieldElement e = new FieldElement(hi, lo);
+              assertThat(e.toBigInteger()).isEqualTo(expected);
+              assertThat(FieldElement.of(expected)).isEqualTo(e);
+            });
   }
 
   @Test
@@ -120,7 +133,8 @@ class FieldElementTest {
       assertThat(inv.toBigInteger()).isEqualTo(a.modInverse(P));
       assertThat(inv.multiply(FieldElement.of(a))).isEqualTo(FieldElement.ONE);
     }
-    assertThat(FieldElement.of(2).inverse().toBigInteger().toString(16)).isEqualTo("4000000000000000040001");
+    assertThat(FieldElement.of(2).inverse().toBigInteger().toString(16))
+        .isEqualTo("4000000000000000040001");
   }
 
   @Test

@@ -15,35 +15,45 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
 
-/** {@link Field}'s limb arithmetic against BigInteger mod p, on edge values and seeded random values. */
+/**
+ * {@link Field}'s limb arithmetic against BigInteger mod p, on edge values and seeded random
+ * values.
+ */
 class FieldTest {
   static final BigInteger P = Field.MODULUS;
   static final BigInteger TWO64 = BigInteger.ONE.shiftLeft(64);
 
   /** Edge values, all canonical: limb boundaries and the top of the range. */
-  static final List<BigInteger> EDGES = List.of(
-      BigInteger.ZERO,
-      BigInteger.ONE,
-      BigInteger.TWO,
-      P.subtract(BigInteger.ONE),
-      P.subtract(BigInteger.TWO),
-      TWO64.subtract(BigInteger.ONE),
-      TWO64,
-      TWO64.add(BigInteger.ONE),
-      BigInteger.ONE.shiftLeft(63),
-      BigInteger.ONE.shiftLeft(63).subtract(BigInteger.ONE),
-      BigInteger.ONE.shiftLeft(87),
-      BigInteger.ONE.shiftLeft(87).subtract(BigInteger.ONE), // hi limb 0x7fffff, lo all ones
-      BigInteger.ONE.shiftLeft(87).add(BigInteger.ONE.shiftLeft(19)), // p − 1: hi limb at its maximum
-      BigInteger.ONE.shiftLeft(87).add(BigInteger.valueOf(0x7ffffL)), // hi = 0x800000, lo = 0x7ffff
-      BigInteger.ONE.shiftLeft(86),
-      P.shiftRight(1), // (p − 1) / 2
-      P.add(BigInteger.ONE).shiftRight(1), // 1/2
-      new BigInteger("2597c14f48d5b65ed8dcca", 16));
+  static final List<BigInteger> EDGES =
+      List.of(
+          BigInteger.ZERO,
+          BigInteger.ONE,
+          BigInteger.TWO,
+          P.subtract(BigInteger.ONE),
+          P.subtract(BigInteger.TWO),
+          TWO64.subtract(BigInteger.ONE),
+          TWO64,
+          TWO64.add(BigInteger.ONE),
+          BigInteger.ONE.shiftLeft(63),
+          BigInteger.ONE.shiftLeft(63).subtract(BigInteger.ONE),
+          BigInteger.ONE.shiftLeft(87),
+          BigInteger.ONE.shiftLeft(87).subtract(BigInteger.ONE), // hi limb 0x7fffff, lo all ones
+          BigInteger.ONE
+              .shiftLeft(87)
+              .add(BigInteger.ONE.shiftLeft(19)), // p − 1: hi limb at its maximum
+          BigInteger.ONE
+              .shiftLeft(87)
+              .add(BigInteger.valueOf(0x7ffffL)), // hi = 0x800000, lo = 0x7ffff
+          BigInteger.ONE.shiftLeft(86),
+          P.shiftRight(1), // (p − 1) / 2
+          P.add(BigInteger.ONE).shiftRight(1), // 1/2
+          new BigInteger("2597c14f48d5b65ed8dcca", 16));
 
   /** The integer held by a (hi, lo) pair, read without FieldElement's canonical check. */
   static BigInteger raw(long[] v, int i) {
-    return BigInteger.valueOf(v[2 * i + 1]).shiftLeft(64).add(new BigInteger(Long.toUnsignedString(v[2 * i])));
+    return BigInteger.valueOf(v[2 * i + 1])
+        .shiftLeft(64)
+        .add(new BigInteger(Long.toUnsignedString(v[2 * i])));
   }
 
   static long[] pack(BigInteger... xs) {
@@ -66,11 +76,18 @@ class FieldTest {
 
   /** Mostly uniform elements, with a quarter edge values and small or near-p neighbours. */
   static Gen<BigInteger> elements() {
-    Gen<BigInteger> uniform = Generate.longRange(Long.MIN_VALUE, Long.MAX_VALUE)
-        .zip(Generate.longRange(0, (1L << 24) - 1), (lo, hi) ->
-            BigInteger.valueOf(hi).shiftLeft(64).add(new BigInteger(Long.toUnsignedString(lo))).mod(P));
+    Gen<BigInteger> uniform =
+        Generate.longRange(Long.MIN_VALUE, Long.MAX_VALUE)
+            .zip(
+                Generate.longRange(0, (1L << 24) - 1),
+                (lo, hi) ->
+                    BigInteger.valueOf(hi)
+                        .shiftLeft(64)
+                        .add(new BigInteger(Long.toUnsignedString(lo)))
+                        .mod(P));
     Gen<BigInteger> edges = Generate.pick(EDGES);
-    Gen<BigInteger> nearP = Generate.longRange(1, 1L << 20).map(d -> P.subtract(BigInteger.valueOf(d)));
+    Gen<BigInteger> nearP =
+        Generate.longRange(1, 1L << 20).map(d -> P.subtract(BigInteger.valueOf(d)));
     return uniform.mix(edges, 25).mix(nearP, 10);
   }
 
@@ -81,16 +98,20 @@ class FieldTest {
 
   @Test
   void addSubMulMatchBigIntegerOnRandomPairs() {
-    qt().withFixedSeed(0x5eedL).withExamples(20_000).forAll(elements(), elements()).checkAssert((a, b) -> {
-      long[] v = pack(a, b);
-      long[] out = new long[2];
-      Field.add(v, 0, v, 1, out, 0);
-      assertCanonical(out, 0, a.add(b).mod(P));
-      Field.sub(v, 0, v, 1, out, 0);
-      assertCanonical(out, 0, a.subtract(b).mod(P));
-      Field.mul(v, 0, v, 1, out, 0);
-      assertCanonical(out, 0, a.multiply(b).mod(P));
-    });
+    qt().withFixedSeed(0x5eedL)
+        .withExamples(20_000)
+        .forAll(elements(), elements())
+        .checkAssert(
+            (a, b) -> {
+              long[] v = pack(a, b);
+              long[] out = new long[2];
+              Field.add(v, 0, v, 1, out, 0);
+              assertCanonical(out, 0, a.add(b).mod(P));
+              Field.sub(v, 0, v, 1, out, 0);
+              assertCanonical(out, 0, a.subtract(b).mod(P));
+              Field.mul(v, 0, v, 1, out, 0);
+              assertCanonical(out, 0, a.multiply(b).mod(P));
+            });
   }
 
   static Stream<BigInteger[]> edgePairs() {
@@ -139,10 +160,15 @@ class FieldTest {
     return s.mod(P);
   }
 
-  /** Lengths 1..64 exhaustively, then sizes around the 4096-term fold up to 5000 and beyond two folds. */
+  /**
+   * Lengths 1..64 exhaustively, then sizes around the 4096-term fold up to 5000 and beyond two
+   * folds.
+   */
   static IntStream dotLengths() {
-    return IntStream.concat(IntStream.rangeClosed(1, 64),
-        IntStream.of(100, 255, 256, 511, 1000, 2047, 2048, 4095, 4096, 4097, 4100, 4999, 5000, 8192, 8193));
+    return IntStream.concat(
+        IntStream.rangeClosed(1, 64),
+        IntStream.of(
+            100, 255, 256, 511, 1000, 2047, 2048, 4095, 4096, 4097, 4100, 4999, 5000, 8192, 8193));
   }
 
   @ParameterizedTest(name = "length {0}")

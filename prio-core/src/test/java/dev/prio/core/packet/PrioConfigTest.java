@@ -11,8 +11,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Sizes derived from n_data (spec §1.4, §9) and the batch-id rule (spec §2.3). */
 class PrioConfigTest {
   @ParameterizedTest(name = "n_data {0} → N {1}")
-  @CsvSource({"1, 2", "2, 4", "3, 4", "4, 8", "5, 8", "7, 8", "8, 16", "441, 512", "1023, 1024", "1024, 2048",
-      "2046, 2048", "2047, 2048", "2048, 4096", "262143, 262144"})
+  @CsvSource({
+    "1, 2",
+    "2, 4",
+    "3, 4",
+    "4, 8",
+    "5, 8",
+    "7, 8",
+    "8, 16",
+    "441, 512",
+    "1023, 1024",
+    "1024, 2048",
+    "2046, 2048",
+    "2047, 2048",
+    "2048, 4096",
+    "262143, 262144"
+  })
   void pointCountIsTheNextPowerOfTwoOfNDataPlusOne(int nData, int bigN) {
     assertThat(PrioConfig.of(nData, "x").pointCount()).isEqualTo(bigN);
   }
@@ -20,7 +34,8 @@ class PrioConfigTest {
   @ParameterizedTest(name = "n_data {0}")
   @ValueSource(ints = {0, -1, 262144, Integer.MAX_VALUE})
   void nDataOutOfRange(int nData) {
-    assertThatThrownBy(() -> PrioConfig.of(nData, "x")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PrioConfig.of(nData, "x"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -31,7 +46,8 @@ class PrioConfigTest {
 
   @Test
   void batchIdsWithNulAreRefused() {
-    assertThatThrownBy(() -> new PrioConfig(5, new byte[] {'a', 0, 'b'})).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new PrioConfig(5, new byte[] {'a', 0, 'b'}))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -46,12 +62,14 @@ class PrioConfigTest {
 
   @ParameterizedTest(name = "n_data {0}, batch of {1} bytes: A {2}, B {3}")
   @CsvSource({
-      "5, 4, 236, 95", // the fixture's plaintexts, every mp_int 11 bytes
-      "2046, 35, 49244, 127", // spec §9; Firefox B ciphertexts are 60 + 127
-      "441, 35, 11552, 127" // Firefox's shard-1 A ciphertexts are at most 11609 = 60 + 11549
+    "5, 4, 236, 95", // the fixture's plaintexts, every mp_int 11 bytes
+    "2046, 35, 49244, 127", // spec §9; Firefox B ciphertexts are 60 + 127
+    "441, 35, 11552, 127" // Firefox's shard-1 A ciphertexts are at most 11609 = 60 + 11549
   })
   void maxPlaintextLength(int nData, int batchLength, int maxA, int maxB) {
-    PrioConfig c = new PrioConfig(nData, "b".repeat(batchLength).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    PrioConfig c =
+        new PrioConfig(
+            nData, "b".repeat(batchLength).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     assertThat(c.maxPlaintextLength(ServerId.B)).isEqualTo(maxB);
     assertThat(c.maxPlaintextLength(ServerId.A)).isEqualTo(maxA);
   }

@@ -10,7 +10,9 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** {@link Fft} against the naive O(n²) DFT that spec §1.3 defines (natural order, no bit reversal). */
+/**
+ * {@link Fft} against the naive O(n²) DFT that spec §1.3 defines (natural order, no bit reversal).
+ */
 class FftTest {
   static final BigInteger P = Field.MODULUS;
 

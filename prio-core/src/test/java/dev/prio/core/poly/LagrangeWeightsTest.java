@@ -56,7 +56,8 @@ class LagrangeWeightsTest {
   @MethodSource("sizes")
   void sparseIndicesEqualZeroFilledInterpolation(int n) {
     Random rnd = new Random(50 + n);
-    int[] idx = IntStream.range(0, n).filter(i -> i == 0 || i % 2 == 1 || rnd.nextInt(4) == 0).toArray();
+    int[] idx =
+        IntStream.range(0, n).filter(i -> i == 0 || i % 2 == 1 || rnd.nextInt(4) == 0).toArray();
     long[] values = new long[2 * n];
     for (int i : idx) {
       FieldElement.of(Packed.random(rnd)).set(values, i);
@@ -76,7 +77,8 @@ class LagrangeWeightsTest {
     for (int k : new int[] {0, n / 2, n - 1}) {
       FieldElement r = FieldElement.get(roots, k);
       long[] w = LagrangeWeights.at(r, n, idx);
-      assertThat(weighted(w, values, idx)).isEqualTo(Packed.big(values, k))
+      assertThat(weighted(w, values, idx))
+          .isEqualTo(Packed.big(values, k))
           .isEqualTo(interpolateThenHorner(values, n, r.toBigInteger()));
     }
   }
@@ -84,7 +86,8 @@ class LagrangeWeightsTest {
   @Test
   void rEqualToARootOutsideTheIndicesGivesZeroWeights() {
     int n = 16;
-    long[] w = LagrangeWeights.at(FieldElement.get(RootsOfUnity.powers(n), 2), n, new int[] {0, 1, 3, 5});
+    long[] w =
+        LagrangeWeights.at(FieldElement.get(RootsOfUnity.powers(n), 2), n, new int[] {0, 1, 3, 5});
     assertThat(w).containsOnly(0L);
   }
 
@@ -94,10 +97,17 @@ class LagrangeWeightsTest {
     Random rnd = new Random(99);
     long[] values = Packed.randomVector(rnd, n);
     int[] idx = LagrangeWeights.firstIndices(n);
-    for (BigInteger r : new BigInteger[] {
-        RootsOfUnity.principalRoot(2 * n).toBigInteger(), BigInteger.ZERO, BigInteger.valueOf(7), P.subtract(BigInteger.ONE).subtract(BigInteger.ONE)}) {
+    for (BigInteger r :
+        new BigInteger[] {
+          RootsOfUnity.principalRoot(2 * n).toBigInteger(),
+          BigInteger.ZERO,
+          BigInteger.valueOf(7),
+          P.subtract(BigInteger.ONE).subtract(BigInteger.ONE)
+        }) {
       long[] w = LagrangeWeights.at(FieldElement.of(r), n, idx);
-      assertThat(weighted(w, values, idx)).as("r=%s", r).isEqualTo(interpolateThenHorner(values, n, r));
+      assertThat(weighted(w, values, idx))
+          .as("r=%s", r)
+          .isEqualTo(interpolateThenHorner(values, n, r));
     }
   }
 }

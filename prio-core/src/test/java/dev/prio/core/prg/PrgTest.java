@@ -26,19 +26,26 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PrgTest {
   static final BigInteger P = Field.MODULUS;
   static final byte[] BATCH = "test".getBytes(StandardCharsets.US_ASCII);
+
   /** Fixture row 1, server B's client seed. */
   static final byte[] ROW1_SEED = hex("8ca6431e593759e5c5105f5bc0a2bd8e");
+
   /** The fixture's shared seed. */
   static final byte[] SHARED = Base64.getDecoder().decode("nedME1QT1TS+7asOVOBqnA==");
 
-  /** The raw keystream: AES-128-CTR of zeros under a zero IV (spec §4.1), computed independently. */
+  /**
+   * The raw keystream: AES-128-CTR of zeros under a zero IV (spec §4.1), computed independently.
+   */
   static byte[] keystream(byte[] key, int length) throws Exception {
     Cipher c = Cipher.getInstance("AES/CTR/NoPadding");
     c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(new byte[16]));
     return c.doFinal(new byte[length]);
   }
 
-  /** Spec §4.2 written out with BigInteger over a keystream array; {@code pos} counts bytes consumed. */
+  /**
+   * Spec §4.2 written out with BigInteger over a keystream array; {@code pos} counts bytes
+   * consumed.
+   */
   static final class ReferenceSampler {
     final byte[] stream;
     int pos;
@@ -76,7 +83,8 @@ class PrgTest {
     Prg prg = Prg.create(PrgKeyMode.LEGACY, ROW1_SEED, BATCH);
     byte[] prefix = new byte[27];
     prg.nextBytes(prefix, 0, prefix.length);
-    assertThat(toHex(prefix)).isEqualTo("d229e07c0d8b2a327e8e9ec9" + "63070ded5252ba25819199" + "43" + "1f42d9");
+    assertThat(toHex(prefix))
+        .isEqualTo("d229e07c0d8b2a327e8e9ec9" + "63070ded5252ba25819199" + "43" + "1f42d9");
   }
 
   @Test
@@ -102,7 +110,9 @@ class PrgTest {
     long[] shares = new long[2 * 13];
     for (int i = 0; i < 13; i++) { // 5 data shares, then 8 h shares
       prg.nextFieldElement(shares, i);
-      assertThat(FieldElement.get(shares, i).toBigInteger()).as("draw %d", i).isEqualTo(ref.below(P));
+      assertThat(FieldElement.get(shares, i).toBigInteger())
+          .as("draw %d", i)
+          .isEqualTo(ref.below(P));
     }
     assertThat(ref.pos).isEqualTo(288);
     byte[] after = new byte[16];
@@ -115,15 +125,23 @@ class PrgTest {
     Prg prg = Prg.create(PrgKeyMode.LEGACY, SHARED, BATCH);
     byte[] prefix = new byte[36];
     prg.nextBytes(prefix, 0, prefix.length);
-    assertThat(toHex(prefix)).isEqualTo("f23a224a6aa5793545dc2a83" + "c76deb427380eae213f45b1d" + "1dbef5d85d57161ada0a7d36");
+    assertThat(toHex(prefix))
+        .isEqualTo(
+            "f23a224a6aa5793545dc2a83" + "c76deb427380eae213f45b1d" + "1dbef5d85d57161ada0a7d36");
 
     Prg points = Prg.create(PrgKeyMode.LEGACY, SHARED, BATCH);
     BigInteger lower = BigInteger.valueOf(5 + 2); // n_data + 2
     String[] expected = {
-        "1d6deb427380eae213f462", "36bef5d85d57161ada0a84", "3f4c66b6e743ac035eaa33",
-        "26059cf48256480fc0ac98", "2fe6414d311414033e104f"};
+      "1d6deb427380eae213f462",
+      "36bef5d85d57161ada0a84",
+      "3f4c66b6e743ac035eaa33",
+      "26059cf48256480fc0ac98",
+      "2fe6414d311414033e104f"
+    };
     for (int k = 0; k < expected.length; k++) {
-      assertThat(points.nextInRange(lower, P).toBigInteger().toString(16)).as("r_%d", k + 1).isEqualTo(expected[k]);
+      assertThat(points.nextInRange(lower, P).toBigInteger().toString(16))
+          .as("r_%d", k + 1)
+          .isEqualTo(expected[k]);
     }
   }
 
@@ -148,7 +166,8 @@ class PrgTest {
 
   @Test
   void hashedKeyForTheFixtureSeedAndBatchTest() throws Exception {
-    assertThat(toHex(PrgKeyMode.HASHED.aesKey(SHARED, BATCH))).isEqualTo("5217560dcdc4e284e4de239b225aec7c");
+    assertThat(toHex(PrgKeyMode.HASHED.aesKey(SHARED, BATCH)))
+        .isEqualTo("5217560dcdc4e284e4de239b225aec7c");
     assertThat(PrgKeyMode.LEGACY.aesKey(SHARED, BATCH)).containsExactly(SHARED);
     // The hashed stream is the keystream under the hashed key, and differs from the legacy one.
     Prg hashed = Prg.create(PrgKeyMode.HASHED, SHARED, BATCH);
@@ -161,15 +180,19 @@ class PrgTest {
   @Test
   void hashedKeyDependsOnTheBatchIdAndLegacyDoesNot() {
     byte[] other = "test2".getBytes(StandardCharsets.US_ASCII);
-    assertThat(PrgKeyMode.HASHED.aesKey(SHARED, other)).isNotEqualTo(PrgKeyMode.HASHED.aesKey(SHARED, BATCH));
-    assertThat(PrgKeyMode.LEGACY.aesKey(SHARED, other)).isEqualTo(PrgKeyMode.LEGACY.aesKey(SHARED, BATCH));
+    assertThat(PrgKeyMode.HASHED.aesKey(SHARED, other))
+        .isNotEqualTo(PrgKeyMode.HASHED.aesKey(SHARED, BATCH));
+    assertThat(PrgKeyMode.LEGACY.aesKey(SHARED, other))
+        .isEqualTo(PrgKeyMode.LEGACY.aesKey(SHARED, BATCH));
   }
 
   @ParameterizedTest
   @EnumSource(PrgKeyMode.class)
   void seedsMustBe16Bytes(PrgKeyMode mode) {
-    assertThatThrownBy(() -> Prg.create(mode, new byte[15], BATCH)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Prg.create(mode, new byte[17], BATCH)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Prg.create(mode, new byte[15], BATCH))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Prg.create(mode, new byte[17], BATCH))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -181,14 +204,26 @@ class PrgTest {
 
   static Stream<BigInteger> maxValues() {
     Stream<BigInteger> small = LongStream.rangeClosed(1, 600).mapToObj(BigInteger::valueOf);
-    Stream<BigInteger> big = Stream.of(
-        BigInteger.valueOf(65535), BigInteger.valueOf(65536), BigInteger.valueOf(65537), BigInteger.valueOf(0x7fffff),
-        BigInteger.ONE.shiftLeft(63), BigInteger.ONE.shiftLeft(64), BigInteger.ONE.shiftLeft(64).add(BigInteger.ONE),
-        P.subtract(BigInteger.valueOf(7)), P, P.add(BigInteger.ONE), BigInteger.ONE.shiftLeft(88));
+    Stream<BigInteger> big =
+        Stream.of(
+            BigInteger.valueOf(65535),
+            BigInteger.valueOf(65536),
+            BigInteger.valueOf(65537),
+            BigInteger.valueOf(0x7fffff),
+            BigInteger.ONE.shiftLeft(63),
+            BigInteger.ONE.shiftLeft(64),
+            BigInteger.ONE.shiftLeft(64).add(BigInteger.ONE),
+            P.subtract(BigInteger.valueOf(7)),
+            P,
+            P.add(BigInteger.ONE),
+            BigInteger.ONE.shiftLeft(88));
     return Stream.concat(small, big);
   }
 
-  /** §4.2's mask rule and byte consumption for every small max (mask 0 at max 1, 1 at 2, 3 at 3–4, 7 at 5–8, …). */
+  /**
+   * §4.2's mask rule and byte consumption for every small max (mask 0 at max 1, 1 at 2, 3 at 3–4, 7
+   * at 5–8, …).
+   */
   @ParameterizedTest(name = "max={0}")
   @MethodSource("maxValues")
   void nextBelowFollowsTheByteRule(BigInteger max) throws Exception {
@@ -203,7 +238,9 @@ class PrgTest {
     }
     byte[] after = new byte[5];
     prg.nextBytes(after, 0, 5);
-    assertThat(after).as("bytes consumed").containsExactly(Arrays.copyOfRange(stream, ref.pos, ref.pos + 5));
+    assertThat(after)
+        .as("bytes consumed")
+        .containsExactly(Arrays.copyOfRange(stream, ref.pos, ref.pos + 5));
   }
 
   @Test
@@ -221,7 +258,8 @@ class PrgTest {
     assertThat(prg.nextBelow(BigInteger.valueOf(5))).isEqualTo(x);
     // max = 0x1_00 (m1 = 0xff): no masking, one byte plus its replacement.
     Prg prg2 = Prg.create(PrgKeyMode.LEGACY, seed, BATCH);
-    assertThat(prg2.nextBelow(BigInteger.valueOf(256))).isEqualTo(BigInteger.valueOf(stream[1] & 0xff));
+    assertThat(prg2.nextBelow(BigInteger.valueOf(256)))
+        .isEqualTo(BigInteger.valueOf(stream[1] & 0xff));
     // max = 0x1_01 (m1 = 0x100): two bytes, top byte masked to 1 bit.
     Prg prg3 = Prg.create(PrgKeyMode.LEGACY, seed, BATCH);
     int pos3 = 0;
@@ -236,11 +274,16 @@ class PrgTest {
   @Test
   void nextBelowRejectsNonPositiveMax() {
     Prg prg = Prg.create(PrgKeyMode.LEGACY, new byte[16], BATCH);
-    assertThatThrownBy(() -> prg.nextBelow(BigInteger.ZERO)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> prg.nextBelow(BigInteger.ONE.negate())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> prg.nextBelow(BigInteger.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> prg.nextBelow(BigInteger.ONE.negate()))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
-  /** Field draws, byte reads and general draws interleave on one stream, across many 4096-byte refills. */
+  /**
+   * Field draws, byte reads and general draws interleave on one stream, across many 4096-byte
+   * refills.
+   */
   @Test
   void mixedCallsStayOnOneContinuousStream() throws Exception {
     byte[] seed = hex("000102030405060708090a0b0c0d0e0f");

@@ -9,15 +9,20 @@ import dev.prio.core.prg.PrgKeyMode;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** {@link Accumulator}: only valid submissions, merge is addition, and no mixing of servers or batches. */
+/**
+ * {@link Accumulator}: only valid submissions, merge is addition, and no mixing of servers or
+ * batches.
+ */
 class AccumulatorTest {
   static final PrioConfig CONFIG = PrioConfig.of(9, "test");
 
   @Test
   void mergedWorkersEqualOneAccumulator() throws Exception {
     SnipHarness h = new SnipHarness(CONFIG, PrgKeyMode.LEGACY, RMode.CONSTANT, 8);
-    Accumulator workerA1 = new Accumulator(CONFIG, ServerId.A), workerA2 = new Accumulator(CONFIG, ServerId.A);
-    Accumulator workerB1 = new Accumulator(CONFIG, ServerId.B), workerB2 = new Accumulator(CONFIG, ServerId.B);
+    Accumulator workerA1 = new Accumulator(CONFIG, ServerId.A),
+        workerA2 = new Accumulator(CONFIG, ServerId.A);
+    Accumulator workerB1 = new Accumulator(CONFIG, ServerId.B),
+        workerB2 = new Accumulator(CONFIG, ServerId.B);
     Random rnd = new Random(8);
     long[] expected = new long[9];
     for (int k = 0; k < 10; k++) {
@@ -34,7 +39,8 @@ class AccumulatorTest {
     workerB2.merge(workerB1);
     assertThat(workerA1.count()).isEqualTo(10);
     assertThat(workerB2.count()).isEqualTo(10);
-    assertThat(TotalShares.combine(workerA1.totalShare(), workerB2.totalShare(), 9)).containsExactly(expected);
+    assertThat(TotalShares.combine(workerA1.totalShare(), workerB2.totalShare(), 9))
+        .containsExactly(expected);
   }
 
   @Test
@@ -42,7 +48,8 @@ class AccumulatorTest {
     SnipHarness h = new SnipHarness(CONFIG, PrgKeyMode.LEGACY, RMode.CONSTANT, 9);
     PrioClient.Submission s = h.client.encode(new long[9]);
     SnipHarness.Outcome o = h.verify(s.forA(), s.forB());
-    assertThatThrownBy(() -> h.accA.aggregate(o.b(), o.outA(), o.outB())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> h.accA.aggregate(o.b(), o.outA(), o.outB()))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> h.accA.merge(h.accB)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> h.accA.merge(new Accumulator(PrioConfig.of(9, "other"), ServerId.A)))
         .isInstanceOf(IllegalArgumentException.class);

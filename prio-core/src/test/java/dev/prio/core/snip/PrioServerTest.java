@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** {@link PrioServer#setData} on hostile input, and the SEQUENTIAL r schedule (spec §6.2, §6.3, §9). */
+/**
+ * {@link PrioServer#setData} on hostile input, and the SEQUENTIAL r schedule (spec §6.2, §6.3, §9).
+ */
 class PrioServerTest {
   static final PrioConfig CONFIG = PrioConfig.of(16, "test");
 
@@ -29,11 +31,18 @@ class PrioServerTest {
     // A sees garbage and an undecryptable share first; B never sees them.
     assertThatThrownBy(() -> h.serverA.setData(new byte[10])).isInstanceOf(PrioException.class);
     PrioClient.Submission wrongServer = h.client.encode(new long[16]);
-    assertThatThrownBy(() -> h.serverA.setData(wrongServer.forB())).isInstanceOf(PrioException.class);
-    byte[] wrongBatch = PacketCrypto.encrypt(SnipHarness.PUB_A, ClientPacketCodec.write(PrioConfig.of(16, "other"),
-        h.client.encodePackets(new long[16]).forA()), SnipHarness.seeded(3));
+    assertThatThrownBy(() -> h.serverA.setData(wrongServer.forB()))
+        .isInstanceOf(PrioException.class);
+    byte[] wrongBatch =
+        PacketCrypto.encrypt(
+            SnipHarness.PUB_A,
+            ClientPacketCodec.write(
+                PrioConfig.of(16, "other"), h.client.encodePackets(new long[16]).forA()),
+            SnipHarness.seeded(3));
     assertThatThrownBy(() -> h.serverA.setData(wrongBatch))
-        .isInstanceOf(PrioException.class).extracting(e -> ((PrioException) e).reason()).isEqualTo(RejectReason.BATCH_ID_MISMATCH);
+        .isInstanceOf(PrioException.class)
+        .extracting(e -> ((PrioException) e).reason())
+        .isEqualTo(RejectReason.BATCH_ID_MISMATCH);
     // Both servers still agree on r for the next packets.
     for (int k = 0; k < 3; k++) {
       assertThat(h.submit(h.client.encode(new long[16]))).isTrue();
@@ -47,16 +56,20 @@ class PrioServerTest {
     assertThat(h.submit(h.client.encode(new long[16]))).isFalse();
     SnipHarness c = new SnipHarness(CONFIG, PrgKeyMode.LEGACY, RMode.CONSTANT, 2);
     c.serverB.setData(c.client.encode(new long[16]).forB());
-    assertThat(c.submit(c.client.encode(new long[16]))).isTrue(); // CONSTANT has no schedule to lose
+    assertThat(c.submit(c.client.encode(new long[16])))
+        .isTrue(); // CONSTANT has no schedule to lose
   }
 
   @Test
   void serverAOfTheWrongNDataRejectsAtParse() throws Exception {
     SnipHarness h = new SnipHarness(CONFIG, PrgKeyMode.LEGACY, RMode.CONSTANT, 4);
-    SnipHarness other = new SnipHarness(PrioConfig.of(15, "test"), PrgKeyMode.LEGACY, RMode.CONSTANT, 4);
+    SnipHarness other =
+        new SnipHarness(PrioConfig.of(15, "test"), PrgKeyMode.LEGACY, RMode.CONSTANT, 4);
     PrioClient.Submission s = other.client.encode(new long[15]);
     assertThatThrownBy(() -> h.serverA.setData(s.forA()))
-        .isInstanceOf(PrioException.class).extracting(e -> ((PrioException) e).reason()).isEqualTo(RejectReason.WRONG_LENGTH);
+        .isInstanceOf(PrioException.class)
+        .extracting(e -> ((PrioException) e).reason())
+        .isEqualTo(RejectReason.WRONG_LENGTH);
     h.serverB.setData(s.forB()); // B cannot tell (spec §8.2)
   }
 
@@ -65,14 +78,19 @@ class PrioServerTest {
   void mutatedSharesOnlyEverGivePrioException(ServerId s) throws Exception {
     SnipHarness h = new SnipHarness(CONFIG, PrgKeyMode.LEGACY, RMode.CONSTANT, 5);
     PrioClient.Packets packets = h.client.encodePackets(new Random(5).longs(16, 0, 2).toArray());
-    byte[] plaintext = ClientPacketCodec.write(CONFIG, s == ServerId.A ? packets.forA() : packets.forB());
+    byte[] plaintext =
+        ClientPacketCodec.write(CONFIG, s == ServerId.A ? packets.forA() : packets.forB());
     PrioServer server = s == ServerId.A ? h.serverA : h.serverB;
     Random rnd = new Random(6);
     List<String> failures = new ArrayList<>();
     int accepted = 0;
     for (int k = 0; k < 1500; k++) {
       byte[] mutated = Mutations.mutate(rnd, plaintext);
-      byte[] ct = PacketCrypto.encrypt(s == ServerId.A ? SnipHarness.PUB_A : SnipHarness.PUB_B, mutated, SnipHarness.seeded(k));
+      byte[] ct =
+          PacketCrypto.encrypt(
+              s == ServerId.A ? SnipHarness.PUB_A : SnipHarness.PUB_B,
+              mutated,
+              SnipHarness.seeded(k));
       if (rnd.nextInt(4) == 0) {
         ct[rnd.nextInt(ct.length)] ^= 1; // sometimes break the envelope too
       }

@@ -13,10 +13,10 @@ import java.math.BigInteger;
 import java.security.SecureRandom;
 
 /**
- * Spec §6.1 step by step, as libprio does it (inverse DFT of size N, zero-pad, DFT of size 2N,
- * odd points), over arbitrary field values, including values outside {0, 1} that PrioClient's
- * long[] API cannot express (such as p − 1). {@link #assertSpecCompliant} checks any client's
- * packets against the same definition.
+ * Spec §6.1 step by step, as libprio does it (inverse DFT of size N, zero-pad, DFT of size 2N, odd
+ * points), over arbitrary field values, including values outside {0, 1} that PrioClient's long[]
+ * API cannot express (such as p − 1). {@link #assertSpecCompliant} checks any client's packets
+ * against the same definition.
  */
 final class ReferenceClient {
   private final PrioConfig config;
@@ -57,19 +57,30 @@ final class ReferenceClient {
     Fft.forward(g, 2 * bigN);
     long[] hA = new long[2 * bigN];
     for (int j = 0; j < bigN; j++) {
-      BigInteger h = FieldElement.get(f, 2 * j + 1).toBigInteger().multiply(FieldElement.get(g, 2 * j + 1).toBigInteger());
+      BigInteger h =
+          FieldElement.get(f, 2 * j + 1)
+              .toBigInteger()
+              .multiply(FieldElement.get(g, 2 * j + 1).toBigInteger());
       fe(h.subtract(prg.nextFieldElement().toBigInteger())).set(hA, j);
     }
     BigInteger h0 = f0.multiply(g0);
     BigInteger f0A = rand(), g0A = rand(), h0A = rand();
-    ClientPacketA forA = new ClientPacketA(new BeaverTriple(fe(aA), fe(bA), fe(cA)), fe(f0A), fe(g0A), fe(h0A), dataA, hA);
-    ClientPacketB forB = new ClientPacketB(new BeaverTriple(fe(aB), fe(bB), fe(cB)),
-        fe(f0.subtract(f0A)), fe(g0.subtract(g0A)), fe(h0.subtract(h0A)), seed);
+    ClientPacketA forA =
+        new ClientPacketA(
+            new BeaverTriple(fe(aA), fe(bA), fe(cA)), fe(f0A), fe(g0A), fe(h0A), dataA, hA);
+    ClientPacketB forB =
+        new ClientPacketB(
+            new BeaverTriple(fe(aB), fe(bB), fe(cB)),
+            fe(f0.subtract(f0A)),
+            fe(g0.subtract(g0A)),
+            fe(h0.subtract(h0A)),
+            seed);
     return new PrioClient.Packets(forA, forB);
   }
 
   /** Checks a pair of packets against spec §6.1 using nothing but the packets and the input. */
-  static void assertSpecCompliant(PrioConfig config, PrgKeyMode prgMode, PrioClient.Packets p, BigInteger[] x) {
+  static void assertSpecCompliant(
+      PrioConfig config, PrgKeyMode prgMode, PrioClient.Packets p, BigInteger[] x) {
     BigInteger q = Field.MODULUS;
     ClientPacketA a = p.forA();
     ClientPacketB b = p.forB();
@@ -79,16 +90,23 @@ final class ReferenceClient {
     org.assertj.core.api.Assertions.assertThat(a.dataShares()).hasSize(2 * nData);
     org.assertj.core.api.Assertions.assertThat(a.hPoints()).hasSize(2 * bigN);
     for (int i = 0; i < nData; i++) {
-      BigInteger sum = FieldElement.get(a.dataShares(), i).toBigInteger().add(prg.nextFieldElement().toBigInteger()).mod(q);
+      BigInteger sum =
+          FieldElement.get(a.dataShares(), i)
+              .toBigInteger()
+              .add(prg.nextFieldElement().toBigInteger())
+              .mod(q);
       org.assertj.core.api.Assertions.assertThat(sum).as("x[%d]", i).isEqualTo(x[i].mod(q));
     }
     BigInteger aSum = big(a.triple().a()).add(big(b.triple().a()));
     BigInteger bSum = big(a.triple().b()).add(big(b.triple().b()));
     org.assertj.core.api.Assertions.assertThat(big(a.triple().c()).add(big(b.triple().c())).mod(q))
-        .as("Beaver triple").isEqualTo(aSum.multiply(bSum).mod(q));
+        .as("Beaver triple")
+        .isEqualTo(aSum.multiply(bSum).mod(q));
     BigInteger f0 = big(a.f0Share()).add(big(b.f0Share())).mod(q);
     BigInteger g0 = big(a.g0Share()).add(big(b.g0Share())).mod(q);
-    org.assertj.core.api.Assertions.assertThat(big(a.h0Share()).add(big(b.h0Share())).mod(q)).as("h0").isEqualTo(f0.multiply(g0).mod(q));
+    org.assertj.core.api.Assertions.assertThat(big(a.h0Share()).add(big(b.h0Share())).mod(q))
+        .as("h0")
+        .isEqualTo(f0.multiply(g0).mod(q));
 
     long[] f = new long[4 * bigN];
     long[] g = new long[4 * bigN];
@@ -103,8 +121,13 @@ final class ReferenceClient {
     Fft.forward(f, 2 * bigN);
     Fft.forward(g, 2 * bigN);
     for (int j = 0; j < bigN; j++) {
-      BigInteger expected = big(FieldElement.get(f, 2 * j + 1)).multiply(big(FieldElement.get(g, 2 * j + 1))).mod(q);
-      BigInteger h = FieldElement.get(a.hPoints(), j).toBigInteger().add(prg.nextFieldElement().toBigInteger()).mod(q);
+      BigInteger expected =
+          big(FieldElement.get(f, 2 * j + 1)).multiply(big(FieldElement.get(g, 2 * j + 1))).mod(q);
+      BigInteger h =
+          FieldElement.get(a.hPoints(), j)
+              .toBigInteger()
+              .add(prg.nextFieldElement().toBigInteger())
+              .mod(q);
       org.assertj.core.api.Assertions.assertThat(h).as("h point %d", j).isEqualTo(expected);
     }
   }

@@ -18,13 +18,16 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Seeded properties of the whole SNIP (spec §6): honest bit vectors always verify and the
- * published counts are the column sums; a vector with any element outside {0, 1} never verifies.
+ * Seeded properties of the whole SNIP (spec §6): honest bit vectors always verify and the published
+ * counts are the column sums; a vector with any element outside {0, 1} never verifies.
  */
 class SnipPropertyTest {
-  /** Fixed sizes (smallest, N boundaries, Firefox's two shards) plus seeded random ones: 30 in all. */
+  /**
+   * Fixed sizes (smallest, N boundaries, Firefox's two shards) plus seeded random ones: 30 in all.
+   */
   static List<Integer> nDataCases() {
-    List<Integer> sizes = new ArrayList<>(List.of(1, 2, 3, 4, 7, 8, 15, 441, 511, 512, 1023, 1024, 2046, 2047));
+    List<Integer> sizes =
+        new ArrayList<>(List.of(1, 2, 3, 4, 7, 8, 15, 441, 511, 512, 1023, 1024, 2046, 2047));
     Random rnd = new Random(0x5eed);
     while (sizes.size() < 30) {
       sizes.add(1 + rnd.nextInt(2046));
@@ -46,7 +49,8 @@ class SnipPropertyTest {
 
   @ParameterizedTest(name = "n_data {0}, {1}, {2}")
   @MethodSource("honestCases")
-  void honestSubmissionsVerifyAndSumToTheColumnTotals(int nData, PrgKeyMode prg, RMode r) throws Exception {
+  void honestSubmissionsVerifyAndSumToTheColumnTotals(int nData, PrgKeyMode prg, RMode r)
+      throws Exception {
     long seed = nData * 31L + prg.ordinal() * 7L + r.ordinal();
     SnipHarness h = new SnipHarness(PrioConfig.of(nData, "batch-" + nData), prg, r, seed);
     Random rnd = new Random(seed);
@@ -68,9 +72,9 @@ class SnipPropertyTest {
 
   /**
    * PrioClient's packets satisfy spec §6.1 as libprio computes it, checked from the two packets
-   * alone (so independent of how PrioClient draws its randomness or evaluates the polynomials):
-   * the data shares add up to the input, the triple is a Beaver triple, h0 = f0·g0, and the h
-   * points are f·g at the odd 2N-th roots by libprio's inverse DFT, zero-pad, DFT of size 2N.
+   * alone (so independent of how PrioClient draws its randomness or evaluates the polynomials): the
+   * data shares add up to the input, the triple is a Beaver triple, h0 = f0·g0, and the h points
+   * are f·g at the odd 2N-th roots by libprio's inverse DFT, zero-pad, DFT of size 2N.
    */
   @ParameterizedTest(name = "n_data {0}")
   @MethodSource("nDataCases")
@@ -78,20 +82,32 @@ class SnipPropertyTest {
     for (PrgKeyMode mode : PrgKeyMode.values()) {
       PrioConfig config = PrioConfig.of(nData, "test");
       long[] bits = new Random(nData).longs(nData, 0, 2).toArray();
-      PrioClient.Packets p = new PrioClient(config, SnipHarness.PUB_A, SnipHarness.PUB_B, mode,
-          SnipHarness.seeded(nData)).encodePackets(bits);
-      BigInteger[] x = IntStream.range(0, nData).mapToObj(i -> BigInteger.valueOf(bits[i])).toArray(BigInteger[]::new);
+      PrioClient.Packets p =
+          new PrioClient(
+                  config, SnipHarness.PUB_A, SnipHarness.PUB_B, mode, SnipHarness.seeded(nData))
+              .encodePackets(bits);
+      BigInteger[] x =
+          IntStream.range(0, nData)
+              .mapToObj(i -> BigInteger.valueOf(bits[i]))
+              .toArray(BigInteger[]::new);
       ReferenceClient.assertSpecCompliant(config, mode, p, x);
     }
   }
 
-  /** The checker itself: the reference encoder's packets pass it, for bits and for non-bits alike. */
+  /**
+   * The checker itself: the reference encoder's packets pass it, for bits and for non-bits alike.
+   */
   @ParameterizedTest(name = "n_data {0}")
   @org.junit.jupiter.params.provider.ValueSource(ints = {1, 5, 441})
   void referenceEncoderPacketsPassTheSameCheck(int nData) {
     PrioConfig config = PrioConfig.of(nData, "test");
-    BigInteger[] x = new Random(nData).ints(nData, 0, 3).mapToObj(BigInteger::valueOf).toArray(BigInteger[]::new);
-    PrioClient.Packets p = new ReferenceClient(config, PrgKeyMode.HASHED, SnipHarness.seeded(nData)).encode(x);
+    BigInteger[] x =
+        new Random(nData)
+            .ints(nData, 0, 3)
+            .mapToObj(BigInteger::valueOf)
+            .toArray(BigInteger[]::new);
+    PrioClient.Packets p =
+        new ReferenceClient(config, PrgKeyMode.HASHED, SnipHarness.seeded(nData)).encode(x);
     ReferenceClient.assertSpecCompliant(config, PrgKeyMode.HASHED, p, x);
   }
 
@@ -99,7 +115,13 @@ class SnipPropertyTest {
     List<Arguments> out = new ArrayList<>();
     Random rnd = new Random(77);
     BigInteger pMinus1 = Field.MODULUS.subtract(BigInteger.ONE);
-    BigInteger[] bad = {BigInteger.TWO, pMinus1, BigInteger.valueOf(3), Field.MODULUS.shiftRight(1), BigInteger.valueOf(1L << 40)};
+    BigInteger[] bad = {
+      BigInteger.TWO,
+      pMinus1,
+      BigInteger.valueOf(3),
+      Field.MODULUS.shiftRight(1),
+      BigInteger.valueOf(1L << 40)
+    };
     int[] sizes = {1, 2, 3, 5, 16, 441, 1023, 1024, 2046};
     for (int s = 0; s < sizes.length; s++) {
       for (BigInteger v : bad) {
@@ -111,7 +133,8 @@ class SnipPropertyTest {
 
   @ParameterizedTest(name = "n_data {0}, x[{1}] = {2}, {3}")
   @MethodSource("invalidCases")
-  void anElementOutsideZeroOneNeverVerifies(int nData, int position, BigInteger value, RMode r) throws Exception {
+  void anElementOutsideZeroOneNeverVerifies(int nData, int position, BigInteger value, RMode r)
+      throws Exception {
     long seed = nData * 1000L + position;
     PrioConfig config = PrioConfig.of(nData, "test");
     SnipHarness h = new SnipHarness(config, PrgKeyMode.LEGACY, r, seed);
@@ -121,23 +144,36 @@ class SnipPropertyTest {
       x[i] = BigInteger.valueOf(rnd.nextInt(2));
     }
     x[position] = value;
-    ReferenceClient client = new ReferenceClient(config, PrgKeyMode.LEGACY, SnipHarness.seeded(seed + 1));
+    ReferenceClient client =
+        new ReferenceClient(config, PrgKeyMode.LEGACY, SnipHarness.seeded(seed + 1));
     for (int k = 0; k < 3; k++) { // fresh randomness each time: no lucky proof
       PrioClient.Packets p = client.encode(x);
-      byte[] forA = PacketCrypto.encrypt(SnipHarness.PUB_A, ClientPacketCodec.write(config, p.forA()), SnipHarness.seeded(k));
-      byte[] forB = PacketCrypto.encrypt(SnipHarness.PUB_B, ClientPacketCodec.write(config, p.forB()), SnipHarness.seeded(k + 9));
+      byte[] forA =
+          PacketCrypto.encrypt(
+              SnipHarness.PUB_A, ClientPacketCodec.write(config, p.forA()), SnipHarness.seeded(k));
+      byte[] forB =
+          PacketCrypto.encrypt(
+              SnipHarness.PUB_B,
+              ClientPacketCodec.write(config, p.forB()),
+              SnipHarness.seeded(k + 9));
       assertThat(h.verify(forA, forB).valid()).isFalse();
     }
     // The same servers still accept an honest submission afterwards (same r schedule on both).
     BigInteger[] honest = x.clone();
     honest[position] = BigInteger.ONE;
     PrioClient.Packets p = client.encode(honest);
-    byte[] forA = PacketCrypto.encrypt(SnipHarness.PUB_A, ClientPacketCodec.write(config, p.forA()), SnipHarness.seeded(1));
-    byte[] forB = PacketCrypto.encrypt(SnipHarness.PUB_B, ClientPacketCodec.write(config, p.forB()), SnipHarness.seeded(2));
+    byte[] forA =
+        PacketCrypto.encrypt(
+            SnipHarness.PUB_A, ClientPacketCodec.write(config, p.forA()), SnipHarness.seeded(1));
+    byte[] forB =
+        PacketCrypto.encrypt(
+            SnipHarness.PUB_B, ClientPacketCodec.write(config, p.forB()), SnipHarness.seeded(2));
     assertThat(h.verify(forA, forB).valid()).isTrue();
   }
 
-  /** Through PrioClient's own long[] API: 2, 3 and a large value are encoded as given and refused. */
+  /**
+   * Through PrioClient's own long[] API: 2, 3 and a large value are encoded as given and refused.
+   */
   @ParameterizedTest(name = "value {0}")
   @org.junit.jupiter.params.provider.ValueSource(longs = {2, 3, Long.MAX_VALUE})
   void prioClientEncodesNonBitsThatThenFail(long value) throws Exception {

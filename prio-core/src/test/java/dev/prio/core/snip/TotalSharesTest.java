@@ -31,24 +31,42 @@ class TotalSharesTest {
   @Test
   void addsModP() throws Exception {
     BigInteger p = Field.MODULUS;
-    TotalShare a = share(ServerId.A, p.subtract(BigInteger.ONE), BigInteger.valueOf(5), BigInteger.ZERO);
-    TotalShare b = share(ServerId.B, BigInteger.valueOf(5), p.subtract(BigInteger.TWO), BigInteger.ZERO);
+    TotalShare a =
+        share(ServerId.A, p.subtract(BigInteger.ONE), BigInteger.valueOf(5), BigInteger.ZERO);
+    TotalShare b =
+        share(ServerId.B, BigInteger.valueOf(5), p.subtract(BigInteger.TWO), BigInteger.ZERO);
     assertThat(TotalShares.combine(a, b, 3)).containsExactly(4, 3, 0);
   }
 
   @Test
   void largestCountIsTwoToTheSixtyFourMinusOne() throws Exception {
-    long[] counts = TotalShares.combine(share(ServerId.A, TWO64.subtract(BigInteger.ONE)), share(ServerId.B, BigInteger.ZERO), 1);
+    long[] counts =
+        TotalShares.combine(
+            share(ServerId.A, TWO64.subtract(BigInteger.ONE)),
+            share(ServerId.B, BigInteger.ZERO),
+            1);
     assertThat(Long.toUnsignedString(counts[0])).isEqualTo("18446744073709551615");
   }
 
   @Test
   void sumsOfTwoToTheSixtyFourOrMoreAreRejected() {
-    assertThat(reject(share(ServerId.A, TWO64.subtract(BigInteger.ONE)), share(ServerId.B, BigInteger.ONE), 1))
+    assertThat(
+            reject(
+                share(ServerId.A, TWO64.subtract(BigInteger.ONE)),
+                share(ServerId.B, BigInteger.ONE),
+                1))
         .isEqualTo(RejectReason.VALUE_OUT_OF_RANGE);
-    assertThat(reject(share(ServerId.A, BigInteger.ZERO, TWO64), share(ServerId.B, BigInteger.ZERO, BigInteger.ZERO), 2))
+    assertThat(
+            reject(
+                share(ServerId.A, BigInteger.ZERO, TWO64),
+                share(ServerId.B, BigInteger.ZERO, BigInteger.ZERO),
+                2))
         .isEqualTo(RejectReason.VALUE_OUT_OF_RANGE);
-    assertThat(reject(share(ServerId.A, Field.MODULUS.subtract(BigInteger.ONE)), share(ServerId.B, BigInteger.ZERO), 1))
+    assertThat(
+            reject(
+                share(ServerId.A, Field.MODULUS.subtract(BigInteger.ONE)),
+                share(ServerId.B, BigInteger.ZERO),
+                1))
         .isEqualTo(RejectReason.VALUE_OUT_OF_RANGE);
   }
 

@@ -3,9 +3,9 @@ package dev.prio.core.support;
 import java.util.HexFormat;
 
 /**
- * Bytes written as annotated hex, one msgpack field per line (modelled on Janus's
- * {@code roundtrip_encoding}): everything after {@code #} on a line is a comment, whitespace and
- * {@code |} separators are ignored.
+ * Bytes written as annotated hex, one msgpack field per line (modelled on Janus's {@code
+ * roundtrip_encoding}): everything after {@code #} on a line is a comment, whitespace and {@code |}
+ * separators are ignored.
  */
 public final class AnnotatedHex {
   private AnnotatedHex() {}

@@ -7,10 +7,17 @@ import dev.prio.core.vectors.VectorSet;
 import java.util.Base64;
 import java.util.List;
 
-/** The upstream prio-processor CLI fixture (n_data 5, batch "test", LEGACY, SEQUENTIAL), read in place. */
+/**
+ * The upstream prio-processor CLI fixture (n_data 5, batch "test", LEGACY, SEQUENTIAL), read in
+ * place.
+ */
 public final class Fixture {
-  public static final VectorSet SET = new VectorSet("prio-processor-cli",
-      VectorSet.vectorsDir("prio-processor/tests/resources/cli"), PrgKeyMode.LEGACY, RMode.SEQUENTIAL);
+  public static final VectorSet SET =
+      new VectorSet(
+          "prio-processor-cli",
+          VectorSet.vectorsDir("prio-processor/tests/resources/cli"),
+          PrgKeyMode.LEGACY,
+          RMode.SEQUENTIAL);
 
   private Fixture() {}
 
@@ -22,7 +29,10 @@ public final class Fixture {
   }
 
   public static VectorSet set(String libprioGeneratedName, PrgKeyMode prg, RMode r) {
-    return new VectorSet(libprioGeneratedName,
-        VectorSet.vectorsDir("libprio-generated/" + libprioGeneratedName), prg, r);
+    return new VectorSet(
+        libprioGeneratedName,
+        VectorSet.vectorsDir("libprio-generated/" + libprioGeneratedName),
+        prg,
+        r);
   }
 }

@@ -9,7 +9,8 @@ public final class FixturePlaintexts {
   private FixturePlaintexts() {}
 
   /** Server A's plaintext, 236 bytes. */
-  public static final String ROW1_A = """
+  public static final String ROW1_A =
+      """
       a4 74657374                  # off   0: fixstr(4) batch_id "test"
       ab 1b5fa99da61a3475c8dee2    # off   5: triple.a
       ab 096bacdb310336a3f4893e    # off  17: triple.b
@@ -33,10 +34,11 @@ public final class FixturePlaintexts {
       ab 6529b3770611b600e16e7a    # off 200: h_points[5]
       ab 45d43845299f4762a08523    # off 212: h_points[6]
       ab 2e5ac48943d95f66bf0479    # off 224: h_points[7]
-      """;                         // off 236: end
+      """; // off 236: end
 
   /** Server B's plaintext, 95 bytes. */
-  public static final String ROW1_B = """
+  public static final String ROW1_B =
+      """
       a4 74657374                  # fixstr(4) batch_id "test"
       ab 28f72b06ff830140ae460c    # triple.a
       ab 1a4151654050f3c9d21ddc    # triple.b

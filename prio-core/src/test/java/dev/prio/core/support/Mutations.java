@@ -3,11 +3,18 @@ package dev.prio.core.support;
 import java.util.Arrays;
 import java.util.Random;
 
-/** Small random edits of a valid packet (bit flips, msgpack-significant bytes, cuts, inserts) for fuzzing. */
+/**
+ * Small random edits of a valid packet (bit flips, msgpack-significant bytes, cuts, inserts) for
+ * fuzzing.
+ */
 public final class Mutations {
-  /** Bytes that change msgpack's reading: headers of every width, nil, bin, ints, and the extremes. */
-  private static final int[] INTERESTING = {0x00, 0x01, 0x7f, 0x80, 0x90, 0x9f, 0xa0, 0xab, 0xac, 0xbf, 0xc0, 0xc4,
-      0xcc, 0xcf, 0xd0, 0xd3, 0xd9, 0xda, 0xdb, 0xdc, 0xdd, 0xff};
+  /**
+   * Bytes that change msgpack's reading: headers of every width, nil, bin, ints, and the extremes.
+   */
+  private static final int[] INTERESTING = {
+    0x00, 0x01, 0x7f, 0x80, 0x90, 0x9f, 0xa0, 0xab, 0xac, 0xbf, 0xc0, 0xc4, 0xcc, 0xcf, 0xd0, 0xd3,
+    0xd9, 0xda, 0xdb, 0xdc, 0xdd, 0xff
+  };
 
   private Mutations() {}
 

@@ -17,9 +17,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The two PRG key modes are incompatible (spec §4.1, §9): a set made by libprio HEAD (HASHED)
- * fails every row under LEGACY, as the vectors' README says, and the LEGACY upstream fixture fails
- * every row under HASHED; each passes every row in its own mode.
+ * The two PRG key modes are incompatible (spec §4.1, §9): a set made by libprio HEAD (HASHED) fails
+ * every row under LEGACY, as the vectors' README says, and the LEGACY upstream fixture fails every
+ * row under HASHED; each passes every row in its own mode.
  */
 class PrgModeMismatchTest {
   static VectorSet set(String relative, PrgKeyMode mode) {
@@ -27,10 +27,27 @@ class PrgModeMismatchTest {
     return new VectorSet(relative, dir, mode, RMode.SEQUENTIAL);
   }
 
-  /** isValid per raw row, with prio-processor's CLI flow in one pass (same r schedule on both servers). */
+  /**
+   * isValid per raw row, with prio-processor's CLI flow in one pass (same r schedule on both
+   * servers).
+   */
   static List<Boolean> validity(VectorSet set) throws PrioException {
-    PrioServer a = new PrioServer(set.config(), ServerId.A, set.privateKey(ServerId.A), set.seed(), set.prgMode(), set.rMode());
-    PrioServer b = new PrioServer(set.config(), ServerId.B, set.privateKey(ServerId.B), set.seed(), set.prgMode(), set.rMode());
+    PrioServer a =
+        new PrioServer(
+            set.config(),
+            ServerId.A,
+            set.privateKey(ServerId.A),
+            set.seed(),
+            set.prgMode(),
+            set.rMode());
+    PrioServer b =
+        new PrioServer(
+            set.config(),
+            ServerId.B,
+            set.privateKey(ServerId.B),
+            set.seed(),
+            set.prgMode(),
+            set.rMode());
     List<String[]> rowsA = VectorSet.rows(set.serverFile(ServerId.A, "raw/data.ndjson"));
     List<String[]> rowsB = VectorSet.rows(set.serverFile(ServerId.B, "raw/data.ndjson"));
     List<Boolean> out = new ArrayList<>();
@@ -46,10 +63,10 @@ class PrgModeMismatchTest {
 
   @ParameterizedTest(name = "{0} under {1}: valid={2}")
   @CsvSource({
-      "libprio-generated/hashed-n5-cli, LEGACY, false",
-      "libprio-generated/hashed-n5-cli, HASHED, true",
-      "prio-processor/tests/resources/cli, HASHED, false",
-      "prio-processor/tests/resources/cli, LEGACY, true"
+    "libprio-generated/hashed-n5-cli, LEGACY, false",
+    "libprio-generated/hashed-n5-cli, HASHED, true",
+    "prio-processor/tests/resources/cli, HASHED, false",
+    "prio-processor/tests/resources/cli, LEGACY, true"
   })
   void everyRowFollowsTheKeyMode(String relative, PrgKeyMode mode, boolean valid) throws Exception {
     assertThat(validity(set(relative, mode))).hasSize(5).containsOnly(valid);

@@ -1,7 +1,5 @@
 package dev.prio.core.vectors;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.prio.core.codec.PacketVerify1Codec;
 import dev.prio.core.codec.PacketVerify2Codec;
 import dev.prio.core.codec.TotalShareCodec;
@@ -15,7 +13,6 @@ import dev.prio.core.snip.Accumulator;
 import dev.prio.core.snip.PrioServer;
 import dev.prio.core.snip.TotalShares;
 import dev.prio.core.snip.Verifier;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
@@ -45,29 +42,45 @@ class VectorReproductionTest {
       List<String[]> raw = VectorSet.rows(set.serverFile(s, "raw/data.ndjson"));
 
       String verify1 = verify1(set, s, raw);
-      soft.assertThat(verify1).as("%s verify1", s).isEqualTo(set.serverFile(s, "intermediate/internal/verify1/data.ndjson"));
+      soft.assertThat(verify1)
+          .as("%s verify1", s)
+          .isEqualTo(set.serverFile(s, "intermediate/internal/verify1/data.ndjson"));
 
       String verify2 = verify2(set, s, raw);
-      soft.assertThat(verify2).as("%s verify2", s).isEqualTo(set.serverFile(s, "intermediate/internal/verify2/data.ndjson"));
+      soft.assertThat(verify2)
+          .as("%s verify2", s)
+          .isEqualTo(set.serverFile(s, "intermediate/internal/verify2/data.ndjson"));
 
       String aggregate = aggregate(set, s, raw, totals);
-      soft.assertThat(aggregate).as("%s aggregate", s).isEqualTo(set.serverFile(s, "intermediate/internal/aggregate/data.ndjson"));
+      soft.assertThat(aggregate)
+          .as("%s aggregate", s)
+          .isEqualTo(set.serverFile(s, "intermediate/internal/aggregate/data.ndjson"));
     }
-    long[] counts = TotalShares.combine(totals.get(ServerId.A), totals.get(ServerId.B), set.config().nData());
-    String published = Arrays.stream(counts).mapToObj(Long::toUnsignedString).collect(Collectors.joining(", ", "[", "]"));
+    long[] counts =
+        TotalShares.combine(totals.get(ServerId.A), totals.get(ServerId.B), set.config().nData());
+    String published =
+        Arrays.stream(counts)
+            .mapToObj(Long::toUnsignedString)
+            .collect(Collectors.joining(", ", "[", "]"));
     for (ServerId s : ServerId.values()) {
-      soft.assertThat(published).as("%s published payload", s)
+      soft.assertThat(published)
+          .as("%s published payload", s)
           .isEqualTo(VectorSet.publishedPayload(set.serverFile(s, "processed/data.ndjson")));
     }
     soft.assertAll();
   }
 
   private static PrioServer server(VectorSet set, ServerId s) {
-    return new PrioServer(set.config(), s, set.privateKey(s), set.seed(), set.prgMode(), set.rMode());
+    return new PrioServer(
+        set.config(), s, set.privateKey(s), set.seed(), set.prgMode(), set.rMode());
   }
 
   private static String line(String id, byte[] payload) {
-    return "{\"id\": \"" + id + "\", \"payload\": \"" + Base64.getEncoder().encodeToString(payload) + "\"}\n";
+    return "{\"id\": \""
+        + id
+        + "\", \"payload\": \""
+        + Base64.getEncoder().encodeToString(payload)
+        + "\"}\n";
   }
 
   private static String verify1(VectorSet set, ServerId s, List<String[]> raw) {
@@ -94,8 +107,10 @@ class VectorReproductionTest {
 
   private static String verify2(VectorSet set, ServerId s, List<String[]> raw) {
     PrioServer server = server(set, s);
-    Map<String, byte[]> internal = index(set.serverFile(s, "intermediate/internal/verify1/data.ndjson"));
-    Map<String, byte[]> external = index(set.serverFile(s, "intermediate/external/verify1/data.ndjson"));
+    Map<String, byte[]> internal =
+        index(set.serverFile(s, "intermediate/internal/verify1/data.ndjson"));
+    Map<String, byte[]> external =
+        index(set.serverFile(s, "intermediate/external/verify1/data.ndjson"));
     StringBuilder out = new StringBuilder();
     for (String[] row : raw) {
       if (!internal.containsKey(row[0]) || !external.containsKey(row[0])) {
@@ -113,11 +128,14 @@ class VectorReproductionTest {
     return out.toString();
   }
 
-  private static String aggregate(VectorSet set, ServerId s, List<String[]> raw, Map<ServerId, TotalShare> totals) {
+  private static String aggregate(
+      VectorSet set, ServerId s, List<String[]> raw, Map<ServerId, TotalShare> totals) {
     PrioConfig config = set.config();
     PrioServer server = server(set, s);
-    Map<String, byte[]> internal = index(set.serverFile(s, "intermediate/internal/verify2/data.ndjson"));
-    Map<String, byte[]> external = index(set.serverFile(s, "intermediate/external/verify2/data.ndjson"));
+    Map<String, byte[]> internal =
+        index(set.serverFile(s, "intermediate/internal/verify2/data.ndjson"));
+    Map<String, byte[]> external =
+        index(set.serverFile(s, "intermediate/external/verify2/data.ndjson"));
     Accumulator acc = new Accumulator(config, s);
     int error = 0;
     for (String[] row : raw) {
@@ -136,7 +154,12 @@ class VectorReproductionTest {
     }
     TotalShare total = acc.totalShare();
     totals.put(s, total);
-    return "{\"payload\": \"" + Base64.getEncoder().encodeToString(TotalShareCodec.write(total))
-        + "\", \"error\": " + error + ", \"total\": " + raw.size() + "}";
+    return "{\"payload\": \""
+        + Base64.getEncoder().encodeToString(TotalShareCodec.write(total))
+        + "\", \"error\": "
+        + error
+        + ", \"total\": "
+        + raw.size()
+        + "}";
   }
 }

@@ -20,18 +20,25 @@ import java.util.stream.Stream;
 
 /**
  * One libprio-made vector set in prio-processor's CLI layout, read in place from the repository's
- * {@code testdata/vectors}.
- * The PRG key mode and r mode come from the set's name as the vectors' README states them:
- * "hashed" → HASHED, otherwise LEGACY; "constant-r" → CONSTANT, otherwise SEQUENTIAL (CLI).
+ * {@code testdata/vectors}. The PRG key mode and r mode come from the set's name as the vectors'
+ * README states them: "hashed" → HASHED, otherwise LEGACY; "constant-r" → CONSTANT, otherwise
+ * SEQUENTIAL (CLI).
  */
 public record VectorSet(String name, Path dir, PrgKeyMode prgMode, RMode rMode) {
   private static final Pattern STRING_FIELD = Pattern.compile("\"%s\"\\s*:\\s*\"([^\"]*)\"");
   private static final Pattern N_DATA = Pattern.compile("\"n_data\"\\s*:\\s*(\\d+)");
-  private static final Pattern PAYLOAD_ARRAY = Pattern.compile("\"payload\"\\s*:\\s*\\[([^\\]]*)\\]");
+  private static final Pattern PAYLOAD_ARRAY =
+      Pattern.compile("\"payload\"\\s*:\\s*\\[([^\\]]*)\\]");
 
   /** The sets under libprio-generated that the README lists; each must be present. */
-  static final List<String> LIBPRIO_GENERATED = List.of("fixture-constant-r", "hashed-n5-cli", "legacy-n1-cli",
-      "legacy-n3-cli", "legacy-wrong-ndata-cli", "legacy-wrong-ndata-constant-r");
+  static final List<String> LIBPRIO_GENERATED =
+      List.of(
+          "fixture-constant-r",
+          "hashed-n5-cli",
+          "legacy-n1-cli",
+          "legacy-n3-cli",
+          "legacy-wrong-ndata-cli",
+          "legacy-wrong-ndata-constant-r");
 
   public VectorSet {
     if (!Files.isRegularFile(dir.resolve("config.json"))) {
@@ -45,13 +52,15 @@ public record VectorSet(String name, Path dir, PrgKeyMode prgMode, RMode rMode) 
    */
   public static Path repoDir() {
     String prop = System.getProperty("prio.repo.dir");
-    Path dir = prop != null ? Path.of(prop).toAbsolutePath().normalize() : Path.of("").toAbsolutePath();
+    Path dir =
+        prop != null ? Path.of(prop).toAbsolutePath().normalize() : Path.of("").toAbsolutePath();
     for (Path d = dir; d != null; d = d.getParent()) {
       if (Files.isRegularFile(d.resolve("mvnw")) && Files.isDirectory(d.resolve("testdata"))) {
         return d;
       }
     }
-    throw new IllegalStateException("no repository root (a directory with mvnw and testdata/) at or above " + dir);
+    throw new IllegalStateException(
+        "no repository root (a directory with mvnw and testdata/) at or above " + dir);
   }
 
   /** {@code testdata/vectors} in the repository; fails when it is missing. */
@@ -75,18 +84,29 @@ public record VectorSet(String name, Path dir, PrgKeyMode prgMode, RMode rMode) 
   /** Every set: the upstream prio-processor fixture plus each directory under libprio-generated. */
   public static List<VectorSet> all() {
     List<VectorSet> sets = new ArrayList<>();
-    sets.add(new VectorSet("prio-processor-cli", vectorsDir("prio-processor/tests/resources/cli"),
-        PrgKeyMode.LEGACY, RMode.SEQUENTIAL));
+    sets.add(
+        new VectorSet(
+            "prio-processor-cli",
+            vectorsDir("prio-processor/tests/resources/cli"),
+            PrgKeyMode.LEGACY,
+            RMode.SEQUENTIAL));
     Path generated = vectorsDir("libprio-generated");
     for (String expected : LIBPRIO_GENERATED) {
       vectorsDir("libprio-generated/" + expected);
     }
     try (Stream<Path> dirs = Files.list(generated)) {
-      dirs.filter(d -> Files.isRegularFile(d.resolve("config.json"))).sorted().forEach(d -> {
-        String n = d.getFileName().toString();
-        sets.add(new VectorSet(n, d, n.contains("hashed") ? PrgKeyMode.HASHED : PrgKeyMode.LEGACY,
-            n.contains("constant-r") ? RMode.CONSTANT : RMode.SEQUENTIAL));
-      });
+      dirs.filter(d -> Files.isRegularFile(d.resolve("config.json")))
+          .sorted()
+          .forEach(
+              d -> {
+                String n = d.getFileName().toString();
+                sets.add(
+                    new VectorSet(
+                        n,
+                        d,
+                        n.contains("hashed") ? PrgKeyMode.HASHED : PrgKeyMode.LEGACY,
+                        n.contains("constant-r") ? RMode.CONSTANT : RMode.SEQUENTIAL));
+              });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -156,7 +176,8 @@ public record VectorSet(String name, Path dir, PrgKeyMode prgMode, RMode rMode) 
   }
 
   public static String stringField(String json, String field) {
-    Matcher m = Pattern.compile(String.format(STRING_FIELD.pattern(), Pattern.quote(field))).matcher(json);
+    Matcher m =
+        Pattern.compile(String.format(STRING_FIELD.pattern(), Pattern.quote(field))).matcher(json);
     if (!m.find()) {
       throw new IllegalStateException("no string field " + field);
     }

@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
  * against {@link BatchStateMachine}, and here alone are its consequences: the phase-time and
  * outcome meters, the log line, and on server A the notice that tells B how an attempt ended.
  *
- * <p>Each change names the attempt it is for. A change for an attempt that is no longer current,
- * or for a batch that has already ended, leaves the state as it is and returns it, so a slow
- * thread of an old attempt can never move a new one.
+ * <p>Each change names the attempt it is for. A change for an attempt that is no longer current, or
+ * for a batch that has already ended, leaves the state as it is and returns it, so a slow thread of
+ * an old attempt can never move a new one.
  */
 public final class BatchLifecycle {
   private static final Logger log = LoggerFactory.getLogger(BatchLifecycle.class);
@@ -55,7 +55,8 @@ public final class BatchLifecycle {
 
   /** A's first attempt, unless the batch exists; returns whichever state is stored. */
   public BatchState received(BatchKey key, int nData) {
-    return batches.createIfAbsent(BatchState.received(key.submissionDate(), key.batchId(), role, nData, clock.instant()));
+    return batches.createIfAbsent(
+        BatchState.received(key.submissionDate(), key.batchId(), role, nData, clock.instant()));
   }
 
   /**
@@ -74,16 +75,20 @@ public final class BatchLifecycle {
    * Moves the attempt to {@code to}, applying {@code also} on the way. Already there: nothing
    * changes (a repeated step is harmless).
    */
-  public BatchState advance(BatchKey key, int attempt, BatchPhase to, UnaryOperator<BatchState> also) {
+  public BatchState advance(
+      BatchKey key, int attempt, BatchPhase to, UnaryOperator<BatchState> also) {
     Instant now = clock.instant();
     BatchState[] from = new BatchState[1];
-    BatchState after = batches.update(key, s -> {
-      from[0] = s;
-      if (!isCurrent(s, attempt) || s.phase() == to) {
-        return s;
-      }
-      return also.apply(s).withPhase(to, now);
-    });
+    BatchState after =
+        batches.update(
+            key,
+            s -> {
+              from[0] = s;
+              if (!isCurrent(s, attempt) || s.phase() == to) {
+                return s;
+              }
+              return also.apply(s).withPhase(to, now);
+            });
     if (after != from[0] && after.phase() == to) {
       entered(key, from[0], after, now);
     }
@@ -106,36 +111,54 @@ public final class BatchLifecycle {
   public BatchState fail(BatchKey key, int attempt, BatchFailure failure, String detail) {
     Instant now = clock.instant();
     BatchState[] from = new BatchState[1];
-    BatchState after = batches.update(key, s -> {
-      from[0] = s;
-      return isCurrent(s, attempt) && !s.committed() ? s.failed(failure, detail, now) : s;
-    });
+    BatchState after =
+        batches.update(
+            key,
+            s -> {
+              from[0] = s;
+              return isCurrent(s, attempt) && !s.committed() ? s.failed(failure, detail, now) : s;
+            });
     if (after != from[0]) {
-      log.warn("batch {} attempt {} failed: {} ({}) in {}", key, attempt, failure, detail, from[0].phase());
+      log.warn(
+          "batch {} attempt {} failed: {} ({}) in {}",
+          key,
+          attempt,
+          failure,
+          detail,
+          from[0].phase());
       entered(key, from[0], after, now);
     } else if (isCurrent(after, attempt) && after.committed()) {
-      log.error("batch {} attempt {} is committed to publish; {} ({}) does not end it, the step is retried",
-          key, attempt, failure, detail);
+      log.error(
+          "batch {} attempt {} is committed to publish; {} ({}) does not end it, the step is retried",
+          key,
+          attempt,
+          failure,
+          detail);
     }
     return after;
   }
 
   /**
-   * The operator's abandon: any phase up to, but not past, the point where A may have committed
-   * to publish (on A: the commit itself; on B, which cannot know: once it holds the pending copy).
+   * The operator's abandon: any phase up to, but not past, the point where A may have committed to
+   * publish (on A: the commit itself; on B, which cannot know: once it holds the pending copy).
    */
   public BatchState abandon(BatchKey key) {
     Instant now = clock.instant();
     BatchState[] from = new BatchState[1];
-    BatchState after = batches.update(key, s -> {
-      from[0] = s;
-      boolean pastCommit = s.committed() || (role == ServerId.B && s.phase() == BatchPhase.PUBLISHING);
-      if (pastCommit && !s.phase().isTerminal()) {
-        throw new ProblemException(ProblemType.BATCH_CONFLICT,
-            "both servers hold this aggregate and server A may have committed to publish it; it will finish");
-      }
-      return s.phase().isTerminal() ? s : s.withPhase(BatchPhase.ABANDONED, now);
-    });
+    BatchState after =
+        batches.update(
+            key,
+            s -> {
+              from[0] = s;
+              boolean pastCommit =
+                  s.committed() || (role == ServerId.B && s.phase() == BatchPhase.PUBLISHING);
+              if (pastCommit && !s.phase().isTerminal()) {
+                throw new ProblemException(
+                    ProblemType.BATCH_CONFLICT,
+                    "both servers hold this aggregate and server A may have committed to publish it; it will finish");
+              }
+              return s.phase().isTerminal() ? s : s.withPhase(BatchPhase.ABANDONED, now);
+            });
     if (after != from[0]) {
       log.info("batch {} attempt {} abandoned in {}", key, after.attempt(), from[0].phase());
       entered(key, from[0], after, now);
@@ -144,18 +167,24 @@ public final class BatchLifecycle {
   }
 
   /** On B: A's notice that the attempt ended there as FAILED or ABANDONED. */
-  public BatchState endedByPeer(BatchKey key, int attempt, BatchPhase outcome, BatchFailure failure) {
+  public BatchState endedByPeer(
+      BatchKey key, int attempt, BatchPhase outcome, BatchFailure failure) {
     Instant now = clock.instant();
     BatchState[] from = new BatchState[1];
-    BatchState after = batches.update(key, s -> {
-      from[0] = s;
-      if (!isCurrent(s, attempt)) {
-        return s;
-      }
-      BatchState ended = outcome == BatchPhase.FAILED
-          ? s.failed(failure, "reported by server A", now) : s.withPhase(BatchPhase.ABANDONED, now);
-      return ended.withPeer(outcome, null, now);
-    });
+    BatchState after =
+        batches.update(
+            key,
+            s -> {
+              from[0] = s;
+              if (!isCurrent(s, attempt)) {
+                return s;
+              }
+              BatchState ended =
+                  outcome == BatchPhase.FAILED
+                      ? s.failed(failure, "reported by server A", now)
+                      : s.withPhase(BatchPhase.ABANDONED, now);
+              return ended.withPeer(outcome, null, now);
+            });
     if (after != from[0]) {
       log.info("batch {} attempt {} ended on server A as {}", key, attempt, outcome);
       entered(key, from[0], after, now);
@@ -166,35 +195,55 @@ public final class BatchLifecycle {
   /** A new attempt on A, from an ended one only; a published batch only with {@code force}. */
   public BatchState rerun(BatchKey key, boolean force) {
     Instant now = clock.instant();
-    return batches.update(key, s -> {
-      if (!s.phase().isTerminal()) {
-        throw new ProblemException(ProblemType.BATCH_CONFLICT, "the batch is still running (" + s.phase() + ")");
-      }
-      if (s.phase() == BatchPhase.PUBLISHED && !force) {
-        throw new ProblemException(ProblemType.BATCH_CONFLICT,
-            "the batch is published; rerun with force=true to publish a new version");
-      }
-      log.info("batch {} attempt {} starts after {}", key, s.attempt() + 1, s.phase());
-      return s.rerun(force || s.phase() == BatchPhase.PUBLISHED, now);
-    });
+    return batches.update(
+        key,
+        s -> {
+          if (!s.phase().isTerminal()) {
+            throw new ProblemException(
+                ProblemType.BATCH_CONFLICT, "the batch is still running (" + s.phase() + ")");
+          }
+          if (s.phase() == BatchPhase.PUBLISHED && !force) {
+            throw new ProblemException(
+                ProblemType.BATCH_CONFLICT,
+                "the batch is published; rerun with force=true to publish a new version");
+          }
+          log.info("batch {} attempt {} starts after {}", key, s.attempt() + 1, s.phase());
+          return s.rerun(force || s.phase() == BatchPhase.PUBLISHED, now);
+        });
   }
 
-  /** A's decision to publish the aggregate both servers hold pending; false if the attempt ended first. */
+  /**
+   * A's decision to publish the aggregate both servers hold pending; false if the attempt ended
+   * first.
+   */
   public boolean commit(BatchKey key, int attempt) {
     Instant now = clock.instant();
-    BatchState after = batches.update(key, s -> isCurrent(s, attempt) && s.phase() == BatchPhase.PUBLISHING && !s.committed()
-        ? s.committed(now) : s);
+    BatchState after =
+        batches.update(
+            key,
+            s ->
+                isCurrent(s, attempt) && s.phase() == BatchPhase.PUBLISHING && !s.committed()
+                    ? s.committed(now)
+                    : s);
     return isCurrent(after, attempt) && after.committed();
   }
 
-  public BatchState published(BatchKey key, int attempt, int version, Map<String, Long> peerFunnel) {
-    return advance(key, attempt, BatchPhase.PUBLISHED,
-        s -> s.withPublishedVersion(version, clock.instant()).withPeer(BatchPhase.PUBLISHED, peerFunnel, clock.instant()));
+  public BatchState published(
+      BatchKey key, int attempt, int version, Map<String, Long> peerFunnel) {
+    return advance(
+        key,
+        attempt,
+        BatchPhase.PUBLISHED,
+        s ->
+            s.withPublishedVersion(version, clock.instant())
+                .withPeer(BatchPhase.PUBLISHED, peerFunnel, clock.instant()));
   }
 
   /** What the other server said about an attempt, recorded even after the attempt ended here. */
-  public BatchState peerSaid(BatchKey key, int attempt, BatchPhase peerPhase, Map<String, Long> peerFunnel) {
-    return batches.update(key, s -> s.attempt() == attempt ? s.withPeer(peerPhase, peerFunnel, clock.instant()) : s);
+  public BatchState peerSaid(
+      BatchKey key, int attempt, BatchPhase peerPhase, Map<String, Long> peerFunnel) {
+    return batches.update(
+        key, s -> s.attempt() == attempt ? s.withPeer(peerPhase, peerFunnel, clock.instant()) : s);
   }
 
   /**
@@ -202,8 +251,12 @@ public final class BatchLifecycle {
    * when B has not acknowledged it (the notice was lost with a restart, or B was down too long).
    */
   public void renotify(BatchState s) {
-    boolean endedUnheard = (s.phase() == BatchPhase.FAILED || s.phase() == BatchPhase.ABANDONED) && s.peerPhase() != s.phase();
-    if (role == ServerId.A && endedUnheard && s.phaseEnteredAt().containsKey(BatchPhase.HANDSHAKE.label())) {
+    boolean endedUnheard =
+        (s.phase() == BatchPhase.FAILED || s.phase() == BatchPhase.ABANDONED)
+            && s.peerPhase() != s.phase();
+    if (role == ServerId.A
+        && endedUnheard
+        && s.phaseEnteredAt().containsKey(BatchPhase.HANDSHAKE.label())) {
       notice.attemptEnded(s);
     }
   }
@@ -220,13 +273,20 @@ public final class BatchLifecycle {
     if (after.phase().isTerminal()) {
       metrics.batchFinished(after.phase(), after.failure());
       if (after.phase() == BatchPhase.PUBLISHED) {
-        log.info("batch {} attempt {} published as version {}", key, after.attempt(), after.publishedVersion());
+        log.info(
+            "batch {} attempt {} published as version {}",
+            key,
+            after.attempt(),
+            after.publishedVersion());
       }
-      if (role == ServerId.A && after.phase() != BatchPhase.PUBLISHED && before.phase() != BatchPhase.RECEIVED) {
+      if (role == ServerId.A
+          && after.phase() != BatchPhase.PUBLISHED
+          && before.phase() != BatchPhase.RECEIVED) {
         notice.attemptEnded(after);
       }
     } else {
-      log.debug("batch {} attempt {}: {} -> {}", key, after.attempt(), before.phase(), after.phase());
+      log.debug(
+          "batch {} attempt {}: {} -> {}", key, after.attempt(), before.phase(), after.phase());
     }
   }
 }

@@ -5,8 +5,8 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * What the batch room reports to the meters. Declared here and implemented by the metrics room,
- * so batch states and their meters do not depend on each other both ways.
+ * What the batch room reports to the meters. Declared here and implemented by the metrics room, so
+ * batch states and their meters do not depend on each other both ways.
  */
 public interface BatchMeters {
   void batchFinished(BatchPhase terminal, BatchFailure failure);

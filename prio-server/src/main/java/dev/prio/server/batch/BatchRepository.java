@@ -24,12 +24,12 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Batch states as JSON objects in the server's own store. Every change is a compare-and-set on the
- * object's generation, retried on conflict, and each phase change is checked against
- * {@link BatchStateMachine}.
+ * object's generation, retried on conflict, and each phase change is checked against {@link
+ * BatchStateMachine}.
  *
  * <p>A state object that does not parse never stops the server: {@link #all()} skips it (logged
- * once by object key, never its content; {@link #unreadableStates()} is the gauge) and
- * {@link #find} of that batch throws {@link BatchStateCorruptException}.
+ * once by object key, never its content; {@link #unreadableStates()} is the gauge) and {@link
+ * #find} of that batch throws {@link BatchStateCorruptException}.
  */
 public final class BatchRepository {
   private static final Logger log = LoggerFactory.getLogger(BatchRepository.class);
@@ -46,13 +46,17 @@ public final class BatchRepository {
 
   /** The batch's state, if stored; {@link BatchStateCorruptException} if stored but unreadable. */
   public Optional<BatchState> find(BatchKey key) {
-    return readObject(key).map(o -> parse(StorageLayout.batchState(key), o.data())
-        .orElseThrow(() -> new BatchStateCorruptException(key)));
+    return readObject(key)
+        .map(
+            o ->
+                parse(StorageLayout.batchState(key), o.data())
+                    .orElseThrow(() -> new BatchStateCorruptException(key)));
   }
 
   /** The most recent submission date that has a state for this batch id. */
   public Optional<BatchState> findLatest(String batchId) {
-    return all().stream().filter(s -> s.batchId().equals(batchId))
+    return all().stream()
+        .filter(s -> s.batchId().equals(batchId))
         .max(Comparator.comparing(BatchState::submissionDate));
   }
 
@@ -67,12 +71,16 @@ public final class BatchRepository {
     return find(key).orElseThrow();
   }
 
-  /** Applies the change with compare-and-set; a phase change must be an edge of the state machine. */
+  /**
+   * Applies the change with compare-and-set; a phase change must be an edge of the state machine.
+   */
   public BatchState update(BatchKey key, UnaryOperator<BatchState> change) {
     for (int i = 0; i < MAX_CAS_RETRIES; i++) {
-      StoredObject current = readObject(key).orElseThrow(() -> new IllegalStateException("no state for " + key));
-      BatchState before = parse(StorageLayout.batchState(key), current.data())
-          .orElseThrow(() -> new BatchStateCorruptException(key));
+      StoredObject current =
+          readObject(key).orElseThrow(() -> new IllegalStateException("no state for " + key));
+      BatchState before =
+          parse(StorageLayout.batchState(key), current.data())
+              .orElseThrow(() -> new BatchStateCorruptException(key));
       BatchState after = change.apply(before);
       if (after == before) {
         return before;
@@ -105,7 +113,9 @@ public final class BatchRepository {
     return update(key, before -> next);
   }
 
-  /** Every readable batch state; unreadable ones are skipped and counted (see the class comment). */
+  /**
+   * Every readable batch state; unreadable ones are skipped and counted (see the class comment).
+   */
   public List<BatchState> all() {
     List<BatchState> out = new ArrayList<>();
     long skipped = 0;
@@ -150,7 +160,11 @@ public final class BatchRepository {
   private Optional<BatchState> parse(String objectKey, byte[] data) {
     try {
       BatchState s = json.readValue(data, BatchState.class);
-      if (s != null && s.batchId() != null && s.submissionDate() != null && s.phase() != null && s.role() != null
+      if (s != null
+          && s.batchId() != null
+          && s.submissionDate() != null
+          && s.phase() != null
+          && s.role() != null
           && s.updatedAt() != null) {
         warned.remove(objectKey);
         return Optional.of(s);
@@ -164,7 +178,9 @@ public final class BatchRepository {
     return Optional.empty();
   }
 
-  /** The stored object; one whose integrity seal fails is as unreadable as one that does not parse. */
+  /**
+   * The stored object; one whose integrity seal fails is as unreadable as one that does not parse.
+   */
   private Optional<StoredObject> readObject(BatchKey key) {
     try {
       return store.read(StorageLayout.batchState(key));

@@ -18,10 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operator's verbs on a batch: start, rerun, abandon, look. On server A, starting (or
- * resuming after a restart, or picking up a batch whose run stopped on a storage error) hands the
- * batch to the {@link BatchDriver} on a background thread, one run per batch at a time. Server
- * B's batches are started by A's handshake, so B only looks and abandons.
+ * The operator's verbs on a batch: start, rerun, abandon, look. On server A, starting (or resuming
+ * after a restart, or picking up a batch whose run stopped on a storage error) hands the batch to
+ * the {@link BatchDriver} on a background thread, one run per batch at a time. Server B's batches
+ * are started by A's handshake, so B only looks and abandons.
  */
 public final class BatchService {
   private static final Logger log = LoggerFactory.getLogger(BatchService.class);
@@ -38,9 +38,15 @@ public final class BatchService {
    * @param nDataOf DATA_CONFIG's n_data for a batch id, if it names it
    * @param driver A's rounds; null on B
    */
-  public BatchService(ServerId role, BatchRepository batches, BatchLifecycle lifecycle,
-      Function<String, Optional<Integer>> nDataOf, BatchDriver driver, ExecutorService batchPool,
-      BatchMeters metrics, Clock clock) {
+  public BatchService(
+      ServerId role,
+      BatchRepository batches,
+      BatchLifecycle lifecycle,
+      Function<String, Optional<Integer>> nDataOf,
+      BatchDriver driver,
+      ExecutorService batchPool,
+      BatchMeters metrics,
+      Clock clock) {
     this.role = role;
     this.batches = batches;
     this.lifecycle = lifecycle;
@@ -57,15 +63,18 @@ public final class BatchService {
     if (configured.isEmpty()) {
       // Refused at once rather than accepted and failed later: n_data comes only from DATA_CONFIG
       // (design §3), so nothing could ever run.
-      throw new ProblemException(ProblemType.UNKNOWN_BATCH_ID, "batch id " + key.batchId() + " is not in DATA_CONFIG");
+      throw new ProblemException(
+          ProblemType.UNKNOWN_BATCH_ID, "batch id " + key.batchId() + " is not in DATA_CONFIG");
     }
     if (nDataOverride != null && configured.filter(n -> !n.equals(nDataOverride)).isPresent()) {
-      throw new ProblemException(ProblemType.BATCH_CONFLICT, "n_data differs from DATA_CONFIG for this batch id");
+      throw new ProblemException(
+          ProblemType.BATCH_CONFLICT, "n_data differs from DATA_CONFIG for this batch id");
     }
     int nData = nDataOverride != null ? nDataOverride : configured.orElse(0);
     BatchState state = lifecycle.received(key, nData);
     if (state.nData() != nData) {
-      throw new ProblemException(ProblemType.BATCH_CONFLICT, "this batch was started with n_data " + state.nData());
+      throw new ProblemException(
+          ProblemType.BATCH_CONFLICT, "this batch was started with n_data " + state.nData());
     }
     runner.launch(key);
     return batches.find(key).orElse(state);
@@ -79,7 +88,11 @@ public final class BatchService {
     requireLeader();
     BatchState current = find(key);
     if (!current.phase().isTerminal() && !runner.isRunning(key)) {
-      log.info("batch {} attempt {} was not running; resuming it in {}", key, current.attempt(), current.phase());
+      log.info(
+          "batch {} attempt {} was not running; resuming it in {}",
+          key,
+          current.attempt(),
+          current.phase());
       runner.launch(key);
       return current;
     }
@@ -98,14 +111,20 @@ public final class BatchService {
   }
 
   public BatchState find(BatchKey key) {
-    return batches.find(key).orElseThrow(() -> new ProblemException(ProblemType.UNKNOWN_BATCH, "no such batch on this server"));
+    return batches
+        .find(key)
+        .orElseThrow(
+            () -> new ProblemException(ProblemType.UNKNOWN_BATCH, "no such batch on this server"));
   }
 
   public BatchState find(String batchId, LocalDate date) {
     if (date != null) {
       return find(new BatchKey(date, batchId));
     }
-    return batches.findLatest(batchId).orElseThrow(() -> new ProblemException(ProblemType.UNKNOWN_BATCH, "no such batch on this server"));
+    return batches
+        .findLatest(batchId)
+        .orElseThrow(
+            () -> new ProblemException(ProblemType.UNKNOWN_BATCH, "no such batch on this server"));
   }
 
   public List<BatchState> recent(int limit) {
@@ -152,7 +171,8 @@ public final class BatchService {
       }
       counts.merge(s.phase(), 1L, Long::sum);
       waiting += Math.max(0, s.chunksTotal() - s.chunksDone());
-      Instant since = Optional.ofNullable(s.phaseEnteredAt().get(s.phase().label())).orElse(s.updatedAt());
+      Instant since =
+          Optional.ofNullable(s.phaseEnteredAt().get(s.phase().label())).orElse(s.updatedAt());
       Duration age = Duration.between(since, now);
       oldest.merge(s.phase(), age, (a, b) -> a.compareTo(b) >= 0 ? a : b);
     }
@@ -162,7 +182,8 @@ public final class BatchService {
 
   private void requireLeader() {
     if (role != ServerId.A) {
-      throw new ProblemException(ProblemType.NOT_LEADER, "server B's batches are started by server A");
+      throw new ProblemException(
+          ProblemType.NOT_LEADER, "server B's batches are started by server A");
     }
   }
 }

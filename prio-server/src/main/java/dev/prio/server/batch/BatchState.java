@@ -13,7 +13,8 @@ import java.util.TreeMap;
  *
  * @param funnel submissions by outcome label ({@code valid} or a reject reason), this server's view
  * @param peerFunnel the other server's funnel as it last reported it
- * @param peerPhase the other server's phase for this attempt as it last answered (on A: B's; on B: A's)
+ * @param peerPhase the other server's phase for this attempt as it last answered (on A: B's; on B:
+ *     A's)
  * @param committed both servers hold the same pending aggregate and A has decided to publish it:
  *     from here the attempt can only end PUBLISHED (design: the two-sided publish)
  * @param chunksDoneBy on A, finished chunks by the lease holder (replica) that committed them
@@ -47,15 +48,55 @@ public record BatchState(
     chunksDoneBy = new TreeMap<>(chunksDoneBy == null ? Map.of() : chunksDoneBy);
   }
 
-  public static BatchState received(LocalDate date, String batchId, ServerId role, int nData, Instant now) {
-    return new BatchState(date, batchId, role, BatchPhase.RECEIVED, null, null, 1, nData, now, now,
-        Map.of(BatchPhase.RECEIVED.label(), now), 0, 0, Map.of(), Map.of(), null, 0, false, false, Map.of());
+  public static BatchState received(
+      LocalDate date, String batchId, ServerId role, int nData, Instant now) {
+    return new BatchState(
+        date,
+        batchId,
+        role,
+        BatchPhase.RECEIVED,
+        null,
+        null,
+        1,
+        nData,
+        now,
+        now,
+        Map.of(BatchPhase.RECEIVED.label(), now),
+        0,
+        0,
+        Map.of(),
+        Map.of(),
+        null,
+        0,
+        false,
+        false,
+        Map.of());
   }
 
   /** B's state for attempt n, created by A's handshake. */
-  public static BatchState handshake(LocalDate date, String batchId, int attempt, int nData, int chunks, Instant now) {
-    return new BatchState(date, batchId, ServerId.B, BatchPhase.HANDSHAKE, null, null, attempt, nData, now, now,
-        Map.of(BatchPhase.HANDSHAKE.label(), now), chunks, 0, Map.of(), Map.of(), BatchPhase.HANDSHAKE, 0, false, false, Map.of());
+  public static BatchState handshake(
+      LocalDate date, String batchId, int attempt, int nData, int chunks, Instant now) {
+    return new BatchState(
+        date,
+        batchId,
+        ServerId.B,
+        BatchPhase.HANDSHAKE,
+        null,
+        null,
+        attempt,
+        nData,
+        now,
+        now,
+        Map.of(BatchPhase.HANDSHAKE.label(), now),
+        chunks,
+        0,
+        Map.of(),
+        Map.of(),
+        BatchPhase.HANDSHAKE,
+        0,
+        false,
+        false,
+        Map.of());
   }
 
   private Builder with(Instant now) {
@@ -78,10 +119,32 @@ public record BatchState(
     return b.build();
   }
 
-  /** A new attempt from the start: counts and chunk progress reset, history kept in attempt and version. */
+  /**
+   * A new attempt from the start: counts and chunk progress reset, history kept in attempt and
+   * version.
+   */
   BatchState rerun(boolean force, Instant now) {
-    return new BatchState(submissionDate, batchId, role, BatchPhase.RECEIVED, null, null, attempt + 1, nData, createdAt,
-        now, Map.of(BatchPhase.RECEIVED.label(), now), 0, 0, Map.of(), Map.of(), null, publishedVersion, force, false, Map.of());
+    return new BatchState(
+        submissionDate,
+        batchId,
+        role,
+        BatchPhase.RECEIVED,
+        null,
+        null,
+        attempt + 1,
+        nData,
+        createdAt,
+        now,
+        Map.of(BatchPhase.RECEIVED.label(), now),
+        0,
+        0,
+        Map.of(),
+        Map.of(),
+        null,
+        publishedVersion,
+        force,
+        false,
+        Map.of());
   }
 
   BatchState committed(Instant now) {
@@ -111,7 +174,9 @@ public record BatchState(
     return withProgress(chunksTotal, chunksDone + 1, counts, now);
   }
 
-  /** As {@link #withChunkDone(Map, Instant)}, and counted for the replica that committed the chunk. */
+  /**
+   * As {@link #withChunkDone(Map, Instant)}, and counted for the replica that committed the chunk.
+   */
   public BatchState withChunkDone(Map<String, Long> chunkFunnel, String holder, Instant now) {
     Builder b = new Builder(withChunkDone(chunkFunnel, now));
     b.chunksDoneBy.merge(holder, 1L, Long::sum);
@@ -161,9 +226,27 @@ public record BatchState(
     }
 
     BatchState build() {
-      return new BatchState(s.submissionDate, s.batchId, s.role, phase, failure, failureDetail, s.attempt, s.nData,
-          s.createdAt, updatedAt, phaseEnteredAt, chunksTotal, chunksDone, funnel, peerFunnel, peerPhase,
-          publishedVersion, s.forcePublish, committed, chunksDoneBy);
+      return new BatchState(
+          s.submissionDate,
+          s.batchId,
+          s.role,
+          phase,
+          failure,
+          failureDetail,
+          s.attempt,
+          s.nData,
+          s.createdAt,
+          updatedAt,
+          phaseEnteredAt,
+          chunksTotal,
+          chunksDone,
+          funnel,
+          peerFunnel,
+          peerPhase,
+          publishedVersion,
+          s.forcePublish,
+          committed,
+          chunksDoneBy);
     }
   }
 }

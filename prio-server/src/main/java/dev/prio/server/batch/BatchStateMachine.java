@@ -18,22 +18,25 @@ import java.util.Set;
 /**
  * Every allowed phase change, per role, in one table (drawn in docs/batch-states.md; a test keeps
  * the drawing and this table equal). A drives RECEIVED → … → PUBLISHED; B's batch starts at A's
- * handshake and follows A's rounds. These are the edges within one attempt; a new attempt (rerun
- * on A, A's next handshake on B) starts over at A's RECEIVED or B's HANDSHAKE from any phase.
+ * handshake and follows A's rounds. These are the edges within one attempt; a new attempt (rerun on
+ * A, A's next handshake on B) starts over at A's RECEIVED or B's HANDSHAKE from any phase.
  */
 public final class BatchStateMachine {
-  private static final Map<ServerId, Map<BatchPhase, Set<BatchPhase>>> EDGES = Map.of(
-      ServerId.A, table(
-          RECEIVED, EnumSet.of(HANDSHAKE, FAILED, ABANDONED),
-          HANDSHAKE, EnumSet.of(VERIFY, FAILED, ABANDONED),
-          VERIFY, EnumSet.of(TOTAL, FAILED, ABANDONED),
-          TOTAL, EnumSet.of(PUBLISHING, FAILED, ABANDONED),
-          PUBLISHING, EnumSet.of(PUBLISHED, FAILED, ABANDONED)),
-      ServerId.B, table(
-          HANDSHAKE, EnumSet.of(VERIFY, TOTAL, FAILED, ABANDONED),
-          VERIFY, EnumSet.of(TOTAL, FAILED, ABANDONED),
-          TOTAL, EnumSet.of(PUBLISHING, FAILED, ABANDONED),
-          PUBLISHING, EnumSet.of(PUBLISHED, FAILED, ABANDONED)));
+  private static final Map<ServerId, Map<BatchPhase, Set<BatchPhase>>> EDGES =
+      Map.of(
+          ServerId.A,
+              table(
+                  RECEIVED, EnumSet.of(HANDSHAKE, FAILED, ABANDONED),
+                  HANDSHAKE, EnumSet.of(VERIFY, FAILED, ABANDONED),
+                  VERIFY, EnumSet.of(TOTAL, FAILED, ABANDONED),
+                  TOTAL, EnumSet.of(PUBLISHING, FAILED, ABANDONED),
+                  PUBLISHING, EnumSet.of(PUBLISHED, FAILED, ABANDONED)),
+          ServerId.B,
+              table(
+                  HANDSHAKE, EnumSet.of(VERIFY, TOTAL, FAILED, ABANDONED),
+                  VERIFY, EnumSet.of(TOTAL, FAILED, ABANDONED),
+                  TOTAL, EnumSet.of(PUBLISHING, FAILED, ABANDONED),
+                  PUBLISHING, EnumSet.of(PUBLISHED, FAILED, ABANDONED)));
 
   private BatchStateMachine() {}
 
@@ -48,7 +51,8 @@ public final class BatchStateMachine {
 
   public static void require(ServerId role, BatchPhase from, BatchPhase to) {
     if (!isAllowed(role, from, to)) {
-      throw new IllegalStateException("batch on server " + role + " cannot go from " + from + " to " + to);
+      throw new IllegalStateException(
+          "batch on server " + role + " cannot go from " + from + " to " + to);
     }
   }
 

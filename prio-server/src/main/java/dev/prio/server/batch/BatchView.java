@@ -26,10 +26,24 @@ public record BatchView(
     Map<String, Long> chunksDoneBy) {
 
   public static BatchView of(BatchState s) {
-    return new BatchView(s.batchId(), s.submissionDate().toString(), s.role().name(), s.phase().name(),
-        s.failure() == null ? null : s.failure().name(), s.failureDetail(),
-        s.failure() == null ? null : s.failure().retryable(), s.attempt(), s.nData(), s.createdAt(), s.updatedAt(),
-        s.phaseEnteredAt(), s.chunksDone(), s.chunksTotal(), s.funnel(), s.peerFunnel(), s.peerPhase() == null ? null : s.peerPhase().name(),
+    return new BatchView(
+        s.batchId(),
+        s.submissionDate().toString(),
+        s.role().name(),
+        s.phase().name(),
+        s.failure() == null ? null : s.failure().name(),
+        s.failureDetail(),
+        s.failure() == null ? null : s.failure().retryable(),
+        s.attempt(),
+        s.nData(),
+        s.createdAt(),
+        s.updatedAt(),
+        s.phaseEnteredAt(),
+        s.chunksDone(),
+        s.chunksTotal(),
+        s.funnel(),
+        s.peerFunnel(),
+        s.peerPhase() == null ? null : s.peerPhase().name(),
         s.publishedVersion() == 0 ? null : s.publishedVersion(),
         s.chunksDoneBy().isEmpty() ? null : s.chunksDoneBy());
   }

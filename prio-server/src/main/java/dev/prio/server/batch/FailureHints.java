@@ -21,16 +21,17 @@ public final class FailureHints {
   private FailureHints() {}
 
   /**
-   * The failure detail of a batch that has fewer valid submissions than {@code minimum}: the counts,
-   * and when (almost) every submission failed the proof or had the wrong length, which setting most
-   * likely differs from the clients' and where the runbook says how to tell.
+   * The failure detail of a batch that has fewer valid submissions than {@code minimum}: the
+   * counts, and when (almost) every submission failed the proof or had the wrong length, which
+   * setting most likely differs from the clients' and where the runbook says how to tell.
    *
-   * @param valid   submissions valid on both servers
+   * @param valid submissions valid on both servers
    * @param minimum {@code prio.batch.min-batch-size}
-   * @param funnel  submissions by outcome label ({@code valid} or a {@link RejectReason} label)
+   * @param funnel submissions by outcome label ({@code valid} or a {@link RejectReason} label)
    * @param prgMode this server's {@code prio.batch.prg-mode}
    */
-  public static String tooFewSubmissions(long valid, long minimum, Map<String, Long> funnel, PrgKeyMode prgMode) {
+  public static String tooFewSubmissions(
+      long valid, long minimum, Map<String, Long> funnel, PrgKeyMode prgMode) {
     String counts = valid + " valid submissions, minimum " + minimum;
     long all = funnel.values().stream().mapToLong(Long::longValue).sum();
     if (all == 0) {
@@ -39,12 +40,26 @@ public final class FailureHints {
     long proofInvalid = funnel.getOrDefault(RejectReason.PROOF_INVALID.label(), 0L);
     long wrongLength = funnel.getOrDefault(RejectReason.WRONG_LENGTH.label(), 0L);
     if (proofInvalid >= ALMOST_ALL * all) {
-      return counts + "; " + proofInvalid + " of " + all + " submissions are proof_invalid: the PRG key mode"
-          + " (prio.batch.prg-mode, here " + prgMode + ", other: " + other(prgMode) + ") or n_data most likely"
+      return counts
+          + "; "
+          + proofInvalid
+          + " of "
+          + all
+          + " submissions are proof_invalid: the PRG key mode"
+          + " (prio.batch.prg-mode, here "
+          + prgMode
+          + ", other: "
+          + other(prgMode)
+          + ") or n_data most likely"
           + " differs from the clients' (docs/operations.md, \"Every submission proof_invalid\")";
     }
     if (wrongLength >= ALMOST_ALL * all) {
-      return counts + "; " + wrongLength + " of " + all + " submissions have the wrong length: n_data in"
+      return counts
+          + "; "
+          + wrongLength
+          + " of "
+          + all
+          + " submissions have the wrong length: n_data in"
           + " DATA_CONFIG most likely differs from the clients' (docs/operations.md, \"Every submission proof_invalid\")";
     }
     return counts;

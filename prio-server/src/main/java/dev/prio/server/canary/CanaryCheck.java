@@ -28,18 +28,19 @@ import tools.jackson.databind.json.JsonMapper;
  * Checks the latest published canary against its known answer. A canary is a batch whose id starts
  * with {@link #PREFIX} (reserved: no real batch id may use it); its submissions are synthetic, made
  * by {@code prio generate}, which also writes their true sums ({@code --truth}). The canary job
- * (deploy/canary/stage-canary.sh) stages both servers' shares and puts the truth beside A's input as
- * {@code prio/v1/submission_date=<D>/batch_id=<ID>/truth.json}; the batch is then processed like any
- * other. Only a server that holds the truth checks (A, where the job runs); an unreadable truth is a
- * mismatch. This check compares the published record with the truth: the counts, the total and the
- * rejected submissions. Gauges: {@code prio_canary_mismatch} (1 when the latest published canary
- * differs from its truth or has none, 0 when it matches) and
- * {@code prio_canary_last_published_timestamp_seconds} (when it was published; the alert
- * PrioCanaryMissing fires when that gets old).
+ * (deploy/canary/stage-canary.sh) stages both servers' shares and puts the truth beside A's input
+ * as {@code prio/v1/submission_date=<D>/batch_id=<ID>/truth.json}; the batch is then processed like
+ * any other. Only a server that holds the truth checks (A, where the job runs); an unreadable truth
+ * is a mismatch. This check compares the published record with the truth: the counts, the total and
+ * the rejected submissions. Gauges: {@code prio_canary_mismatch} (1 when the latest published
+ * canary differs from its truth or has none, 0 when it matches) and {@code
+ * prio_canary_last_published_timestamp_seconds} (when it was published; the alert PrioCanaryMissing
+ * fires when that gets old).
  */
 public final class CanaryCheck {
   /** Canary batch ids start with this; real ones never do. */
   public static final String PREFIX = "canary-";
+
   public static final String MISMATCH = "prio.canary.mismatch";
   public static final String LAST_PUBLISHED = "prio.canary.last.published.timestamp.seconds";
 
@@ -53,15 +54,22 @@ public final class CanaryCheck {
   private final AtomicLong lastPublished = new AtomicLong();
   private volatile String lastChecked = "";
 
-  public CanaryCheck(BatchService batches, Publisher publisher, ObjectStore store, JsonMapper json, MeterRegistry registry) {
+  public CanaryCheck(
+      BatchService batches,
+      Publisher publisher,
+      ObjectStore store,
+      JsonMapper json,
+      MeterRegistry registry) {
     this.batches = batches;
     this.publisher = publisher;
     this.store = store;
     this.json = json;
     Gauge.builder(MISMATCH, mismatch, AtomicLong::get)
-        .description("1 when the latest published canary differs from its known answer, else 0").register(registry);
+        .description("1 when the latest published canary differs from its known answer, else 0")
+        .register(registry);
     Gauge.builder(LAST_PUBLISHED, lastPublished, AtomicLong::get)
-        .description("when the latest canary was published (epoch seconds); 0: none yet").register(registry);
+        .description("when the latest canary was published (epoch seconds); 0: none yet")
+        .register(registry);
   }
 
   public static boolean isCanary(String batchId) {
@@ -71,9 +79,12 @@ public final class CanaryCheck {
   /** Every minute; also callable directly (the pair tests do). */
   @Scheduled(initialDelay = 10_000, fixedDelay = 60_000)
   public void check() {
-    Optional<BatchState> latest = batches.recent(Integer.MAX_VALUE).stream()
-        .filter(s -> isCanary(s.batchId()) && s.phase() == BatchPhase.PUBLISHED)
-        .max(Comparator.comparing(BatchState::submissionDate).thenComparing(BatchState::updatedAt));
+    Optional<BatchState> latest =
+        batches.recent(Integer.MAX_VALUE).stream()
+            .filter(s -> isCanary(s.batchId()) && s.phase() == BatchPhase.PUBLISHED)
+            .max(
+                Comparator.comparing(BatchState::submissionDate)
+                    .thenComparing(BatchState::updatedAt));
     if (latest.isEmpty()) {
       return;
     }
@@ -85,7 +96,8 @@ public final class CanaryCheck {
     BatchKey key = new BatchKey(s.submissionDate(), s.batchId());
     JsonNode truth = truth(key);
     if (truth == null) {
-      // The truth is staged on the side that runs the canary job (A); the other side only processes it.
+      // The truth is staged on the side that runs the canary job (A); the other side only processes
+      // it.
       lastChecked = id;
       return;
     }
@@ -138,7 +150,12 @@ public final class CanaryCheck {
   }
 
   private JsonNode truth(BatchKey key) {
-    String path = "prio/v1/submission_date=" + key.submissionDate() + "/batch_id=" + key.batchId() + "/truth.json";
+    String path =
+        "prio/v1/submission_date="
+            + key.submissionDate()
+            + "/batch_id="
+            + key.batchId()
+            + "/truth.json";
     try {
       Optional<StoredObject> o = store.read(path);
       if (o.isEmpty()) {

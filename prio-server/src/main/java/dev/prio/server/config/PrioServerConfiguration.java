@@ -1,20 +1,22 @@
 package dev.prio.server.config;
 
-import dev.prio.server.settings.InvalidConfigurationException;
-import dev.prio.server.settings.DataConfig;
-import dev.prio.server.settings.ServerKeys;
-import dev.prio.server.settings.PrioProperties;
 import dev.prio.core.packet.ServerId;
 import dev.prio.server.batch.BatchLifecycle;
 import dev.prio.server.batch.BatchRepository;
 import dev.prio.server.batch.BatchService;
 import dev.prio.server.batch.BatchesEndpoint;
+import dev.prio.server.canary.CanaryCheck;
 import dev.prio.server.lease.LeaseProperties;
+import dev.prio.server.logging.ContextExecutors;
 import dev.prio.server.metrics.PrioMetrics;
 import dev.prio.server.publish.Publisher;
 import dev.prio.server.round.LeaderRounds;
 import dev.prio.server.round.ProtocolSettings;
 import dev.prio.server.round.RoundStore;
+import dev.prio.server.settings.DataConfig;
+import dev.prio.server.settings.InvalidConfigurationException;
+import dev.prio.server.settings.PrioProperties;
+import dev.prio.server.settings.ServerKeys;
 import dev.prio.server.signing.PeerAuthConfiguration;
 import dev.prio.server.storage.ObjectStore;
 import dev.prio.server.storage.ObjectStores;
@@ -22,8 +24,6 @@ import dev.prio.server.storage.SealedObjectStore;
 import dev.prio.server.storage.StorageLayout;
 import dev.prio.server.storage.SubmissionReader;
 import io.micrometer.core.instrument.Gauge;
-import dev.prio.server.canary.CanaryCheck;
-import dev.prio.server.logging.ContextExecutors;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import java.io.IOException;
@@ -42,9 +42,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Wires one server from {@link PrioProperties}: what both roles run. The role's own beans are in
- * {@link LeaderConfiguration} (A: the peer client and the round driver) and
- * {@link HelperConfiguration} (B: the round answers and their concurrency limit), each present
- * only in its role's context.
+ * {@link LeaderConfiguration} (A: the peer client and the round driver) and {@link
+ * HelperConfiguration} (B: the round answers and their concurrency limit), each present only in its
+ * role's context.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({PrioProperties.class, LeaseProperties.class})
@@ -66,8 +66,12 @@ public class PrioServerConfiguration {
       throw new InvalidConfigurationException("prio.role", "is not set", "A or B");
     }
     String seedVariable = env.getProperty("SERVER_ID");
-    if (seedVariable != null && !seedVariable.isBlank() && !seedVariable.trim().equalsIgnoreCase(role.name())) {
-      throw new InvalidConfigurationException("prio.role", "is " + role + " (this application) but SERVER_ID=" + seedVariable,
+    if (seedVariable != null
+        && !seedVariable.isBlank()
+        && !seedVariable.trim().equalsIgnoreCase(role.name())) {
+      throw new InvalidConfigurationException(
+          "prio.role",
+          "is " + role + " (this application) but SERVER_ID=" + seedVariable,
           "SERVER_ID unset or " + role + " for this application");
     }
     return role;
@@ -83,7 +87,9 @@ public class PrioServerConfiguration {
     try {
       return DataConfig.from(props.batch());
     } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
-      throw new InvalidConfigurationException("prio.batch.data-config", "cannot be read (" + e.getMessage() + ")",
+      throw new InvalidConfigurationException(
+          "prio.batch.data-config",
+          "cannot be read (" + e.getMessage() + ")",
           "a path to, or the inline text of, [{\"batch_id\": \"...\", \"n_data\": N}, ...]");
     }
   }
@@ -93,10 +99,15 @@ public class PrioServerConfiguration {
     return new ProtocolSettings(keys, data, props.batch().prgMode(), props.batch().rMode());
   }
 
-  /** The server's own store; engine state under it is sealed with a key derived from the server's private key. */
+  /**
+   * The server's own store; engine state under it is sealed with a key derived from the server's
+   * private key.
+   */
   @Bean
   ObjectStore objectStore(PrioProperties props, ServerKeys keys) throws IOException {
-    return new SealedObjectStore(ObjectStores.open(props.storage().root(), props.storage().gcsHost()), keys.stateMacKey(),
+    return new SealedObjectStore(
+        ObjectStores.open(props.storage().root(), props.storage().gcsHost()),
+        keys.stateMacKey(),
         StorageLayout::isState);
   }
 
@@ -108,12 +119,14 @@ public class PrioServerConfiguration {
   @Bean
   BatchRepository batchRepository(ObjectStore store, JsonMapper json, MeterRegistry registry) {
     BatchRepository repository = new BatchRepository(store, json);
-    Gauge.builder(PrioMetrics.UNREADABLE_STATES, repository, BatchRepository::unreadableStates).register(registry);
+    Gauge.builder(PrioMetrics.UNREADABLE_STATES, repository, BatchRepository::unreadableStates)
+        .register(registry);
     return repository;
   }
 
   @Bean
-  BatchLifecycle batchLifecycle(ServerId role, BatchRepository batches, PrioMetrics metrics, Clock clock) {
+  BatchLifecycle batchLifecycle(
+      ServerId role, BatchRepository batches, PrioMetrics metrics, Clock clock) {
     return new BatchLifecycle(role, batches, metrics, clock);
   }
 
@@ -123,14 +136,19 @@ public class PrioServerConfiguration {
   }
 
   @Bean
-  Publisher publisher(PrioProperties props, ProtocolSettings settings, JsonMapper json) throws IOException {
+  Publisher publisher(PrioProperties props, ProtocolSettings settings, JsonMapper json)
+      throws IOException {
     String version = PrioServerConfiguration.class.getPackage().getImplementationVersion();
-    Map<String, String> protocol = Map.of(
-        "prgMode", settings.prgMode().name(),
-        "rMode", settings.rMode().name(),
-        "keyFingerprint", settings.keys().keyFingerprint(),
-        "seedFingerprint", settings.keys().seedFingerprint());
-    return new Publisher(ObjectStores.open(props.storage().effectivePublishRoot(), props.storage().gcsHost()), json, version == null ? "dev" : version,
+    Map<String, String> protocol =
+        Map.of(
+            "prgMode", settings.prgMode().name(),
+            "rMode", settings.rMode().name(),
+            "keyFingerprint", settings.keys().keyFingerprint(),
+            "seedFingerprint", settings.keys().seedFingerprint());
+    return new Publisher(
+        ObjectStores.open(props.storage().effectivePublishRoot(), props.storage().gcsHost()),
+        json,
+        version == null ? "dev" : version,
         protocol);
   }
 
@@ -142,25 +160,49 @@ public class PrioServerConfiguration {
   /** Chunk tasks run in the submitting batch run's trace and with its batch MDC keys. */
   @Bean(destroyMethod = "shutdownNow")
   ExecutorService prioChunkPool(PrioProperties props) {
-    return ContextExecutors.propagating(Executors.newFixedThreadPool(Math.max(1, props.batch().parallelChunks())));
+    return ContextExecutors.propagating(
+        Executors.newFixedThreadPool(Math.max(1, props.batch().parallelChunks())));
   }
 
-  /** Each batch run (and each late notice to B) is one observation: one trace across both servers. */
+  /**
+   * Each batch run (and each late notice to B) is one observation: one trace across both servers.
+   */
   @Bean(destroyMethod = "shutdownNow")
   ExecutorService prioBatchPool(ObjectProvider<ObservationRegistry> observations) {
-    return ContextExecutors.observed(Executors.newFixedThreadPool(4), observations.getIfAvailable(() -> ObservationRegistry.NOOP),
+    return ContextExecutors.observed(
+        Executors.newFixedThreadPool(4),
+        observations.getIfAvailable(() -> ObservationRegistry.NOOP),
         "prio.batch.run");
   }
 
   @Bean
-  BatchService batchService(ServerId role, BatchRepository batches, BatchLifecycle lifecycle, ProtocolSettings settings,
-      ObjectProvider<LeaderRounds> leader, ExecutorService prioBatchPool, PrioMetrics metrics, Clock clock) {
-    return new BatchService(role, batches, lifecycle, settings::nData, leader.getIfAvailable(), prioBatchPool, metrics, clock);
+  BatchService batchService(
+      ServerId role,
+      BatchRepository batches,
+      BatchLifecycle lifecycle,
+      ProtocolSettings settings,
+      ObjectProvider<LeaderRounds> leader,
+      ExecutorService prioBatchPool,
+      PrioMetrics metrics,
+      Clock clock) {
+    return new BatchService(
+        role,
+        batches,
+        lifecycle,
+        settings::nData,
+        leader.getIfAvailable(),
+        prioBatchPool,
+        metrics,
+        clock);
   }
 
   /** Compares the latest published canary with its known answer (docs/operations.md "Canary"). */
   @Bean
-  CanaryCheck canaryCheck(BatchService service, Publisher publisher, ObjectStore objectStore, JsonMapper json,
+  CanaryCheck canaryCheck(
+      BatchService service,
+      Publisher publisher,
+      ObjectStore objectStore,
+      JsonMapper json,
       MeterRegistry registry) {
     return new CanaryCheck(service, publisher, objectStore, json, registry);
   }

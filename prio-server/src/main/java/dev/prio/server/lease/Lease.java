@@ -3,9 +3,9 @@ package dev.prio.server.lease;
 import java.time.Instant;
 
 /**
- * This process's handle on a lease it acquired: the stored object's path and the generation of
- * the last write this process made to it. Every renewal is a compare-and-set on that generation,
- * so the first renewal after someone else took the lease over fails and the handle is lost for good.
+ * This process's handle on a lease it acquired: the stored object's path and the generation of the
+ * last write this process made to it. Every renewal is a compare-and-set on that generation, so the
+ * first renewal after someone else took the lease over fails and the handle is lost for good.
  */
 public final class Lease {
   private final String path;

@@ -21,11 +21,11 @@ import org.springframework.context.event.ContextClosedEvent;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Leases as objects in the server's own store, the same on local files and on GCS: the first
- * holder creates the object (create-if-absent); every later change — renewal, release, takeover
- * of an expired or released lease — is a compare-and-set on the generation last seen, so of two
- * replicas racing for one lease exactly one wins. Held leases are renewed in the background every
- * third of the lease duration; a renewal that finds the lease taken over marks the handle lost.
+ * Leases as objects in the server's own store, the same on local files and on GCS: the first holder
+ * creates the object (create-if-absent); every later change — renewal, release, takeover of an
+ * expired or released lease — is a compare-and-set on the generation last seen, so of two replicas
+ * racing for one lease exactly one wins. Held leases are renewed in the background every third of
+ * the lease duration; a renewal that finds the lease taken over marks the handle lost.
  *
  * <p>A lease is never deleted (the store has no delete): it is released by writing it expired.
  */
@@ -49,11 +49,13 @@ public final class Leases implements AutoCloseable, ApplicationListener<ContextC
     this.duration = props.duration();
     this.holder = holderName(props.holder());
     this.releaseOnShutdown = props.releaseOnShutdown();
-    this.keeper = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "prio-lease-keeper");
-      t.setDaemon(true);
-      return t;
-    });
+    this.keeper =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "prio-lease-keeper");
+              t.setDaemon(true);
+              return t;
+            });
     long every = Math.max(10, duration.toMillis() / 3);
     keeper.scheduleWithFixedDelay(this::renewAll, every, every, TimeUnit.MILLISECONDS);
   }
@@ -81,10 +83,12 @@ public final class Leases implements AutoCloseable, ApplicationListener<ContextC
         won = store.createIfAbsent(path, mine);
       } else {
         LeaseRecord there = json.readValue(current.get().data(), LeaseRecord.class);
-        won = (!there.isLive(clock.instant()) || isOwnLost(there, path))
-            && store.compareAndSet(path, current.get().generation(), mine);
+        won =
+            (!there.isLive(clock.instant()) || isOwnLost(there, path))
+                && store.compareAndSet(path, current.get().generation(), mine);
         if (won && !there.released()) {
-          log.info("lease {} taken over from {} (expired {})", path, there.holder(), there.expiresAt());
+          log.info(
+              "lease {} taken over from {} (expired {})", path, there.holder(), there.expiresAt());
         }
       }
       return won ? confirm(path, token, expiry) : Optional.empty();
@@ -98,7 +102,9 @@ public final class Leases implements AutoCloseable, ApplicationListener<ContextC
    * the lease since this process last wrote it. False (and the handle is lost) otherwise.
    */
   public boolean renew(Lease lease) {
-    synchronized (lease) { // the keeper and a commit may renew at once: the second must see the first's generation
+    synchronized (
+        lease) { // the keeper and a commit may renew at once: the second must see the first's
+      // generation
       return renewHeld(lease);
     }
   }
@@ -111,18 +117,27 @@ public final class Leases implements AutoCloseable, ApplicationListener<ContextC
     }
     Instant expiry = clock.instant().plus(duration);
     try {
-      if (store.compareAndSet(lease.path(), lease.generation(), bytes(new LeaseRecord(holder, lease.token(), expiry, false)))) {
+      if (store.compareAndSet(
+          lease.path(),
+          lease.generation(),
+          bytes(new LeaseRecord(holder, lease.token(), expiry, false)))) {
         Optional<StoredObject> now = store.read(lease.path());
-        if (now.isPresent() && lease.token().equals(json.readValue(now.get().data(), LeaseRecord.class).token())) {
+        if (now.isPresent()
+            && lease.token().equals(json.readValue(now.get().data(), LeaseRecord.class).token())) {
           lease.renewed(now.get().generation(), expiry);
           return true;
         }
       }
     } catch (IOException e) {
-      log.warn("lease {} could not be renewed ({}); it is kept until its expiry", lease.path(), e.getClass().getSimpleName());
+      log.warn(
+          "lease {} could not be renewed ({}); it is kept until its expiry",
+          lease.path(),
+          e.getClass().getSimpleName());
       return lease.isHeld(clock.instant());
     }
-    log.warn("lease {} was taken over by another holder; this replica stops its work under it", lease.path());
+    log.warn(
+        "lease {} was taken over by another holder; this replica stops its work under it",
+        lease.path());
     lease.lose();
     held.remove(lease);
     return false;
@@ -145,10 +160,15 @@ public final class Leases implements AutoCloseable, ApplicationListener<ContextC
       return; // standing in for a crash: the lease is left to expire
     }
     try {
-      store.compareAndSet(lease.path(), lease.generation(),
+      store.compareAndSet(
+          lease.path(),
+          lease.generation(),
           bytes(new LeaseRecord(holder, lease.token(), clock.instant(), true)));
     } catch (IOException | UncheckedIOException e) {
-      log.debug("lease {} not released ({}); it expires on its own", lease.path(), e.getClass().getSimpleName());
+      log.debug(
+          "lease {} not released ({}); it expires on its own",
+          lease.path(),
+          e.getClass().getSimpleName());
     }
   }
 
@@ -176,9 +196,9 @@ public final class Leases implements AutoCloseable, ApplicationListener<ContextC
   }
 
   /**
-   * The server is stopping (before any bean is destroyed, so before its runs are interrupted):
-   * when leases are to be left like a crash leaves them, renewing stops now and nothing the
-   * interrupted runs give up is written.
+   * The server is stopping (before any bean is destroyed, so before its runs are interrupted): when
+   * leases are to be left like a crash leaves them, renewing stops now and nothing the interrupted
+   * runs give up is written.
    */
   @Override
   public void onApplicationEvent(ContextClosedEvent event) {
@@ -202,7 +222,8 @@ public final class Leases implements AutoCloseable, ApplicationListener<ContextC
 
   private Optional<Lease> confirm(String path, String token, Instant expiry) throws IOException {
     Optional<StoredObject> now = store.read(path);
-    if (now.isEmpty() || !token.equals(json.readValue(now.get().data(), LeaseRecord.class).token())) {
+    if (now.isEmpty()
+        || !token.equals(json.readValue(now.get().data(), LeaseRecord.class).token())) {
       return Optional.empty();
     }
     Lease lease = new Lease(path, token, now.get().generation(), expiry);

@@ -20,8 +20,10 @@ public final class BatchLogContext {
   public static final String ATTEMPT = "attempt";
   public static final String ROUND = "round";
   public static final String SERVER = "server";
+
   /** Every key this class sets; what the executors copy to their threads. */
-  public static final List<String> KEYS = List.of(BATCH_ID, SUBMISSION_DATE, ATTEMPT, ROUND, SERVER);
+  public static final List<String> KEYS =
+      List.of(BATCH_ID, SUBMISSION_DATE, ATTEMPT, ROUND, SERVER);
 
   private BatchLogContext() {}
 

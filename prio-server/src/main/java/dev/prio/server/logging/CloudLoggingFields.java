@@ -8,11 +8,12 @@ import org.springframework.boot.logging.structured.StructuredLoggingJsonMembersC
 /**
  * Adds {@code severity} to every JSON log line, in the names Cloud Logging reads (DEBUG, INFO,
  * WARNING, ERROR), so that GKE's log agent files each line under its level; Spring Boot's
- * structured formats name the level otherwise ({@code level} in logstash). Wired by
- * {@code logging.structured.json.customizer} in prio-server.yaml; active whenever
- * {@code logging.structured.format.console} is set (the k8s base sets it to {@code logstash}).
+ * structured formats name the level otherwise ({@code level} in logstash). Wired by {@code
+ * logging.structured.json.customizer} in prio-server.yaml; active whenever {@code
+ * logging.structured.format.console} is set (the k8s base sets it to {@code logstash}).
  */
-public final class CloudLoggingFields implements StructuredLoggingJsonMembersCustomizer<ILoggingEvent> {
+public final class CloudLoggingFields
+    implements StructuredLoggingJsonMembersCustomizer<ILoggingEvent> {
 
   @Override
   public void customize(JsonWriter.Members<ILoggingEvent> members) {

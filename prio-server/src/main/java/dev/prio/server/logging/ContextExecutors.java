@@ -10,15 +10,18 @@ import java.util.concurrent.ExecutorService;
 
 /**
  * Executors whose tasks run in the context of the thread that submitted them: the current
- * observation (so a peer request from a chunk thread belongs to the batch run's trace and sends
- * its {@code traceparent}) and the {@link BatchLogContext} MDC keys.
+ * observation (so a peer request from a chunk thread belongs to the batch run's trace and sends its
+ * {@code traceparent}) and the {@link BatchLogContext} MDC keys.
  */
 public final class ContextExecutors {
   private ContextExecutors() {}
 
   private static ContextSnapshotFactory snapshots() {
-    ContextRegistry registry = new ContextRegistry().loadThreadLocalAccessors()
-        .registerThreadLocalAccessor(new Slf4jThreadLocalAccessor(BatchLogContext.KEYS.toArray(String[]::new)));
+    ContextRegistry registry =
+        new ContextRegistry()
+            .loadThreadLocalAccessors()
+            .registerThreadLocalAccessor(
+                new Slf4jThreadLocalAccessor(BatchLogContext.KEYS.toArray(String[]::new)));
     return ContextSnapshotFactory.builder().contextRegistry(registry).build();
   }
 
@@ -32,7 +35,8 @@ public final class ContextExecutors {
    * Each task is its own observation {@code name} (a new trace when the submitter has none): one
    * batch run of server A, whose peer requests and their answers on B share its trace id.
    */
-  public static ExecutorService observed(ExecutorService pool, ObservationRegistry registry, String name) {
+  public static ExecutorService observed(
+      ExecutorService pool, ObservationRegistry registry, String name) {
     return new java.util.concurrent.AbstractExecutorService() {
       @Override
       public void execute(Runnable task) {
@@ -60,7 +64,8 @@ public final class ContextExecutors {
       }
 
       @Override
-      public boolean awaitTermination(long timeout, java.util.concurrent.TimeUnit unit) throws InterruptedException {
+      public boolean awaitTermination(long timeout, java.util.concurrent.TimeUnit unit)
+          throws InterruptedException {
         return pool.awaitTermination(timeout, unit);
       }
     };

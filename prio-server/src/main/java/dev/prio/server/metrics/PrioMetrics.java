@@ -31,15 +31,18 @@ public final class PrioMetrics implements BatchMeters {
   public static final String PEER_REQUEST = "prio.peer.request";
   public static final String PEER_AUTH_FAILURES = "prio.peer.auth.failures";
   public static final String LAST_SUCCESS = "prio.batch.last.success.timestamp";
+
   /** Gauge: batch state objects the last listing could not parse (skipped, never fatal). */
   public static final String UNREADABLE_STATES = "prio.batch.states.unreadable";
+
   public static final String CHUNKS_DONE = "prio.chunks.done";
   public static final String CHUNKS_WAITING = "prio.chunks.waiting";
 
   public static final String VALID = "valid";
 
   /** The {@code round} label values of {@link #PEER_REQUEST}: one per request A sends. */
-  public static final List<String> ROUNDS = List.of("handshake", "verify1", "verify2", "total", "publish");
+  public static final List<String> ROUNDS =
+      List.of("handshake", "verify1", "verify2", "total", "publish");
 
   private final MeterRegistry registry;
   private final Map<String, Counter> submissions = new ConcurrentHashMap<>();
@@ -53,12 +56,18 @@ public final class PrioMetrics implements BatchMeters {
     this.registry = registry;
     registry.gauge(LAST_SUCCESS + ".seconds", lastSuccessEpochSeconds);
     registry.gauge(CHUNKS_WAITING, chunksWaiting);
-    chunksDone = Counter.builder(CHUNKS_DONE).description("Chunks this replica finished and committed").register(registry);
+    chunksDone =
+        Counter.builder(CHUNKS_DONE)
+            .description("Chunks this replica finished and committed")
+            .register(registry);
     for (BatchPhase p : BatchPhase.values()) {
       if (!p.isTerminal()) {
-        inPhase.put(p, registry.gauge(BATCHES_IN_PHASE, Tags.of("phase", p.label()), new AtomicLong()));
-        oldestInPhase.put(p, registry.gauge(OLDEST_IN_PHASE + ".seconds",
-            Tags.of("phase", p.label()), new AtomicLong()));
+        inPhase.put(
+            p, registry.gauge(BATCHES_IN_PHASE, Tags.of("phase", p.label()), new AtomicLong()));
+        oldestInPhase.put(
+            p,
+            registry.gauge(
+                OLDEST_IN_PHASE + ".seconds", Tags.of("phase", p.label()), new AtomicLong()));
       }
     }
     // Register every label value up front so dashboards and ratios see zeros, not gaps.
@@ -79,15 +88,24 @@ public final class PrioMetrics implements BatchMeters {
     }
   }
 
-  /** Raises the last-success gauge to {@code when} (it never goes back), e.g. from persisted states after a restart. */
+  /**
+   * Raises the last-success gauge to {@code when} (it never goes back), e.g. from persisted states
+   * after a restart.
+   */
   @Override
   public void lastSuccessAt(Instant when) {
     lastSuccessEpochSeconds.accumulateAndGet(when.getEpochSecond(), Math::max);
   }
 
   public void submission(String outcomeLabel, long count) {
-    submissions.computeIfAbsent(outcomeLabel,
-        l -> Counter.builder(SUBMISSIONS).description("Submissions read, by outcome").tag("reason", l).register(registry))
+    submissions
+        .computeIfAbsent(
+            outcomeLabel,
+            l ->
+                Counter.builder(SUBMISSIONS)
+                    .description("Submissions read, by outcome")
+                    .tag("reason", l)
+                    .register(registry))
         .increment(count);
   }
 
@@ -104,8 +122,11 @@ public final class PrioMetrics implements BatchMeters {
 
   @Override
   public void phaseTime(BatchPhase phase, Duration d) {
-    Timer.builder(BATCH_PHASE_SECONDS).tag("phase", phase.label()).publishPercentileHistogram()
-        .register(registry).record(d);
+    Timer.builder(BATCH_PHASE_SECONDS)
+        .tag("phase", phase.label())
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(d);
   }
 
   public void peerRequest(String round, String outcome, Duration d) {
@@ -113,7 +134,10 @@ public final class PrioMetrics implements BatchMeters {
   }
 
   private Timer peerTimer(String round, String outcome) {
-    return Timer.builder(PEER_REQUEST).tag("round", round).tag("outcome", outcome).publishPercentileHistogram()
+    return Timer.builder(PEER_REQUEST)
+        .tag("round", round)
+        .tag("outcome", outcome)
+        .publishPercentileHistogram()
         .register(registry);
   }
 

@@ -3,8 +3,8 @@ package dev.prio.server.peer;
 import dev.prio.server.batch.BatchPhase;
 
 /**
- * Round 0, A → B: what both servers must agree on before any share is touched, and A's view of
- * its input. B answers with its own count and id checksum, which pin B's input for the attempt.
+ * Round 0, A → B: what both servers must agree on before any share is touched, and A's view of its
+ * input. B answers with its own count and id checksum, which pin B's input for the attempt.
  */
 public final class Handshake {
   private Handshake() {}

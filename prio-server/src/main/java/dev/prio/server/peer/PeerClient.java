@@ -43,16 +43,19 @@ public final class PeerClient {
     return "/peer/v1/batches/" + key.submissionDate() + "/" + key.batchId();
   }
 
-  public Handshake.Response handshake(BatchKey key, Handshake.Request request) throws PeerException {
+  public Handshake.Response handshake(BatchKey key, Handshake.Request request)
+      throws PeerException {
     return exchange("handshake", batchPath(key), request, Handshake.Response.class);
   }
 
   public RoundMessage verify1(BatchKey key, int chunk, RoundMessage request) throws PeerException {
-    return exchange("verify1", batchPath(key) + "/chunks/" + chunk + "/verify1", request, RoundMessage.class);
+    return exchange(
+        "verify1", batchPath(key) + "/chunks/" + chunk + "/verify1", request, RoundMessage.class);
   }
 
   public RoundMessage verify2(BatchKey key, int chunk, RoundMessage request) throws PeerException {
-    return exchange("verify2", batchPath(key) + "/chunks/" + chunk + "/verify2", request, RoundMessage.class);
+    return exchange(
+        "verify2", batchPath(key) + "/chunks/" + chunk + "/verify2", request, RoundMessage.class);
   }
 
   public Total.Response total(BatchKey key, Total.Request request) throws PeerException {
@@ -65,31 +68,46 @@ public final class PeerClient {
 
   private record Raw(int status, String body, String retryAfter) {}
 
-  private <T> T exchange(String round, String path, Object request, Class<T> type) throws PeerException {
+  private <T> T exchange(String round, String path, Object request, Class<T> type)
+      throws PeerException {
     String body = json.writeValueAsString(request);
     Instant started = Instant.now();
     for (int attempt = 1; ; attempt++) {
       Instant t0 = Instant.now();
       Raw raw;
       try {
-        raw = rest.put().uri(path).contentType(MediaType.APPLICATION_JSON).body(body)
-            .exchange((req, res) -> {
-              try (InputStream in = res.getBody()) {
-                return new Raw(res.getStatusCode().value(), new String(in.readAllBytes(), StandardCharsets.UTF_8),
-                    res.getHeaders().getFirst("Retry-After"));
-              }
-            });
+        raw =
+            rest.put()
+                .uri(path)
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(body)
+                .exchange(
+                    (req, res) -> {
+                      try (InputStream in = res.getBody()) {
+                        return new Raw(
+                            res.getStatusCode().value(),
+                            new String(in.readAllBytes(), StandardCharsets.UTF_8),
+                            res.getHeaders().getFirst("Retry-After"));
+                      }
+                    });
       } catch (ResourceAccessException | UncheckedIOException e) {
         PeerAuthException auth = PeerAuthException.find(e);
         if (auth != null) {
-          // B's answer failed verification (forged, tampered, replayed or unsigned): permanent, never retried.
+          // B's answer failed verification (forged, tampered, replayed or unsigned): permanent,
+          // never retried.
           metrics.peerRequest(round, "auth_failed", Duration.between(t0, Instant.now()));
-          throw new PeerException(PeerException.Kind.REJECTED, ProblemType.UNAUTHORIZED,
+          throw new PeerException(
+              PeerException.Kind.REJECTED,
+              ProblemType.UNAUTHORIZED,
               round + ": peer response failed authentication (" + auth.reason().label() + ")");
         }
-        metrics.peerRequest(round, isTimeout(e) ? "timeout" : "io_error", Duration.between(t0, Instant.now()));
+        metrics.peerRequest(
+            round, isTimeout(e) ? "timeout" : "io_error", Duration.between(t0, Instant.now()));
         if (!mayRetry(attempt, started, null)) {
-          throw new PeerException(PeerException.Kind.UNAVAILABLE, null, round + ": peer unreachable after " + attempt + " attempts");
+          throw new PeerException(
+              PeerException.Kind.UNAVAILABLE,
+              null,
+              round + ": peer unreachable after " + attempt + " attempts");
         }
         log.warn("peer {} request failed ({}), retrying", round, e.getClass().getSimpleName());
         sleep(retry.backoff(attempt, null));
@@ -105,10 +123,18 @@ public final class PeerClient {
           }
           return value;
         } catch (JacksonException e) {
-          throw new PeerException(PeerException.Kind.PROTOCOL, null, round + ": response is not a valid " + type.getSimpleName());
+          throw new PeerException(
+              PeerException.Kind.PROTOCOL,
+              null,
+              round + ": response is not a valid " + type.getSimpleName());
         }
       }
-      metrics.peerRequest(round, raw.status() >= 500 ? "server_error" : raw.status() == 401 ? "auth_failed" : "client_error", took);
+      metrics.peerRequest(
+          round,
+          raw.status() >= 500
+              ? "server_error"
+              : raw.status() == 401 ? "auth_failed" : "client_error",
+          took);
       Duration retryAfter = RetryPolicy.parseRetryAfter(raw.retryAfter());
       if (Retryable.status(raw.status()) && mayRetry(attempt, started, retryAfter)) {
         log.warn("peer {} answered {}, retrying", round, raw.status());
@@ -116,8 +142,17 @@ public final class PeerClient {
         continue;
       }
       ProblemType problem = problemType(raw.body());
-      PeerException.Kind kind = Retryable.status(raw.status()) ? PeerException.Kind.UNAVAILABLE : PeerException.Kind.REJECTED;
-      throw new PeerException(kind, problem, round + ": peer answered " + raw.status() + (problem == null ? "" : " " + problem.name()));
+      PeerException.Kind kind =
+          Retryable.status(raw.status())
+              ? PeerException.Kind.UNAVAILABLE
+              : PeerException.Kind.REJECTED;
+      throw new PeerException(
+          kind,
+          problem,
+          round
+              + ": peer answered "
+              + raw.status()
+              + (problem == null ? "" : " " + problem.name()));
     }
   }
 
@@ -131,7 +166,9 @@ public final class PeerClient {
     try {
       JsonNode node = json.readTree(body);
       JsonNode type = node == null ? null : node.get("type");
-      return type == null || !type.isString() ? null : ProblemType.fromType(java.net.URI.create(type.asString()));
+      return type == null || !type.isString()
+          ? null
+          : ProblemType.fromType(java.net.URI.create(type.asString()));
     } catch (JacksonException | IllegalArgumentException e) {
       return null;
     }
@@ -139,7 +176,8 @@ public final class PeerClient {
 
   private static boolean isTimeout(Exception e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.net.http.HttpTimeoutException || t instanceof java.net.SocketTimeoutException) {
+      if (t instanceof java.net.http.HttpTimeoutException
+          || t instanceof java.net.SocketTimeoutException) {
         return true;
       }
     }
@@ -151,8 +189,8 @@ public final class PeerClient {
       Thread.sleep(d.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new PeerException(PeerException.Kind.UNAVAILABLE, null, "interrupted while waiting to retry");
+      throw new PeerException(
+          PeerException.Kind.UNAVAILABLE, null, "interrupted while waiting to retry");
     }
   }
-
 }

@@ -30,14 +30,21 @@ public final class PeerConcurrencyLimit extends OncePerRequestFilter {
   }
 
   @Override
-  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     if (!slots.tryAcquire()) {
       response.setStatus(ProblemType.BUSY.status().value());
       response.setHeader("Retry-After", String.valueOf(retryAfterSeconds));
       response.setContentType("application/problem+json");
-      response.getOutputStream().write(("{\"type\":\"" + ProblemType.BUSY.type() + "\",\"title\":\"busy\",\"status\":429,"
-          + "\"detail\":\"server B is at its concurrency limit; retry later\"}").getBytes(StandardCharsets.UTF_8));
+      response
+          .getOutputStream()
+          .write(
+              ("{\"type\":\""
+                      + ProblemType.BUSY.type()
+                      + "\",\"title\":\"busy\",\"status\":429,"
+                      + "\"detail\":\"server B is at its concurrency limit; retry later\"}")
+                  .getBytes(StandardCharsets.UTF_8));
       return;
     }
     try {

@@ -2,18 +2,18 @@ package dev.prio.server.peer;
 
 import dev.prio.server.logging.BatchLogContext;
 import dev.prio.server.storage.BatchKey;
-import dev.prio.server.web.ProblemException;
-import dev.prio.server.web.ProblemType;
-import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import dev.prio.server.web.BatchIdParam;
 import dev.prio.server.web.ChunkParam;
 import dev.prio.server.web.DateParam;
+import dev.prio.server.web.ProblemException;
+import dev.prio.server.web.ProblemType;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -33,7 +33,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Tag(name = "rounds")
 @RestController
-@RequestMapping(path = "/peer/v1/batches/{date}/{batchId}", produces = MediaType.APPLICATION_JSON_VALUE,
+@RequestMapping(
+    path = "/peer/v1/batches/{date}/{batchId}",
+    produces = MediaType.APPLICATION_JSON_VALUE,
     consumes = MediaType.APPLICATION_JSON_VALUE)
 class PeerController {
   private static final Logger log = LoggerFactory.getLogger(PeerController.class);
@@ -45,12 +47,21 @@ class PeerController {
     this.json = json;
   }
 
-  @Operation(operationId = "handshake", summary = "Round 0: agree on n_data, PRG and r mode, keys and seed, and compare inputs",
-      requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
-          content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = Handshake.Request.class))))
+  @Operation(
+      operationId = "handshake",
+      summary = "Round 0: agree on n_data, PRG and r mode, keys and seed, and compare inputs",
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              required = true,
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON_VALUE,
+                      schema = @Schema(implementation = Handshake.Request.class))))
   @ApiResponse(responseCode = "200", description = "B's count and id checksum")
   @PutMapping
-  Handshake.Response handshake(@DateParam @PathVariable String date, @BatchIdParam @PathVariable String batchId,
+  Handshake.Response handshake(
+      @DateParam @PathVariable String date,
+      @BatchIdParam @PathVariable String batchId,
       @RequestBody String body) {
     BatchKey key = key(date, batchId);
     Handshake.Request request = parse(body, Handshake.Request.class);
@@ -59,13 +70,25 @@ class PeerController {
     }
   }
 
-  @Operation(operationId = "verify1", summary = "verify1 of one chunk: A's packets in, B's out",
-      requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
-          content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = RoundMessage.class))))
-  @ApiResponse(responseCode = "200", description = "B's verify1 packets or reject reasons, in A's order")
+  @Operation(
+      operationId = "verify1",
+      summary = "verify1 of one chunk: A's packets in, B's out",
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              required = true,
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON_VALUE,
+                      schema = @Schema(implementation = RoundMessage.class))))
+  @ApiResponse(
+      responseCode = "200",
+      description = "B's verify1 packets or reject reasons, in A's order")
   @PutMapping("/chunks/{chunk}/verify1")
-  RoundMessage verify1(@DateParam @PathVariable String date, @BatchIdParam @PathVariable String batchId,
-      @ChunkParam @PathVariable int chunk, @RequestBody String body) {
+  RoundMessage verify1(
+      @DateParam @PathVariable String date,
+      @BatchIdParam @PathVariable String batchId,
+      @ChunkParam @PathVariable int chunk,
+      @RequestBody String body) {
     BatchKey key = key(date, batchId);
     RoundMessage request = parse(body, RoundMessage.class);
     try (var context = BatchLogContext.answering(key, "verify1", request.attempt())) {
@@ -73,13 +96,25 @@ class PeerController {
     }
   }
 
-  @Operation(operationId = "verify2", summary = "verify2 of one chunk: A's packets in, B's out",
-      requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
-          content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = RoundMessage.class))))
-  @ApiResponse(responseCode = "200", description = "B's verify2 packets or reject reasons, in A's order")
+  @Operation(
+      operationId = "verify2",
+      summary = "verify2 of one chunk: A's packets in, B's out",
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              required = true,
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON_VALUE,
+                      schema = @Schema(implementation = RoundMessage.class))))
+  @ApiResponse(
+      responseCode = "200",
+      description = "B's verify2 packets or reject reasons, in A's order")
   @PutMapping("/chunks/{chunk}/verify2")
-  RoundMessage verify2(@DateParam @PathVariable String date, @BatchIdParam @PathVariable String batchId,
-      @ChunkParam @PathVariable int chunk, @RequestBody String body) {
+  RoundMessage verify2(
+      @DateParam @PathVariable String date,
+      @BatchIdParam @PathVariable String batchId,
+      @ChunkParam @PathVariable int chunk,
+      @RequestBody String body) {
     BatchKey key = key(date, batchId);
     RoundMessage request = parse(body, RoundMessage.class);
     try (var context = BatchLogContext.answering(key, "verify2", request.attempt())) {
@@ -87,12 +122,21 @@ class PeerController {
     }
   }
 
-  @Operation(operationId = "total", summary = "The total round: compare valid counts and checksums; B answers its total share",
-      requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
-          content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = Total.Request.class))))
+  @Operation(
+      operationId = "total",
+      summary = "The total round: compare valid counts and checksums; B answers its total share",
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              required = true,
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON_VALUE,
+                      schema = @Schema(implementation = Total.Request.class))))
   @ApiResponse(responseCode = "200", description = "B's total share, counts and checksum")
   @PutMapping("/total")
-  Total.Response total(@DateParam @PathVariable String date, @BatchIdParam @PathVariable String batchId,
+  Total.Response total(
+      @DateParam @PathVariable String date,
+      @BatchIdParam @PathVariable String batchId,
       @RequestBody String body) {
     BatchKey key = key(date, batchId);
     Total.Request request = parse(body, Total.Request.class);
@@ -101,12 +145,21 @@ class PeerController {
     }
   }
 
-  @Operation(operationId = "publish", summary = "How the batch ended on A; when published, B writes its own copy",
-      requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
-          content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = Publish.Request.class))))
+  @Operation(
+      operationId = "publish",
+      summary = "How the batch ended on A; when published, B writes its own copy",
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              required = true,
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON_VALUE,
+                      schema = @Schema(implementation = Publish.Request.class))))
   @ApiResponse(responseCode = "200", description = "B's phase")
   @PutMapping("/publish")
-  Publish.Response publish(@DateParam @PathVariable String date, @BatchIdParam @PathVariable String batchId,
+  Publish.Response publish(
+      @DateParam @PathVariable String date,
+      @BatchIdParam @PathVariable String batchId,
       @RequestBody String body) {
     BatchKey key = key(date, batchId);
     Publish.Request request = parse(body, Publish.Request.class);
@@ -136,7 +189,8 @@ class PeerController {
       }
       return value;
     } catch (JacksonException e) {
-      throw new ProblemException(ProblemType.BAD_REQUEST, "body is not a valid " + type.getSimpleName());
+      throw new ProblemException(
+          ProblemType.BAD_REQUEST, "body is not a valid " + type.getSimpleName());
     }
   }
 

@@ -9,11 +9,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * honouring Retry-After, until the attempt or elapsed-time budget runs out; every other status is
  * final. Every round is idempotent on the peer, so repeating one is always safe.
  */
-public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration maxElapsed) {
+public record RetryPolicy(
+    int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration maxElapsed) {
 
   /** Delay before attempt {@code attempt + 1} (attempt counts from 1). */
   public Duration backoff(int attempt, Duration retryAfter) {
-    long cap = Math.min(maxBackoff.toMillis(), initialBackoff.toMillis() << Math.min(attempt - 1, 20));
+    long cap =
+        Math.min(maxBackoff.toMillis(), initialBackoff.toMillis() << Math.min(attempt - 1, 20));
     long jittered = ThreadLocalRandom.current().nextLong(Math.max(1, cap) + 1);
     long wait = retryAfter == null ? jittered : Math.max(jittered, retryAfter.toMillis());
     return Duration.ofMillis(wait);

@@ -10,7 +10,8 @@ import java.util.Map;
 public final class Total {
   private Total() {}
 
-  public record Request(int attempt, int chunkCount, long validCount, String validIdChecksum, String chunkDigest) {}
+  public record Request(
+      int attempt, int chunkCount, long validCount, String validIdChecksum, String chunkDigest) {}
 
   /**
    * @param totalShare standard base64 of B's PrioTotalShare
@@ -18,5 +19,10 @@ public final class Total {
    * @param peerOnly how many of B's ids A never sent
    */
   public record Response(
-      String totalShare, long validCount, String validIdChecksum, String chunkDigest, Map<String, Long> funnel, long peerOnly) {}
+      String totalShare,
+      long validCount,
+      String validIdChecksum,
+      String chunkDigest,
+      Map<String, Long> funnel,
+      long peerOnly) {}
 }

@@ -7,7 +7,8 @@ import java.util.List;
  * keep working: {@code {"id", "timestamp", "payload", "error", "total"}}. {@code payload} holds the
  * counts as unsigned 64-bit integers.
  */
-public record PublishRecord(String id, String timestamp, List<Long> payload, long error, long total) {
+public record PublishRecord(
+    String id, String timestamp, List<Long> payload, long error, long total) {
   public PublishRecord {
     payload = List.copyOf(payload);
   }

@@ -30,7 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
  * reuses it, so a batch never appears twice.
  */
 public final class Publisher {
-  private static final DateTimeFormatter PYTHON_ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS");
+  private static final DateTimeFormatter PYTHON_ISO =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS");
 
   private final ObjectStore store;
   private final JsonMapper json;
@@ -41,7 +42,8 @@ public final class Publisher {
    * @param protocol what both servers agreed on in the handshake (PRG and r mode, key and seed
    *     fingerprints), recorded in every provenance record
    */
-  public Publisher(ObjectStore store, JsonMapper json, String serverVersion, Map<String, String> protocol) {
+  public Publisher(
+      ObjectStore store, JsonMapper json, String serverVersion, Map<String, String> protocol) {
     this.store = store;
     this.json = json;
     this.serverVersion = serverVersion;
@@ -49,26 +51,33 @@ public final class Publisher {
   }
 
   /** Counts from A's and B's total shares, as prio-processor's publish computes them. */
-  public static List<Long> combine(PrioConfig config, TotalShare a, TotalShare b) throws PrioException {
+  public static List<Long> combine(PrioConfig config, TotalShare a, TotalShare b)
+      throws PrioException {
     long[] counts = TotalShares.combine(a, b, config.nData());
     List<Long> out = new ArrayList<>(counts.length);
     for (long c : counts) {
       if (c < 0) {
-        throw new PrioException(dev.prio.core.error.RejectReason.VALUE_OUT_OF_RANGE, "a count does not fit a signed 64-bit integer");
+        throw new PrioException(
+            dev.prio.core.error.RejectReason.VALUE_OUT_OF_RANGE,
+            "a count does not fit a signed 64-bit integer");
       }
       out.add(c);
     }
     return out;
   }
 
-  /** A new record for this aggregate (uuid4 id, UTC timestamp with microseconds, like prio-processor). */
+  /**
+   * A new record for this aggregate (uuid4 id, UTC timestamp with microseconds, like
+   * prio-processor).
+   */
   public static PublishRecord newRecord(List<Long> counts, long error, long total, Instant now) {
     String ts = LocalDateTime.ofInstant(now, ZoneOffset.UTC).format(PYTHON_ISO);
     return new PublishRecord(UUID.randomUUID().toString(), ts, counts, error, total);
   }
 
   /** B's check before it writes its copy: A's share plus its own gives the payload A published. */
-  public boolean matchesOwnShare(PrioConfig config, String totalShareA, TotalShare ownB, PublishRecord record) {
+  public boolean matchesOwnShare(
+      PrioConfig config, String totalShareA, TotalShare ownB, PublishRecord record) {
     try {
       TotalShare a = TotalShareCodec.read(Base64.getDecoder().decode(totalShareA), config.nData());
       return combine(config, a, ownB).equals(record.payload());
@@ -79,8 +88,12 @@ public final class Publisher {
 
   public Optional<PublishRecord> find(BatchKey key, int version) {
     try {
-      return store.read(StorageLayout.published(key, version))
-          .map(o -> json.readValue(new String(o.data(), StandardCharsets.UTF_8).strip(), PublishRecord.class));
+      return store
+          .read(StorageLayout.published(key, version))
+          .map(
+              o ->
+                  json.readValue(
+                      new String(o.data(), StandardCharsets.UTF_8).strip(), PublishRecord.class));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -92,11 +105,30 @@ public final class Publisher {
    * completes the pair instead of duplicating it. Called only once both servers hold the record
    * pending and A has committed (the two-sided publish).
    */
-  public PublishRecord write(BatchKey key, BatchState state, int version, PublishRecord record, Map<String, Long> peerFunnel, Instant now) {
+  public PublishRecord write(
+      BatchKey key,
+      BatchState state,
+      int version,
+      PublishRecord record,
+      Map<String, Long> peerFunnel,
+      Instant now) {
     try {
-      Provenance p = new Provenance(key.batchId(), key.submissionDate().toString(), state.role().name(), version,
-          state.attempt(), state.nData(), record.id(), protocol, state.funnel(), peerFunnel, state.phaseEnteredAt(), now,
-          serverVersion, System.getProperty("java.version"));
+      Provenance p =
+          new Provenance(
+              key.batchId(),
+              key.submissionDate().toString(),
+              state.role().name(),
+              version,
+              state.attempt(),
+              state.nData(),
+              record.id(),
+              protocol,
+              state.funnel(),
+              peerFunnel,
+              state.phaseEnteredAt(),
+              now,
+              serverVersion,
+              System.getProperty("java.version"));
       store.createIfAbsent(StorageLayout.provenance(key, version), json.writeValueAsBytes(p));
       byte[] line = (json.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8);
       store.createIfAbsent(StorageLayout.published(key, version), line);

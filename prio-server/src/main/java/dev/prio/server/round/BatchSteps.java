@@ -2,13 +2,12 @@ package dev.prio.server.round;
 
 import dev.prio.server.batch.BatchFailure;
 import dev.prio.server.peer.PeerException;
-import dev.prio.server.web.ProblemType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * What a step of {@link LeaderRounds} can throw, turned into the batch failure it means: the
- * peer's refusals and unavailability, a peer that breaks the protocol, storage errors.
+ * What a step of {@link LeaderRounds} can throw, turned into the batch failure it means: the peer's
+ * refusals and unavailability, a peer that breaks the protocol, storage errors.
  */
 final class BatchSteps {
   private BatchSteps() {}
@@ -32,17 +31,23 @@ final class BatchSteps {
     try {
       return c.call();
     } catch (PeerException e) {
-      BatchFailure reported = e.problem() == null ? null : switch (e.problem()) {
-        case CONFIG_MISMATCH -> BatchFailure.CONFIG_MISMATCH;
-        case BATCH_MISMATCH -> BatchFailure.BATCH_MISMATCH;
-        case STATE_CORRUPT -> BatchFailure.STATE_CORRUPT;
-        case INPUT_CHANGED -> BatchFailure.INPUT_CHANGED;
-        default -> null;
-      };
+      BatchFailure reported =
+          e.problem() == null
+              ? null
+              : switch (e.problem()) {
+                case CONFIG_MISMATCH -> BatchFailure.CONFIG_MISMATCH;
+                case BATCH_MISMATCH -> BatchFailure.BATCH_MISMATCH;
+                case STATE_CORRUPT -> BatchFailure.STATE_CORRUPT;
+                case INPUT_CHANGED -> BatchFailure.INPUT_CHANGED;
+                default -> null;
+              };
       if (reported != null) {
         throw new BatchFailed(reported, e.getMessage());
       }
-      throw new BatchFailed(e.kind() == PeerException.Kind.UNAVAILABLE ? BatchFailure.PEER_UNAVAILABLE : BatchFailure.PEER_REJECTED,
+      throw new BatchFailed(
+          e.kind() == PeerException.Kind.UNAVAILABLE
+              ? BatchFailure.PEER_UNAVAILABLE
+              : BatchFailure.PEER_REJECTED,
           e.getMessage());
     }
   }
@@ -70,5 +75,4 @@ final class BatchSteps {
       throw new UncheckedIOException(e);
     }
   }
-
 }

@@ -16,18 +16,20 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * How replicas of A share a batch (docs/scale-out.md). A chunk is run only under its chunk lease;
- * the batch-level steps only under the attempt's driver lease, held by one replica at a time for
- * as long as it drives.
+ * the batch-level steps only under the attempt's driver lease, held by one replica at a time for as
+ * long as it drives.
  *
  * <p>The commit point of a chunk is the create-if-absent of its result: the first result stored is
  * the chunk's, and only the call that stored it counts the chunk in the batch's progress. The lease
- * is checked right before (a compare-and-set renewal, so a holder that lost it cannot commit), which
- * keeps a replica that was paused past its expiry from even trying; if it wins the narrow race
- * anyway, the two results are the same bytes (the rounds are deterministic and B replays its stored
- * answers), and the create-if-absent still counts the chunk once.
+ * is checked right before (a compare-and-set renewal, so a holder that lost it cannot commit),
+ * which keeps a replica that was paused past its expiry from even trying; if it wins the narrow
+ * race anyway, the two results are the same bytes (the rounds are deterministic and B replays its
+ * stored answers), and the create-if-absent still counts the chunk once.
  */
 final class ChunkClaims {
-  /** This replica does not hold the attempt's driver lease: another replica drives, this run ends. */
+  /**
+   * This replica does not hold the attempt's driver lease: another replica drives, this run ends.
+   */
   static final class NotDriver extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
@@ -43,7 +45,12 @@ final class ChunkClaims {
   private final Clock clock;
   private final Map<String, Lease> drivers = new ConcurrentHashMap<>();
 
-  ChunkClaims(Leases leases, RoundStore rounds, BatchLifecycle lifecycle, PrioMetrics metrics, Clock clock) {
+  ChunkClaims(
+      Leases leases,
+      RoundStore rounds,
+      BatchLifecycle lifecycle,
+      PrioMetrics metrics,
+      Clock clock) {
     this.leases = leases;
     this.rounds = rounds;
     this.lifecycle = lifecycle;
@@ -51,7 +58,10 @@ final class ChunkClaims {
     this.clock = clock;
   }
 
-  /** May this replica run chunk c? Yes (with its lease) if it has no result and nobody else holds it. */
+  /**
+   * May this replica run chunk c? Yes (with its lease) if it has no result and nobody else holds
+   * it.
+   */
   Optional<Lease> claim(BatchKey key, int attempt, int chunk) {
     if (rounds.findChunk(key, attempt, chunk).isPresent()) {
       return Optional.empty();
@@ -76,8 +86,13 @@ final class ChunkClaims {
       if (!rounds.saveChunk(key, attempt, result)) {
         return false;
       }
-      lifecycle.progress(key, attempt, x -> x.phase() == BatchPhase.VERIFY
-          ? x.withChunkDone(result.funnel(), leases.holder(), clock.instant()) : x);
+      lifecycle.progress(
+          key,
+          attempt,
+          x ->
+              x.phase() == BatchPhase.VERIFY
+                  ? x.withChunkDone(result.funnel(), leases.holder(), clock.instant())
+                  : x);
       metrics.chunkDone();
       return true;
     } finally {
@@ -101,7 +116,9 @@ final class ChunkClaims {
     return out;
   }
 
-  /** Is there a chunk no replica has finished or is running (so a pass over the input is worth it)? */
+  /**
+   * Is there a chunk no replica has finished or is running (so a pass over the input is worth it)?
+   */
   boolean anyFree(BatchKey key, int attempt, int chunkCount) {
     for (int c : missing(key, attempt, chunkCount)) {
       if (!leases.isLive(StorageLayout.chunkLease(key, attempt, c))) {
@@ -111,7 +128,10 @@ final class ChunkClaims {
     return false;
   }
 
-  /** Holds (or takes, if free) the attempt's driver lease; {@link NotDriver} if another replica has it. */
+  /**
+   * Holds (or takes, if free) the attempt's driver lease; {@link NotDriver} if another replica has
+   * it.
+   */
   void drive(BatchKey key, int attempt) {
     String path = StorageLayout.driverLease(key, attempt);
     Lease held = drivers.get(path);
@@ -125,13 +145,16 @@ final class ChunkClaims {
   /** The run on this batch ended here: another replica may drive it at once. */
   void stopDriving(BatchKey key) {
     String prefix = StorageLayout.stateDir(key);
-    drivers.entrySet().removeIf(e -> {
-      if (e.getKey().startsWith(prefix)) {
-        leases.release(e.getValue());
-        return true;
-      }
-      return false;
-    });
+    drivers
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (e.getKey().startsWith(prefix)) {
+                leases.release(e.getValue());
+                return true;
+              }
+              return false;
+            });
   }
 
   /** How long the driver waits between looks at chunks other replicas are running. */

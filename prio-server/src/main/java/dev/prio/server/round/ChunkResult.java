@@ -3,8 +3,14 @@ package dev.prio.server.round;
 import java.util.Map;
 
 /**
- * One finished chunk on one server, persisted so a restarted server skips it: its funnel, the
- * valid ids' count and checksum, this server's partial total share (base64 PrioTotalShare), and
- * how many of the chunk's ids this server holds a share for (B uses it to count ids A never sent).
+ * One finished chunk on one server, persisted so a restarted server skips it: its funnel, the valid
+ * ids' count and checksum, this server's partial total share (base64 PrioTotalShare), and how many
+ * of the chunk's ids this server holds a share for (B uses it to count ids A never sent).
  */
-public record ChunkResult(int chunk, Map<String, Long> funnel, long validCount, String validIdChecksum, String totalShare, long matched) {}
+public record ChunkResult(
+    int chunk,
+    Map<String, Long> funnel,
+    long validCount,
+    String validIdChecksum,
+    String totalShare,
+    long matched) {}

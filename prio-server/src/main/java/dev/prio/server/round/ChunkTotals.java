@@ -1,7 +1,7 @@
 package dev.prio.server.round;
 
-import dev.prio.core.crypto.Sha256;
 import dev.prio.core.codec.TotalShareCodec;
+import dev.prio.core.crypto.Sha256;
 import dev.prio.core.error.PrioException;
 import dev.prio.core.field.Field;
 import dev.prio.core.packet.PrioConfig;
@@ -15,10 +15,16 @@ import java.util.HexFormat;
 /**
  * The sum over a batch's finished chunks on one server: funnel, valid ids and total share, and
  * {@code chunkDigest}, a SHA-256 over every chunk's index, valid count and valid-id checksum in
- * order, which the servers compare at the total round so one chunk that differs between them
- * stops the batch even where the batch-wide sums would agree.
+ * order, which the servers compare at the total round so one chunk that differs between them stops
+ * the batch even where the batch-wide sums would agree.
  */
-public record ChunkTotals(Funnel funnel, long validCount, IdChecksum validIds, TotalShare totalShare, long matched, String chunkDigest) {
+public record ChunkTotals(
+    Funnel funnel,
+    long validCount,
+    IdChecksum validIds,
+    TotalShare totalShare,
+    long matched,
+    String chunkDigest) {
 
   /** Reads one stored chunk result; may throw when it is missing. */
   public interface Source<E extends Exception> {
@@ -29,7 +35,8 @@ public record ChunkTotals(Funnel funnel, long validCount, IdChecksum validIds, T
    * Sums chunks 0..count-1, read one at a time from {@code source}: a stored chunk result carries a
    * ~30 KB total share at n_data 2046, so holding them all would grow with the batch.
    */
-  public static <E extends Exception> ChunkTotals of(PrioConfig config, ServerId server, int count, Source<E> source) throws E {
+  public static <E extends Exception> ChunkTotals of(
+      PrioConfig config, ServerId server, int count, Source<E> source) throws E {
     Funnel funnel = new Funnel();
     IdChecksum ids = new IdChecksum();
     long[] sum = new long[2 * config.nData()];
@@ -38,7 +45,9 @@ public record ChunkTotals(Funnel funnel, long validCount, IdChecksum validIds, T
     MessageDigest digest = Sha256.newDigest();
     for (int index = 0; index < count; index++) {
       ChunkResult c = source.chunk(index);
-      digest.update((c.chunk() + "|" + c.validCount() + "|" + c.validIdChecksum() + "\n").getBytes(StandardCharsets.US_ASCII));
+      digest.update(
+          (c.chunk() + "|" + c.validCount() + "|" + c.validIdChecksum() + "\n")
+              .getBytes(StandardCharsets.US_ASCII));
       funnel.addAll(c.funnel());
       valid += c.validCount();
       matched += c.matched();
@@ -53,7 +62,13 @@ public record ChunkTotals(Funnel funnel, long validCount, IdChecksum validIds, T
         Field.add(sum, i, part.dataShares(), i, sum, i);
       }
     }
-    return new ChunkTotals(funnel, valid, ids, new TotalShare(server, sum), matched, HexFormat.of().formatHex(digest.digest()));
+    return new ChunkTotals(
+        funnel,
+        valid,
+        ids,
+        new TotalShare(server, sum),
+        matched,
+        HexFormat.of().formatHex(digest.digest()));
   }
 
   public String totalShareBase64() {

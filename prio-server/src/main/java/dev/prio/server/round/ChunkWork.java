@@ -26,7 +26,8 @@ import java.util.Map;
  *
  * <ol>
  *   <li>{@link #verify1()}: decrypt and evaluate own shares → own PacketVerify1 or a reject reason;
- *   <li>{@link #verify2(List)}: with the peer's round-1 items → own PacketVerify2 for ids both kept;
+ *   <li>{@link #verify2(List)}: with the peer's round-1 items → own PacketVerify2 for ids both
+ *       kept;
  *   <li>{@link #finish(List)}: with the peer's round-2 items → isValid, aggregate, funnel.
  * </ol>
  */
@@ -49,7 +50,8 @@ public final class ChunkWork {
    * @param lines this server's input for the chunk's ids, in A's order; a null line means this
    *     server has no share for that id
    */
-  public ChunkWork(int chunk, PrioServer server, List<String> chunkIds, Map<String, InputLine> lines) {
+  public ChunkWork(
+      int chunk, PrioServer server, List<String> chunkIds, Map<String, InputLine> lines) {
     this.chunk = chunk;
     this.server = server;
     this.ids.addAll(chunkIds);
@@ -111,8 +113,10 @@ public final class ChunkWork {
         continue;
       }
       if (theirs.isRejected()) {
-        funnel.reject(RejectReason.MISSING_ON_PEER.label().equals(theirs.reject())
-            ? RejectReason.MISSING_ON_PEER : RejectReason.REJECTED_BY_PEER);
+        funnel.reject(
+            RejectReason.MISSING_ON_PEER.label().equals(theirs.reject())
+                ? RejectReason.MISSING_ON_PEER
+                : RejectReason.REJECTED_BY_PEER);
         out.add(PacketItem.rejected(id, RejectReason.REJECTED_BY_PEER.label()));
         continue;
       }
@@ -153,22 +157,34 @@ public final class ChunkWork {
         funnel.valid();
         valid.add(id);
       } catch (PrioException ex) {
-        funnel.reject(ex.reason() == RejectReason.PROOF_INVALID ? RejectReason.PROOF_INVALID : RejectReason.REJECTED_BY_PEER);
+        funnel.reject(
+            ex.reason() == RejectReason.PROOF_INVALID
+                ? RejectReason.PROOF_INVALID
+                : RejectReason.REJECTED_BY_PEER);
       } catch (IllegalArgumentException ex) {
         funnel.reject(RejectReason.REJECTED_BY_PEER);
       }
     }
     verifiers.clear();
-    return new ChunkResult(chunk, funnel.toMap(), acc.count(), valid.hex(),
-        B64.encodeToString(TotalShareCodec.write(acc.totalShare())), matched);
+    return new ChunkResult(
+        chunk,
+        funnel.toMap(),
+        acc.count(),
+        valid.hex(),
+        B64.encodeToString(TotalShareCodec.write(acc.totalShare())),
+        matched);
   }
 
   /** The peer's items must name exactly this chunk's ids, in any order. */
   private Map<String, PacketItem> byId(List<PacketItem> items) throws PeerProtocolException {
     Map<String, PacketItem> m = new LinkedHashMap<>();
     for (PacketItem i : items) {
-      if (i == null || i.id() == null || (i.packet() == null) == (i.reject() == null) || m.put(i.id(), i) != null) {
-        throw new PeerProtocolException("round items must each name one id once, with a packet or a reject");
+      if (i == null
+          || i.id() == null
+          || (i.packet() == null) == (i.reject() == null)
+          || m.put(i.id(), i) != null) {
+        throw new PeerProtocolException(
+            "round items must each name one id once, with a packet or a reject");
       }
       if (i.isRejected() && !isKnownReason(i.reject())) {
         throw new PeerProtocolException("unknown reject reason in round items");

@@ -19,17 +19,19 @@ import java.util.stream.Stream;
 /**
  * The duplicate-id check with memory flat in the batch size. Ids are spilled by the top bits of
  * their hash into {@value #FAN_OUT} partition files on local temp disk as they are read; then each
- * partition is sorted by (hash, position) on its own, in memory when it holds at most
- * {@code maxInMemory} ids, else as sorted runs of that size merged from disk. So the heap holds at
- * most {@code maxInMemory} entries whatever the batch size, and the visit comes out in ascending
+ * partition is sorted by (hash, position) on its own, in memory when it holds at most {@code
+ * maxInMemory} ids, else as sorted runs of that size merged from disk. So the heap holds at most
+ * {@code maxInMemory} entries whatever the batch size, and the visit comes out in ascending
  * (unsigned) hash order with the first occurrence of every id flagged — which is what both the id
  * checksum and B's hash-bucketed index need.
  */
 final class DistinctIds implements AutoCloseable {
   static final int FAN_OUT = 64;
   private static final int BUFFER = 16 << 10;
-  private static final Comparator<Entry> ORDER = Comparator.<Entry>comparingLong(e -> e.hi() ^ Long.MIN_VALUE)
-      .thenComparingLong(e -> e.lo() ^ Long.MIN_VALUE).thenComparingLong(Entry::seq);
+  private static final Comparator<Entry> ORDER =
+      Comparator.<Entry>comparingLong(e -> e.hi() ^ Long.MIN_VALUE)
+          .thenComparingLong(e -> e.lo() ^ Long.MIN_VALUE)
+          .thenComparingLong(Entry::seq);
 
   /** One line with an id: its position in the input, its id hash and where it is. */
   record Entry(long seq, long hi, long lo, String id, int file, long offset, int length, int crc) {}
@@ -111,7 +113,8 @@ final class DistinctIds implements AutoCloseable {
   }
 
   /** Entries with equal hashes are adjacent; within them, an id already seen is a duplicate. */
-  private static void visitGroups(java.util.Iterator<Entry> sorted, Visitor visitor) throws IOException {
+  private static void visitGroups(java.util.Iterator<Entry> sorted, Visitor visitor)
+      throws IOException {
     List<String> group = new ArrayList<>();
     Entry prev = null;
     while (sorted.hasNext()) {
@@ -132,7 +135,8 @@ final class DistinctIds implements AutoCloseable {
   private static final class Merge implements java.util.Iterator<Entry> {
     private record Head(Entry entry, DataInputStream in, Path file) {}
 
-    private final PriorityQueue<Head> heads = new PriorityQueue<>(Comparator.comparing(Head::entry, ORDER));
+    private final PriorityQueue<Head> heads =
+        new PriorityQueue<>(Comparator.comparing(Head::entry, ORDER));
 
     Merge(List<Path> runs) throws IOException {
       for (Path run : runs) {
@@ -201,7 +205,14 @@ final class DistinctIds implements AutoCloseable {
   }
 
   private static Entry read(DataInputStream in) throws IOException {
-    return new Entry(in.readLong(), in.readLong(), in.readLong(), in.readUTF(), in.readInt(), in.readLong(), in.readInt(),
+    return new Entry(
+        in.readLong(),
+        in.readLong(),
+        in.readLong(),
+        in.readUTF(),
+        in.readInt(),
+        in.readLong(),
+        in.readInt(),
         in.readInt());
   }
 }

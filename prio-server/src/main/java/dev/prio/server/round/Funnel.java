@@ -5,7 +5,9 @@ import dev.prio.server.metrics.PrioMetrics;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Submissions by outcome label ({@code valid} or a {@link RejectReason} label). Not thread-safe. */
+/**
+ * Submissions by outcome label ({@code valid} or a {@link RejectReason} label). Not thread-safe.
+ */
 public final class Funnel {
   private final Map<String, Long> counts = new TreeMap<>();
 

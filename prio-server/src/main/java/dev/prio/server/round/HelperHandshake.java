@@ -1,8 +1,8 @@
 package dev.prio.server.round;
 
 import dev.prio.server.batch.BatchFailure;
-import dev.prio.server.batch.BatchPhase;
 import dev.prio.server.batch.BatchLifecycle;
+import dev.prio.server.batch.BatchPhase;
 import dev.prio.server.batch.BatchState;
 import dev.prio.server.peer.Handshake;
 import dev.prio.server.storage.BatchKey;
@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Objects;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Server B's answer to A's handshake: the one place where B compares A's parameters with its own. */
+/**
+ * Server B's answer to A's handshake: the one place where B compares A's parameters with its own.
+ */
 final class HelperHandshake {
   private final ProtocolSettings settings;
   private final BatchLifecycle lifecycle;
@@ -23,7 +25,12 @@ final class HelperHandshake {
   private final JsonMapper json;
   private final Clock clock;
 
-  HelperHandshake(ProtocolSettings settings, BatchLifecycle lifecycle, RoundStore rounds, HelperIndexes inputs, JsonMapper json,
+  HelperHandshake(
+      ProtocolSettings settings,
+      BatchLifecycle lifecycle,
+      RoundStore rounds,
+      HelperIndexes inputs,
+      JsonMapper json,
       Clock clock) {
     this.settings = settings;
     this.lifecycle = lifecycle;
@@ -41,11 +48,13 @@ final class HelperHandshake {
    */
   Handshake.Response answer(BatchKey key, Handshake.Request req, String body) {
     if (req.chunkSize() < 1 || req.chunkCount() < 0 || req.attempt() < 1) {
-      throw new ProblemException(ProblemType.BAD_REQUEST, "chunk size, chunk count and attempt must be positive");
+      throw new ProblemException(
+          ProblemType.BAD_REQUEST, "chunk size, chunk count and attempt must be positive");
     }
     BatchState current = lifecycle.find(key).orElse(null);
     if (current != null && current.attempt() > req.attempt()) {
-      throw new ProblemException(ProblemType.STALE_ATTEMPT, "server B already runs a later attempt of this batch");
+      throw new ProblemException(
+          ProblemType.STALE_ATTEMPT, "server B already runs a later attempt of this batch");
     }
     String digest = RoundStore.digest(body);
     var stored = rounds.findRound(key, req.attempt(), "handshake", 0);
@@ -62,11 +71,23 @@ final class HelperHandshake {
     check(mismatches, "r mode", settings.rMode().name(), req.rMode());
     check(mismatches, "public keys", settings.keys().keyFingerprint(), req.keyFingerprint());
     check(mismatches, "shared seed", settings.keys().seedFingerprint(), req.seedFingerprint());
-    BatchState started = BatchState.handshake(key.submissionDate(), key.batchId(), req.attempt(),
-        nData == null ? req.nData() : nData, req.chunkCount(), clock.instant());
+    BatchState started =
+        BatchState.handshake(
+            key.submissionDate(),
+            key.batchId(),
+            req.attempt(),
+            nData == null ? req.nData() : nData,
+            req.chunkCount(),
+            clock.instant());
     if (!mismatches.isEmpty()) {
       String detail = "servers disagree on: " + String.join(", ", mismatches);
-      var saved = rounds.saveRound(key, req.attempt(), "handshake", 0, new RoundStore.StoredRound(digest, body, null, detail));
+      var saved =
+          rounds.saveRound(
+              key,
+              req.attempt(),
+              "handshake",
+              0,
+              new RoundStore.StoredRound(digest, body, null, detail));
       if (saved.requestDigest().equals(digest)) {
         lifecycle.helperAttempt(key, started);
         lifecycle.fail(key, req.attempt(), BatchFailure.CONFIG_MISMATCH, detail);
@@ -74,9 +95,15 @@ final class HelperHandshake {
       return replayHandshake(saved, digest);
     }
     HelperIndex input = inputs.get(key, req.attempt());
-    Handshake.Response response = new Handshake.Response(input.uniqueCount(), input.idChecksum(), BatchPhase.HANDSHAKE);
-    var saved = rounds.saveRound(key, req.attempt(), "handshake", 0,
-        RoundStore.StoredRound.answered(digest, body, json.writeValueAsString(response)));
+    Handshake.Response response =
+        new Handshake.Response(input.uniqueCount(), input.idChecksum(), BatchPhase.HANDSHAKE);
+    var saved =
+        rounds.saveRound(
+            key,
+            req.attempt(),
+            "handshake",
+            0,
+            RoundStore.StoredRound.answered(digest, body, json.writeValueAsString(response)));
     if (saved.requestDigest().equals(digest)) {
       lifecycle.helperAttempt(key, started);
     }
@@ -85,7 +112,9 @@ final class HelperHandshake {
 
   private Handshake.Response replayHandshake(RoundStore.StoredRound stored, String digest) {
     if (!stored.requestDigest().equals(digest)) {
-      throw new ProblemException(ProblemType.ROUND_CONFLICT, "a different handshake was already answered for this attempt");
+      throw new ProblemException(
+          ProblemType.ROUND_CONFLICT,
+          "a different handshake was already answered for this attempt");
     }
     if (stored.configMismatch() != null) {
       throw new ProblemException(ProblemType.CONFIG_MISMATCH, stored.configMismatch());
@@ -95,10 +124,14 @@ final class HelperHandshake {
 
   /** What B answered to the attempt's handshake: its count and id checksum pin its input. */
   Handshake.Response agreed(BatchKey key, int attempt) {
-    return rounds.findRound(key, attempt, "handshake", 0)
+    return rounds
+        .findRound(key, attempt, "handshake", 0)
         .filter(r -> r.configMismatch() == null)
         .map(r -> json.readValue(r.response(), Handshake.Response.class))
-        .orElseThrow(() -> new ProblemException(ProblemType.PEER_PROTOCOL, "no agreed handshake for this attempt"));
+        .orElseThrow(
+            () ->
+                new ProblemException(
+                    ProblemType.PEER_PROTOCOL, "no agreed handshake for this attempt"));
   }
 
   private static void check(List<String> mismatches, String what, Object mine, Object theirs) {

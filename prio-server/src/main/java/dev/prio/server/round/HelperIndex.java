@@ -12,17 +12,21 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * B's index of its own input for one attempt, built by one pass over the input and persisted in
- * B's storage (sealed state), so that no process holds B's input in memory and any process can
- * answer any round. The pass counts refused lines and repeated ids ({@link DistinctIds}, bounded
- * memory), and writes every first occurrence as a fixed-size entry (id hash, file, offset, length,
- * CRC32C of the line) into one of 2^{@code bucketBits} buckets chosen by the top bits of the id
- * hash, each bucket sorted by hash. {@code bucketBits} grows with the input so a bucket holds about
- * {@value #ENTRIES_PER_BUCKET} entries: a lookup reads one bucket of ~18 KiB, whatever the batch size.
+ * B's index of its own input for one attempt, built by one pass over the input and persisted in B's
+ * storage (sealed state), so that no process holds B's input in memory and any process can answer
+ * any round. The pass counts refused lines and repeated ids ({@link DistinctIds}, bounded memory),
+ * and writes every first occurrence as a fixed-size entry (id hash, file, offset, length, CRC32C of
+ * the line) into one of 2^{@code bucketBits} buckets chosen by the top bits of the id hash, each
+ * bucket sorted by hash. {@code bucketBits} grows with the input so a bucket holds about {@value
+ * #ENTRIES_PER_BUCKET} entries: a lookup reads one bucket of ~18 KiB, whatever the batch size.
  *
  * <p>The summary (this record) is written last: its presence means the index is complete.
  */
-public record HelperIndex(long uniqueCount, String idChecksum, Map<String, Long> localRejects, int bucketBits,
+public record HelperIndex(
+    long uniqueCount,
+    String idChecksum,
+    Map<String, Long> localRejects,
+    int bucketBits,
     List<String> files) {
   static final int ENTRIES_PER_BUCKET = 512;
   static final int ENTRY_BYTES = 36;
@@ -32,7 +36,8 @@ public record HelperIndex(long uniqueCount, String idChecksum, Map<String, Long>
   }
 
   static String bucketKey(BatchKey key, int attempt, int bucket) {
-    return StorageLayout.helperIndex(key, attempt, String.format(Locale.ROOT, "bucket-%06d.bin", bucket));
+    return StorageLayout.helperIndex(
+        key, attempt, String.format(Locale.ROOT, "bucket-%06d.bin", bucket));
   }
 
   int bucketOf(long hashHi) {
@@ -40,20 +45,29 @@ public record HelperIndex(long uniqueCount, String idChecksum, Map<String, Long>
   }
 
   /** Reads B's input once and writes the index; returns the summary as stored. */
-  static HelperIndex build(BatchKey key, int attempt, String prefix, SubmissionReader reader, RoundStore rounds, Spill spill)
+  static HelperIndex build(
+      BatchKey key,
+      int attempt,
+      String prefix,
+      SubmissionReader reader,
+      RoundStore rounds,
+      Spill spill)
       throws IOException {
     List<String> files = reader.files(prefix);
     Funnel rejects = new Funnel();
     try (DistinctIds distinct = new DistinctIds(spill.dir(), spill.maxInMemory())) {
       long[] lines = {0};
-      reader.locate(files, (file, offset, length, id, reject, crc) -> {
-        if (id == null) {
-          rejects.reject(reject == null ? RejectReason.MALFORMED_LINE : reject);
-        } else {
-          IdChecksum.IdHash h = IdChecksum.IdHash.of(id);
-          distinct.add(new DistinctIds.Entry(lines[0]++, h.hi(), h.lo(), id, file, offset, length, crc));
-        }
-      });
+      reader.locate(
+          files,
+          (file, offset, length, id, reject, crc) -> {
+            if (id == null) {
+              rejects.reject(reject == null ? RejectReason.MALFORMED_LINE : reject);
+            } else {
+              IdChecksum.IdHash h = IdChecksum.IdHash.of(id);
+              distinct.add(
+                  new DistinctIds.Entry(lines[0]++, h.hi(), h.lo(), id, file, offset, length, crc));
+            }
+          });
       int bits = 0;
       while (bits < 24 && (lines[0] >> bits) > ENTRIES_PER_BUCKET) {
         bits++;
@@ -61,17 +75,20 @@ public record HelperIndex(long uniqueCount, String idChecksum, Map<String, Long>
       BucketWriter out = new BucketWriter(key, attempt, rounds, bits);
       IdChecksum ids = new IdChecksum();
       long[] unique = {0};
-      distinct.finish((e, first) -> {
-        if (first) {
-          unique[0]++;
-          ids.add(e.hi(), e.lo());
-          out.add(e);
-        } else {
-          rejects.reject(RejectReason.DUPLICATE_ID);
-        }
-      });
+      distinct.finish(
+          (e, first) -> {
+            if (first) {
+              unique[0]++;
+              ids.add(e.hi(), e.lo());
+              out.add(e);
+            } else {
+              rejects.reject(RejectReason.DUPLICATE_ID);
+            }
+          });
       out.finish();
-      return rounds.save(summaryKey(key, attempt), new HelperIndex(unique[0], ids.hex(), rejects.toMap(), bits, files),
+      return rounds.save(
+          summaryKey(key, attempt),
+          new HelperIndex(unique[0], ids.hex(), rejects.toMap(), bits, files),
           HelperIndex.class);
     }
   }

@@ -17,13 +17,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * B's input per batch attempt through its persisted {@link HelperIndex}: built once per attempt
- * (on first use, normally the handshake), then every round reads only the index buckets of its ids
- * and only those ids' lines, by range. Buckets are cached up to {@value #CACHE_BYTES} bytes, least
+ * B's input per batch attempt through its persisted {@link HelperIndex}: built once per attempt (on
+ * first use, normally the handshake), then every round reads only the index buckets of its ids and
+ * only those ids' lines, by range. Buckets are cached up to {@value #CACHE_BYTES} bytes, least
  * recently used first out: the bound on B's per-batch heap besides one round's lines.
  */
 final class HelperIndexes {
   static final long CACHE_BYTES = 4L << 20;
+
   /** Lines closer than this in one file are read with one ranged read. */
   private static final int GAP = 16 << 10;
 
@@ -41,14 +42,25 @@ final class HelperIndexes {
   }
 
   HelperIndex get(BatchKey key, int attempt) {
-    return summaries.computeIfAbsent(key + "#" + attempt, k -> rounds.find(HelperIndex.summaryKey(key, attempt), HelperIndex.class)
-        .orElseGet(() -> {
-          try {
-            return HelperIndex.build(key, attempt, StorageLayout.inputPrefix(key, ServerId.B), reader, rounds, spill);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }));
+    return summaries.computeIfAbsent(
+        key + "#" + attempt,
+        k ->
+            rounds
+                .find(HelperIndex.summaryKey(key, attempt), HelperIndex.class)
+                .orElseGet(
+                    () -> {
+                      try {
+                        return HelperIndex.build(
+                            key,
+                            attempt,
+                            StorageLayout.inputPrefix(key, ServerId.B),
+                            reader,
+                            rounds,
+                            spill);
+                      } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                      }
+                    }));
   }
 
   void evict(BatchKey key, int attempt) {
@@ -60,8 +72,8 @@ final class HelperIndexes {
   }
 
   /**
-   * B's lines for these ids (absent ids are left out), each checked against the index: the line
-   * at the recorded place must carry the id and the recorded CRC32C, or B's input changed.
+   * B's lines for these ids (absent ids are left out), each checked against the index: the line at
+   * the recorded place must carry the id and the recorded CRC32C, or B's input changed.
    */
   Map<String, InputLine> lines(BatchKey key, int attempt, HelperIndex index, List<String> ids) {
     List<Ref> found = new ArrayList<>(ids.size());
@@ -77,9 +89,11 @@ final class HelperIndexes {
     Map<String, InputLine> out = new HashMap<>();
     for (int i = 0; i < found.size(); ) {
       int j = i + 1;
-      while (j < found.size() && found.get(j).file() == found.get(i).file()
+      while (j < found.size()
+          && found.get(j).file() == found.get(i).file()
           && found.get(j).offset() - (found.get(j - 1).offset() + found.get(j - 1).length()) <= GAP
-          && found.get(j).offset() + found.get(j).length() - found.get(i).offset() <= Integer.MAX_VALUE / 2) {
+          && found.get(j).offset() + found.get(j).length() - found.get(i).offset()
+              <= Integer.MAX_VALUE / 2) {
         j++;
       }
       readSpan(index, found.subList(i, j), out);
@@ -101,12 +115,15 @@ final class HelperIndexes {
     }
     for (Ref r : refs) {
       int off = (int) (r.offset() - first.offset());
-      if (off + r.length() > bytes.length || SubmissionReader.crc(bytes, off, r.length()) != r.crc()) {
-        throw new InputChangedException("server B's input changed since it was indexed: " + file + " at byte " + r.offset());
+      if (off + r.length() > bytes.length
+          || SubmissionReader.crc(bytes, off, r.length()) != r.crc()) {
+        throw new InputChangedException(
+            "server B's input changed since it was indexed: " + file + " at byte " + r.offset());
       }
       InputLine line = reader.parseLine(bytes, off, r.length(), file + "@" + r.offset());
       if (!r.id().equals(line.id())) {
-        throw new InputChangedException("server B's input changed since it was indexed: " + file + " at byte " + r.offset());
+        throw new InputChangedException(
+            "server B's input changed since it was indexed: " + file + " at byte " + r.offset());
       }
       out.put(r.id(), line);
     }
@@ -120,8 +137,15 @@ final class HelperIndexes {
         return b;
       }
     }
-    Bucket b = new Bucket(ByteBuffer.wrap(rounds.findBytes(HelperIndex.bucketKey(key, attempt, bucket))
-        .orElseThrow(() -> new InputChangedException("server B's index bucket " + bucket + " is missing"))));
+    Bucket b =
+        new Bucket(
+            ByteBuffer.wrap(
+                rounds
+                    .findBytes(HelperIndex.bucketKey(key, attempt, bucket))
+                    .orElseThrow(
+                        () ->
+                            new InputChangedException(
+                                "server B's index bucket " + bucket + " is missing"))));
     synchronized (cache) {
       if (cache.put(k, b) == null) {
         cached += b.bytes();

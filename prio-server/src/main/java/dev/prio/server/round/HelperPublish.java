@@ -34,8 +34,14 @@ final class HelperPublish {
   private final JsonMapper json;
   private final Clock clock;
 
-  HelperPublish(BatchLifecycle lifecycle, HelperStates states, RoundStore rounds, Publisher publisher, HelperIndexes inputs,
-      JsonMapper json, Clock clock) {
+  HelperPublish(
+      BatchLifecycle lifecycle,
+      HelperStates states,
+      RoundStore rounds,
+      Publisher publisher,
+      HelperIndexes inputs,
+      JsonMapper json,
+      Clock clock) {
     this.lifecycle = lifecycle;
     this.states = states;
     this.rounds = rounds;
@@ -48,24 +54,38 @@ final class HelperPublish {
   Publish.Response prepare(BatchKey key, Publish.Request req) {
     BatchState state = states.active(key, req.attempt());
     if (req.record() == null || req.totalShareA() == null || req.version() < 1) {
-      throw new ProblemException(ProblemType.BAD_REQUEST, "PREPARE carries A's total share, the record and its version");
+      throw new ProblemException(
+          ProblemType.BAD_REQUEST, "PREPARE carries A's total share, the record and its version");
     }
     if (state.phase() != BatchPhase.TOTAL && state.phase() != BatchPhase.PUBLISHING) {
-      throw new ProblemException(ProblemType.PEER_PROTOCOL, "server B has not agreed a total for this batch");
+      throw new ProblemException(
+          ProblemType.PEER_PROTOCOL, "server B has not agreed a total for this batch");
     }
     PrioConfig config = PrioConfig.of(state.nData(), key.batchId());
     if (!publisher.matchesOwnShare(config, req.totalShareA(), ownTotal(key, state), req.record())) {
-      lifecycle.fail(key, state.attempt(), BatchFailure.BATCH_MISMATCH, "A's aggregate differs from B's recombination");
-      throw new ProblemException(ProblemType.BATCH_MISMATCH, "the aggregate does not match server B's share");
+      lifecycle.fail(
+          key,
+          state.attempt(),
+          BatchFailure.BATCH_MISMATCH,
+          "A's aggregate differs from B's recombination");
+      throw new ProblemException(
+          ProblemType.BATCH_MISMATCH, "the aggregate does not match server B's share");
     }
     Map<String, Long> funnelA = req.funnelA() == null ? Map.of() : req.funnelA();
     PendingPublish proposed = new PendingPublish(req.version(), req.record(), funnelA);
-    PendingPublish held = rounds.save(StorageLayout.publishPending(key, state.attempt()), proposed, PendingPublish.class);
+    PendingPublish held =
+        rounds.save(
+            StorageLayout.publishPending(key, state.attempt()), proposed, PendingPublish.class);
     if (!held.equals(proposed)) {
-      throw new ProblemException(ProblemType.ROUND_CONFLICT, "server B already holds a different record for this attempt");
+      throw new ProblemException(
+          ProblemType.ROUND_CONFLICT, "server B already holds a different record for this attempt");
     }
-    BatchState now = lifecycle.advance(key, state.attempt(), BatchPhase.PUBLISHING,
-        s -> s.withPeer(BatchPhase.PUBLISHING, funnelA, clock.instant()));
+    BatchState now =
+        lifecycle.advance(
+            key,
+            state.attempt(),
+            BatchPhase.PUBLISHING,
+            s -> s.withPeer(BatchPhase.PUBLISHING, funnelA, clock.instant()));
     return new Publish.Response(now.phase());
   }
 
@@ -74,10 +94,14 @@ final class HelperPublish {
     if (state.phase() == BatchPhase.PUBLISHED && state.publishedVersion() == req.version()) {
       return new Publish.Response(BatchPhase.PUBLISHED);
     }
-    PendingPublish held = rounds.find(StorageLayout.publishPending(key, state.attempt()), PendingPublish.class).orElse(null);
+    PendingPublish held =
+        rounds
+            .find(StorageLayout.publishPending(key, state.attempt()), PendingPublish.class)
+            .orElse(null);
     if (state.phase() != BatchPhase.PUBLISHING || held == null || held.version() != req.version()) {
-      throw new ProblemException(ProblemType.BATCH_CONFLICT, "server B holds no pending record of this version ("
-          + state.phase() + ")");
+      throw new ProblemException(
+          ProblemType.BATCH_CONFLICT,
+          "server B holds no pending record of this version (" + state.phase() + ")");
     }
     publisher.write(key, state, held.version(), held.record(), held.funnelA(), clock.instant());
     BatchState done = lifecycle.published(key, state.attempt(), held.version(), held.funnelA());
@@ -87,7 +111,8 @@ final class HelperPublish {
 
   Publish.Response ended(BatchKey key, Publish.Request req) {
     BatchState state = states.current(key, req.attempt());
-    BatchPhase outcome = req.step() == Publish.Step.FAILED ? BatchPhase.FAILED : BatchPhase.ABANDONED;
+    BatchPhase outcome =
+        req.step() == Publish.Step.FAILED ? BatchPhase.FAILED : BatchPhase.ABANDONED;
     BatchFailure failure = req.failure() == null ? BatchFailure.PEER_REJECTED : req.failure();
     BatchState end = lifecycle.endedByPeer(key, state.attempt(), outcome, failure);
     inputs.evict(key, state.attempt());
@@ -96,13 +121,20 @@ final class HelperPublish {
 
   /** B's own total share, as B answered it at the total round. */
   private TotalShare ownTotal(BatchKey key, BatchState state) {
-    Total.Response mine = rounds.findRound(key, state.attempt(), "total", 0)
-        .map(r -> json.readValue(r.response(), Total.Response.class))
-        .orElseThrow(() -> new ProblemException(ProblemType.PEER_PROTOCOL, "server B has not answered the total round"));
+    Total.Response mine =
+        rounds
+            .findRound(key, state.attempt(), "total", 0)
+            .map(r -> json.readValue(r.response(), Total.Response.class))
+            .orElseThrow(
+                () ->
+                    new ProblemException(
+                        ProblemType.PEER_PROTOCOL, "server B has not answered the total round"));
     try {
       return TotalShareCodec.read(Base64.getDecoder().decode(mine.totalShare()), state.nData());
     } catch (PrioException | IllegalArgumentException e) {
-      throw new StateCorruptException(StorageLayout.storedRound(key, state.attempt(), "total", 0), "total share does not decode");
+      throw new StateCorruptException(
+          StorageLayout.storedRound(key, state.attempt(), "total", 0),
+          "total share does not decode");
     }
   }
 }

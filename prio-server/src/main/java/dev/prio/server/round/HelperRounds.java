@@ -51,22 +51,33 @@ public final class HelperRounds implements HelperApi {
   private final HelperHandshake handshake;
   private final HelperStates states;
   private final HelperPublish publishing;
+
   /**
    * Chunks between their verify1 and verify2 on this replica: only a cache (a miss rebuilds the
-   * work from the stored verify1 request). Bounded, because with several replicas of B the
-   * verify2 often goes to another one and this replica never hears of the chunk again.
+   * work from the stored verify1 request). Bounded, because with several replicas of B the verify2
+   * often goes to another one and this replica never hears of the chunk again.
    */
-  private final Map<String, ChunkWork> pending = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-    private static final long serialVersionUID = 1L;
+  private final Map<String, ChunkWork> pending =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
 
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, ChunkWork> eldest) {
-      return size() > PENDING_LIMIT;
-    }
-  });
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, ChunkWork> eldest) {
+              return size() > PENDING_LIMIT;
+            }
+          });
 
-  public HelperRounds(ProtocolSettings settings, BatchLifecycle lifecycle, RoundStore rounds, SubmissionReader reader,
-      Publisher publisher, PrioMetrics metrics, JsonMapper json, Spill spill, Clock clock) {
+  public HelperRounds(
+      ProtocolSettings settings,
+      BatchLifecycle lifecycle,
+      RoundStore rounds,
+      SubmissionReader reader,
+      Publisher publisher,
+      PrioMetrics metrics,
+      JsonMapper json,
+      Spill spill,
+      Clock clock) {
     this.settings = settings;
     this.lifecycle = lifecycle;
     this.rounds = rounds;
@@ -88,56 +99,92 @@ public final class HelperRounds implements HelperApi {
 
   @Override
   public RoundMessage verify1(BatchKey key, int chunk, RoundMessage req, String body) {
-    return guarded(key, req.attempt(), () -> {
-      BatchState state = states.active(key, req.attempt());
-      return answer(key, state, "verify1", chunk, body, RoundMessage.class, () -> {
-        ChunkWork work = newWork(key, state, chunk, req.items());
-        List<PacketItem> own = work.verify1();
-        work.verify2(req.items());
-        pending.put(pendingKey(key, state.attempt(), chunk), work);
-        lifecycle.advance(key, state.attempt(), BatchPhase.VERIFY);
-        return new RoundMessage(state.attempt(), own);
-      });
-    });
+    return guarded(
+        key,
+        req.attempt(),
+        () -> {
+          BatchState state = states.active(key, req.attempt());
+          return answer(
+              key,
+              state,
+              "verify1",
+              chunk,
+              body,
+              RoundMessage.class,
+              () -> {
+                ChunkWork work = newWork(key, state, chunk, req.items());
+                List<PacketItem> own = work.verify1();
+                work.verify2(req.items());
+                pending.put(pendingKey(key, state.attempt(), chunk), work);
+                lifecycle.advance(key, state.attempt(), BatchPhase.VERIFY);
+                return new RoundMessage(state.attempt(), own);
+              });
+        });
   }
 
   @Override
   public RoundMessage verify2(BatchKey key, int chunk, RoundMessage req, String body) {
-    return guarded(key, req.attempt(), () -> {
-      BatchState state = states.active(key, req.attempt());
-      return answer(key, state, "verify2", chunk, body, RoundMessage.class, () -> {
-        ChunkWork work = pending.remove(pendingKey(key, state.attempt(), chunk));
-        RoundMessage first = storedVerify1Request(key, state.attempt(), chunk);
-        if (work == null) {
-          work = newWork(key, state, chunk, first.items());
-          work.verify1();
-        }
-        List<PacketItem> own = work.verify2(first.items());
-        ChunkResult result = work.finish(req.items());
-        if (rounds.saveChunk(key, state.attempt(), result)) {
-          lifecycle.progress(key, state.attempt(), s -> s.withChunkDone(result.funnel(), clock.instant()));
-          metrics.chunkDone();
-        }
-        return new RoundMessage(state.attempt(), own);
-      });
-    });
+    return guarded(
+        key,
+        req.attempt(),
+        () -> {
+          BatchState state = states.active(key, req.attempt());
+          return answer(
+              key,
+              state,
+              "verify2",
+              chunk,
+              body,
+              RoundMessage.class,
+              () -> {
+                ChunkWork work = pending.remove(pendingKey(key, state.attempt(), chunk));
+                RoundMessage first = storedVerify1Request(key, state.attempt(), chunk);
+                if (work == null) {
+                  work = newWork(key, state, chunk, first.items());
+                  work.verify1();
+                }
+                List<PacketItem> own = work.verify2(first.items());
+                ChunkResult result = work.finish(req.items());
+                if (rounds.saveChunk(key, state.attempt(), result)) {
+                  lifecycle.progress(
+                      key, state.attempt(), s -> s.withChunkDone(result.funnel(), clock.instant()));
+                  metrics.chunkDone();
+                }
+                return new RoundMessage(state.attempt(), own);
+              });
+        });
   }
 
   @Override
   public Total.Response total(BatchKey key, Total.Request req, String body) {
-    return guarded(key, req.attempt(), () -> {
-      BatchState state = states.active(key, req.attempt());
-      return answer(key, state, "total", null, body, Total.Response.class, () -> sumUp(key, state, req));
-    });
+    return guarded(
+        key,
+        req.attempt(),
+        () -> {
+          BatchState state = states.active(key, req.attempt());
+          return answer(
+              key, state, "total", null, body, Total.Response.class, () -> sumUp(key, state, req));
+        });
   }
 
   private Total.Response sumUp(BatchKey key, BatchState state, Total.Request req) {
     if (req.chunkCount() != state.chunksTotal()) {
-      throw new ProblemException(ProblemType.PEER_PROTOCOL, "chunk count differs from the handshake");
+      throw new ProblemException(
+          ProblemType.PEER_PROTOCOL, "chunk count differs from the handshake");
     }
-    ChunkTotals totals = ChunkTotals.of(PrioConfig.of(state.nData(), key.batchId()), ServerId.B, req.chunkCount(),
-        c -> rounds.findChunk(key, state.attempt(), c).orElseThrow(
-            () -> new ProblemException(ProblemType.PEER_PROTOCOL, "chunk " + c + " has not finished on server B")));
+    ChunkTotals totals =
+        ChunkTotals.of(
+            PrioConfig.of(state.nData(), key.batchId()),
+            ServerId.B,
+            req.chunkCount(),
+            c ->
+                rounds
+                    .findChunk(key, state.attempt(), c)
+                    .orElseThrow(
+                        () ->
+                            new ProblemException(
+                                ProblemType.PEER_PROTOCOL,
+                                "chunk " + c + " has not finished on server B")));
     HelperIndex input = input(key, state.attempt());
     long peerOnly = input.uniqueCount() - totals.matched();
     if (peerOnly < 0) {
@@ -146,28 +193,49 @@ public final class HelperRounds implements HelperApi {
     Funnel funnel = totals.funnel();
     funnel.addAll(input.localRejects());
     funnel.add(RejectReason.MISSING_ON_PEER.label(), peerOnly);
-    if (totals.validCount() != req.validCount() || !totals.validIds().hex().equals(req.validIdChecksum())
+    if (totals.validCount() != req.validCount()
+        || !totals.validIds().hex().equals(req.validIdChecksum())
         || !totals.chunkDigest().equals(req.chunkDigest())) {
-      lifecycle.fail(key, state.attempt(), BatchFailure.BATCH_MISMATCH, "valid submissions differ between the servers");
-      throw new ProblemException(ProblemType.BATCH_MISMATCH, "server B counted different valid submissions");
+      lifecycle.fail(
+          key,
+          state.attempt(),
+          BatchFailure.BATCH_MISMATCH,
+          "valid submissions differ between the servers");
+      throw new ProblemException(
+          ProblemType.BATCH_MISMATCH, "server B counted different valid submissions");
     }
     funnel.toMap().forEach(metrics::submission);
-    lifecycle.advance(key, state.attempt(), BatchPhase.TOTAL,
-        s -> s.withProgress(s.chunksTotal(), req.chunkCount(), funnel.toMap(), clock.instant()).withPeer(BatchPhase.TOTAL, null, clock.instant()));
-    return new Total.Response(totals.totalShareBase64(), totals.validCount(), totals.validIds().hex(), totals.chunkDigest(),
-        funnel.toMap(), peerOnly);
+    lifecycle.advance(
+        key,
+        state.attempt(),
+        BatchPhase.TOTAL,
+        s ->
+            s.withProgress(s.chunksTotal(), req.chunkCount(), funnel.toMap(), clock.instant())
+                .withPeer(BatchPhase.TOTAL, null, clock.instant()));
+    return new Total.Response(
+        totals.totalShareBase64(),
+        totals.validCount(),
+        totals.validIds().hex(),
+        totals.chunkDigest(),
+        funnel.toMap(),
+        peerOnly);
   }
 
   @Override
   public Publish.Response publish(BatchKey key, Publish.Request req) {
     if (req.step() == null) {
-      throw new ProblemException(ProblemType.BAD_REQUEST, "step must be PREPARE, COMMIT, FAILED or ABANDONED");
+      throw new ProblemException(
+          ProblemType.BAD_REQUEST, "step must be PREPARE, COMMIT, FAILED or ABANDONED");
     }
-    return guarded(key, req.attempt(), () -> switch (req.step()) {
-      case PREPARE -> publishing.prepare(key, req);
-      case COMMIT -> publishing.commit(key, req);
-      case FAILED, ABANDONED -> publishing.ended(key, req);
-    });
+    return guarded(
+        key,
+        req.attempt(),
+        () ->
+            switch (req.step()) {
+              case PREPARE -> publishing.prepare(key, req);
+              case COMMIT -> publishing.commit(key, req);
+              case FAILED, ABANDONED -> publishing.ended(key, req);
+            });
   }
 
   /**
@@ -177,10 +245,15 @@ public final class HelperRounds implements HelperApi {
   private HelperIndex input(BatchKey key, int attempt) {
     HelperIndex input = inputs.get(key, attempt);
     Handshake.Response agreed = handshake.agreed(key, attempt);
-    if (input.uniqueCount() != agreed.submissionCount() || !input.idChecksum().equals(agreed.idChecksum())) {
+    if (input.uniqueCount() != agreed.submissionCount()
+        || !input.idChecksum().equals(agreed.idChecksum())) {
       inputs.evict(key, attempt);
-      throw new InputChangedException("server B's input changed since the handshake: " + input.uniqueCount()
-          + " submissions now, " + agreed.submissionCount() + " agreed");
+      throw new InputChangedException(
+          "server B's input changed since the handshake: "
+              + input.uniqueCount()
+              + " submissions now, "
+              + agreed.submissionCount()
+              + " agreed");
     }
     return input;
   }
@@ -193,8 +266,14 @@ public final class HelperRounds implements HelperApi {
     try {
       return round.get();
     } catch (StateCorruptException e) {
-      failQuietly(key, attempt, BatchFailure.STATE_CORRUPT, "a stored object failed its integrity check: " + e.key());
-      throw new ProblemException(ProblemType.STATE_CORRUPT, "server B's stored state for this batch failed its integrity check");
+      failQuietly(
+          key,
+          attempt,
+          BatchFailure.STATE_CORRUPT,
+          "a stored object failed its integrity check: " + e.key());
+      throw new ProblemException(
+          ProblemType.STATE_CORRUPT,
+          "server B's stored state for this batch failed its integrity check");
     } catch (InputChangedException e) {
       failQuietly(key, attempt, BatchFailure.INPUT_CHANGED, e.getMessage());
       throw new ProblemException(ProblemType.INPUT_CHANGED, e.getMessage());
@@ -205,7 +284,8 @@ public final class HelperRounds implements HelperApi {
     try {
       lifecycle.fail(key, attempt, failure, detail);
     } catch (RuntimeException e) {
-      // batch.json itself is what is corrupt or unwritable: the answer to A still carries the reason
+      // batch.json itself is what is corrupt or unwritable: the answer to A still carries the
+      // reason
     }
   }
 
@@ -213,10 +293,20 @@ public final class HelperRounds implements HelperApi {
     T get() throws PeerProtocolException;
   }
 
-  /** @param chunk the chunk a per-chunk round is for; null for a batch-level round */
-  private <T> T answer(BatchKey key, BatchState state, String round, Integer chunk, String body, Class<T> type, Compute<T> compute) {
+  /**
+   * @param chunk the chunk a per-chunk round is for; null for a batch-level round
+   */
+  private <T> T answer(
+      BatchKey key,
+      BatchState state,
+      String round,
+      Integer chunk,
+      String body,
+      Class<T> type,
+      Compute<T> compute) {
     if (chunk != null && (chunk < 0 || chunk >= state.chunksTotal())) {
-      throw new ProblemException(ProblemType.PEER_PROTOCOL, "chunk index outside the handshake's chunk count");
+      throw new ProblemException(
+          ProblemType.PEER_PROTOCOL, "chunk index outside the handshake's chunk count");
     }
     int index = chunk == null ? 0 : chunk;
     String digest = RoundStore.digest(body);
@@ -230,22 +320,33 @@ public final class HelperRounds implements HelperApi {
     } catch (PeerProtocolException e) {
       throw new ProblemException(ProblemType.PEER_PROTOCOL, e.getMessage());
     }
-    var saved = rounds.saveRound(key, state.attempt(), round, index,
-        RoundStore.StoredRound.answered(digest, body, json.writeValueAsString(response)));
+    var saved =
+        rounds.saveRound(
+            key,
+            state.attempt(),
+            round,
+            index,
+            RoundStore.StoredRound.answered(digest, body, json.writeValueAsString(response)));
     return replay(saved, digest, type);
   }
 
   private <T> T replay(RoundStore.StoredRound stored, String digest, Class<T> type) {
     if (!stored.requestDigest().equals(digest)) {
-      throw new ProblemException(ProblemType.ROUND_CONFLICT, "a different request was already answered for this round and chunk");
+      throw new ProblemException(
+          ProblemType.ROUND_CONFLICT,
+          "a different request was already answered for this round and chunk");
     }
     return json.readValue(stored.response(), type);
   }
 
   private RoundMessage storedVerify1Request(BatchKey key, int attempt, int chunk) {
-    return rounds.findRound(key, attempt, "verify1", chunk)
+    return rounds
+        .findRound(key, attempt, "verify1", chunk)
         .map(r -> json.readValue(r.request(), RoundMessage.class))
-        .orElseThrow(() -> new ProblemException(ProblemType.PEER_PROTOCOL, "verify2 before verify1 for this chunk"));
+        .orElseThrow(
+            () ->
+                new ProblemException(
+                    ProblemType.PEER_PROTOCOL, "verify2 before verify1 for this chunk"));
   }
 
   private ChunkWork newWork(BatchKey key, BatchState state, int chunk, List<PacketItem> items) {

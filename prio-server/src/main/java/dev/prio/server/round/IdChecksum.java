@@ -6,9 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 /**
- * An order-independent checksum of a set of submission ids: the sum mod 2^128 of the first 16
- * bytes of SHA-256(id), read big-endian. Both servers build it in whatever order their chunks
- * finish; equal sets give equal sums. Kept as two longs with a carry, since the scan adds one per
+ * An order-independent checksum of a set of submission ids: the sum mod 2^128 of the first 16 bytes
+ * of SHA-256(id), read big-endian. Both servers build it in whatever order their chunks finish;
+ * equal sets give equal sums. Kept as two longs with a carry, since the scan adds one per
  * submission.
  */
 public final class IdChecksum {
@@ -44,9 +44,12 @@ public final class IdChecksum {
     return String.format("%016x%016x", hi, lo);
   }
 
-  /** The first 16 bytes of SHA-256 of an id: what both the checksum and the spill partitions use. */
+  /**
+   * The first 16 bytes of SHA-256 of an id: what both the checksum and the spill partitions use.
+   */
   public record IdHash(long hi, long lo) {
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(Sha256::newDigest);
+    private static final ThreadLocal<MessageDigest> SHA256 =
+        ThreadLocal.withInitial(Sha256::newDigest);
 
     public static IdHash of(String id) {
       byte[] d = SHA256.get().digest(id.getBytes(StandardCharsets.UTF_8));

@@ -14,15 +14,14 @@ import dev.prio.server.batch.BatchState;
 import dev.prio.server.batch.FailureHints;
 import dev.prio.server.lease.Leases;
 import dev.prio.server.logging.BatchLogContext;
-import dev.prio.server.settings.PrioProperties;
 import dev.prio.server.metrics.PrioMetrics;
 import dev.prio.server.peer.Handshake;
 import dev.prio.server.peer.PeerClient;
-import dev.prio.server.peer.Publish;
 import dev.prio.server.peer.RetryPolicy;
 import dev.prio.server.peer.Total;
 import dev.prio.server.publish.Publisher;
 import dev.prio.server.round.BatchSteps.BatchFailed;
+import dev.prio.server.settings.PrioProperties;
 import dev.prio.server.storage.BatchKey;
 import dev.prio.server.storage.StorageLayout;
 import dev.prio.server.storage.SubmissionReader;
@@ -32,12 +31,11 @@ import java.util.concurrent.ExecutorService;
 /**
  * Server A drives one batch through its phases. Every replica of A runs this for every unfinished
  * batch; the batch-level steps are taken only by the replica holding the attempt's driver lease,
- * and in VERIFY every replica runs the chunks it can claim ({@link ChunkClaims}).
- * Every step first looks at what is persisted, so Every step first looks at what is persisted, so
- * running it again after a crash continues where the last run stopped: a finished chunk is never
- * redone, a round in flight is re-sent and B answers it from its stored response. How a step's
- * trouble ends the attempt (or does not) is {@link StepLoop}'s; each phase change is the
- * {@link BatchLifecycle}'s.
+ * and in VERIFY every replica runs the chunks it can claim ({@link ChunkClaims}). Every step first
+ * looks at what is persisted, so Every step first looks at what is persisted, so running it again
+ * after a crash continues where the last run stopped: a finished chunk is never redone, a round in
+ * flight is re-sent and B answers it from its stored response. How a step's trouble ends the
+ * attempt (or does not) is {@link StepLoop}'s; each phase change is the {@link BatchLifecycle}'s.
  */
 public final class LeaderRounds implements BatchDriver {
   private final ProtocolSettings settings;
@@ -54,9 +52,20 @@ public final class LeaderRounds implements BatchDriver {
   private final ChunkClaims claims;
   private final ExecutorService chunkPool;
 
-  public LeaderRounds(ProtocolSettings settings, PrioProperties.Batch config, BatchLifecycle lifecycle, RoundStore rounds,
-      SubmissionReader reader, PeerClient peer, Publisher publisher, PrioMetrics metrics, ExecutorService chunkPool,
-      RetryPolicy storageRetry, Leases leases, Spill spill, Clock clock) {
+  public LeaderRounds(
+      ProtocolSettings settings,
+      PrioProperties.Batch config,
+      BatchLifecycle lifecycle,
+      RoundStore rounds,
+      SubmissionReader reader,
+      PeerClient peer,
+      Publisher publisher,
+      PrioMetrics metrics,
+      ExecutorService chunkPool,
+      RetryPolicy storageRetry,
+      Leases leases,
+      Spill spill,
+      Clock clock) {
     this.settings = settings;
     this.config = config;
     this.lifecycle = lifecycle;
@@ -66,7 +75,9 @@ public final class LeaderRounds implements BatchDriver {
     this.clock = clock;
     this.chunkPool = chunkPool;
     this.claims = new ChunkClaims(leases, rounds, lifecycle, metrics, clock);
-    this.verify = new LeaderVerify(settings, rounds, reader, peer, chunkPool, config.parallelChunks(), claims);
+    this.verify =
+        new LeaderVerify(
+            settings, rounds, reader, peer, chunkPool, config.parallelChunks(), claims);
     this.scanner = new LeaderScan(reader, rounds, spill);
     this.publish = new LeaderPublish(lifecycle, rounds, peer, publisher, clock);
     this.loop = new StepLoop(lifecycle, storageRetry, chunkPool);
@@ -96,8 +107,16 @@ public final class LeaderRounds implements BatchDriver {
       case RECEIVED -> scan(key, s);
       case HANDSHAKE -> handshake(key, s);
       case TOTAL -> total(key, s);
-      case PUBLISHING -> publish.publish(key, s, rounds.find(StorageLayout.leaderTotal(key, s.attempt()), LeaderTotal.class)
-          .orElseThrow(() -> new BatchFailed(BatchFailure.INTERNAL_ERROR, "no total recorded for this attempt")));
+      case PUBLISHING ->
+          publish.publish(
+              key,
+              s,
+              rounds
+                  .find(StorageLayout.leaderTotal(key, s.attempt()), LeaderTotal.class)
+                  .orElseThrow(
+                      () ->
+                          new BatchFailed(
+                              BatchFailure.INTERNAL_ERROR, "no total recorded for this attempt")));
       default -> s;
     };
   }
@@ -109,8 +128,10 @@ public final class LeaderRounds implements BatchDriver {
    */
   private BatchState verifyStep(BatchKey key, BatchState s) throws BatchFailed {
     ScanResult scan = scanOf(key, s);
-    boolean complete = claims.anyFree(key, s.attempt(), scan.chunkCount())
-        ? verify.verify(key, s, scan) : claims.missing(key, s.attempt(), scan.chunkCount()).isEmpty();
+    boolean complete =
+        claims.anyFree(key, s.attempt(), scan.chunkCount())
+            ? verify.verify(key, s, scan)
+            : claims.missing(key, s.attempt(), scan.chunkCount()).isEmpty();
     claims.drive(key, s.attempt());
     if (complete || claims.missing(key, s.attempt(), scan.chunkCount()).isEmpty()) {
       return lifecycle.advance(key, s.attempt(), BatchPhase.TOTAL);
@@ -129,69 +150,125 @@ public final class LeaderRounds implements BatchDriver {
     if (settings.nData(key.batchId()).isEmpty()) {
       throw new BatchFailed(BatchFailure.UNKNOWN_BATCH_ID, "batch id not in DATA_CONFIG");
     }
-    ScanResult result = rounds.find(StorageLayout.scan(key, s.attempt()), ScanResult.class).orElse(null);
+    ScanResult result =
+        rounds.find(StorageLayout.scan(key, s.attempt()), ScanResult.class).orElse(null);
     if (result == null) {
-      result = io(() -> scanner.run(key, s.attempt(), StorageLayout.inputPrefix(key, ServerId.A), Math.max(1, config.chunkSize())));
+      result =
+          io(
+              () ->
+                  scanner.run(
+                      key,
+                      s.attempt(),
+                      StorageLayout.inputPrefix(key, ServerId.A),
+                      Math.max(1, config.chunkSize())));
     }
     if (result.uniqueCount() == 0) {
-      throw new BatchFailed(BatchFailure.NO_INPUT, "no submissions with an id for this batch and date");
+      throw new BatchFailed(
+          BatchFailure.NO_INPUT, "no submissions with an id for this batch and date");
     }
     ScanResult r = result;
-    return lifecycle.advance(key, s.attempt(), BatchPhase.HANDSHAKE,
+    return lifecycle.advance(
+        key,
+        s.attempt(),
+        BatchPhase.HANDSHAKE,
         x -> x.withProgress(r.chunkCount(), 0, r.localRejects(), clock.instant()));
   }
 
   private BatchState handshake(BatchKey key, BatchState s) throws BatchFailed {
     ScanResult scan = scanOf(key, s);
-    Handshake.Request req = new Handshake.Request(s.attempt(), s.nData(), settings.prgMode().name(), settings.rMode().name(),
-        settings.keys().keyFingerprint(), settings.keys().seedFingerprint(), scan.chunkSize(), scan.chunkCount(),
-        scan.uniqueCount(), scan.idChecksum());
+    Handshake.Request req =
+        new Handshake.Request(
+            s.attempt(),
+            s.nData(),
+            settings.prgMode().name(),
+            settings.rMode().name(),
+            settings.keys().keyFingerprint(),
+            settings.keys().seedFingerprint(),
+            scan.chunkSize(),
+            scan.chunkCount(),
+            scan.uniqueCount(),
+            scan.idChecksum());
     Handshake.Response res = call(() -> peer.handshake(key, req));
-    return lifecycle.advance(key, s.attempt(), BatchPhase.VERIFY, x -> x.withPeer(res.phase(), null, clock.instant()));
+    return lifecycle.advance(
+        key, s.attempt(), BatchPhase.VERIFY, x -> x.withPeer(res.phase(), null, clock.instant()));
   }
 
   private BatchState total(BatchKey key, BatchState s) throws BatchFailed {
     ScanResult scan = scanOf(key, s);
-    LeaderTotal recorded = rounds.find(StorageLayout.leaderTotal(key, s.attempt()), LeaderTotal.class).orElse(null);
+    LeaderTotal recorded =
+        rounds.find(StorageLayout.leaderTotal(key, s.attempt()), LeaderTotal.class).orElse(null);
     if (recorded == null) {
       Funnel funnel = new Funnel();
-      ChunkTotals totals = ChunkTotals.of(PrioConfig.of(s.nData(), key.batchId()), ServerId.A, scan.chunkCount(),
-          c -> rounds.findChunk(key, s.attempt(), c)
-              .orElseThrow(() -> new BatchFailed(BatchFailure.INTERNAL_ERROR, "chunk " + c + " has no result")));
-      Total.Request req = new Total.Request(s.attempt(), scan.chunkCount(), totals.validCount(), totals.validIds().hex(),
-          totals.chunkDigest());
+      ChunkTotals totals =
+          ChunkTotals.of(
+              PrioConfig.of(s.nData(), key.batchId()),
+              ServerId.A,
+              scan.chunkCount(),
+              c ->
+                  rounds
+                      .findChunk(key, s.attempt(), c)
+                      .orElseThrow(
+                          () ->
+                              new BatchFailed(
+                                  BatchFailure.INTERNAL_ERROR, "chunk " + c + " has no result")));
+      Total.Request req =
+          new Total.Request(
+              s.attempt(),
+              scan.chunkCount(),
+              totals.validCount(),
+              totals.validIds().hex(),
+              totals.chunkDigest());
       Total.Response answer = call(() -> peer.total(key, req));
-      if (answer.validCount() != totals.validCount() || !totals.validIds().hex().equals(answer.validIdChecksum())
+      if (answer.validCount() != totals.validCount()
+          || !totals.validIds().hex().equals(answer.validIdChecksum())
           || !totals.chunkDigest().equals(answer.chunkDigest())) {
-        throw new BatchFailed(BatchFailure.BATCH_MISMATCH, "server B counted different valid submissions");
+        throw new BatchFailed(
+            BatchFailure.BATCH_MISMATCH, "server B counted different valid submissions");
       }
       if (answer.peerOnly() < 0) {
-        throw new BatchFailed(BatchFailure.INPUT_CHANGED, "server B reports a negative count of ids only it holds");
+        throw new BatchFailed(
+            BatchFailure.INPUT_CHANGED, "server B reports a negative count of ids only it holds");
       }
       funnel.addAll(totals.funnel().toMap());
       funnel.addAll(scan.localRejects());
       funnel.add(RejectReason.MISSING_ON_PEER.label(), answer.peerOnly());
       funnel.toMap().forEach(metrics::submission);
-      recorded = rounds.save(StorageLayout.leaderTotal(key, s.attempt()),
-          new LeaderTotal(totals.totalShareBase64(), totals.validCount(), funnel.toMap(), answer), LeaderTotal.class);
+      recorded =
+          rounds.save(
+              StorageLayout.leaderTotal(key, s.attempt()),
+              new LeaderTotal(
+                  totals.totalShareBase64(), totals.validCount(), funnel.toMap(), answer),
+              LeaderTotal.class);
     }
     LeaderTotal total = recorded;
-    BatchState counted = lifecycle.progress(key, s.attempt(), x -> x.withProgress(x.chunksTotal(), x.chunksTotal(),
-        total.funnel(), clock.instant()).withPeer(BatchPhase.TOTAL, total.peer().funnel(), clock.instant()));
+    BatchState counted =
+        lifecycle.progress(
+            key,
+            s.attempt(),
+            x ->
+                x.withProgress(x.chunksTotal(), x.chunksTotal(), total.funnel(), clock.instant())
+                    .withPeer(BatchPhase.TOTAL, total.peer().funnel(), clock.instant()));
     long all = Funnel.total(counted.funnel());
     long valid = total.validCount();
     if (valid < config.minBatchSize()) {
-      throw new BatchFailed(BatchFailure.TOO_FEW_SUBMISSIONS,
-          FailureHints.tooFewSubmissions(valid, config.minBatchSize(), counted.funnel(), settings.prgMode()));
+      throw new BatchFailed(
+          BatchFailure.TOO_FEW_SUBMISSIONS,
+          FailureHints.tooFewSubmissions(
+              valid, config.minBatchSize(), counted.funnel(), settings.prgMode()));
     }
     if (all > 0 && (double) (all - valid) / all > config.maxRejectRatio()) {
-      throw new BatchFailed(BatchFailure.REJECT_RATIO_EXCEEDED, (all - valid) + " of " + all + " submissions rejected");
+      throw new BatchFailed(
+          BatchFailure.REJECT_RATIO_EXCEEDED,
+          (all - valid) + " of " + all + " submissions rejected");
     }
     return lifecycle.advance(key, s.attempt(), BatchPhase.PUBLISHING);
   }
 
   private ScanResult scanOf(BatchKey key, BatchState s) throws BatchFailed {
-    return rounds.find(StorageLayout.scan(key, s.attempt()), ScanResult.class)
-        .orElseThrow(() -> new BatchFailed(BatchFailure.INTERNAL_ERROR, "no scan recorded for this attempt"));
+    return rounds
+        .find(StorageLayout.scan(key, s.attempt()), ScanResult.class)
+        .orElseThrow(
+            () ->
+                new BatchFailed(BatchFailure.INTERNAL_ERROR, "no scan recorded for this attempt"));
   }
 }

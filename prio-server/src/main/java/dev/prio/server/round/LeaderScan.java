@@ -46,44 +46,54 @@ final class LeaderScan {
     Path dupsFile = dir.resolve("dups");
     try (DistinctIds distinct = new DistinctIds(dir, spill.maxInMemory())) {
       long[] seq = {0};
-      try (DataOutputStream lines = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(linesFile), 1 << 16))) {
-        reader.locate(files, (file, offset, length, id, reject, crc) -> {
-          IdChecksum.IdHash h = id == null ? new IdChecksum.IdHash(0, 0) : IdChecksum.IdHash.of(id);
-          lines.writeInt(file);
-          lines.writeLong(offset);
-          lines.writeInt(length);
-          lines.writeBoolean(id != null);
-          lines.writeLong(h.hi());
-          lines.writeLong(h.lo());
-          lines.writeInt(crc);
-          if (id == null) {
-            rejects.reject(reject == null ? RejectReason.MALFORMED_LINE : reject);
-          } else {
-            distinct.add(new DistinctIds.Entry(seq[0], h.hi(), h.lo(), id, file, offset, length, crc));
-          }
-          seq[0]++;
-        });
+      try (DataOutputStream lines =
+          new DataOutputStream(
+              new BufferedOutputStream(Files.newOutputStream(linesFile), 1 << 16))) {
+        reader.locate(
+            files,
+            (file, offset, length, id, reject, crc) -> {
+              IdChecksum.IdHash h =
+                  id == null ? new IdChecksum.IdHash(0, 0) : IdChecksum.IdHash.of(id);
+              lines.writeInt(file);
+              lines.writeLong(offset);
+              lines.writeInt(length);
+              lines.writeBoolean(id != null);
+              lines.writeLong(h.hi());
+              lines.writeLong(h.lo());
+              lines.writeInt(crc);
+              if (id == null) {
+                rejects.reject(reject == null ? RejectReason.MALFORMED_LINE : reject);
+              } else {
+                distinct.add(
+                    new DistinctIds.Entry(seq[0], h.hi(), h.lo(), id, file, offset, length, crc));
+              }
+              seq[0]++;
+            });
       }
       IdChecksum all = new IdChecksum();
       long[] unique = {0};
       try (RandomAccessFile dups = new RandomAccessFile(dupsFile.toFile(), "rw")) {
         dups.setLength((seq[0] + 7) / 8);
-        distinct.finish((e, first) -> {
-          if (first) {
-            unique[0]++;
-            all.add(e.hi(), e.lo());
-          } else {
-            rejects.reject(RejectReason.DUPLICATE_ID);
-            dups.seek(e.seq() / 8);
-            int b = dups.read();
-            dups.seek(e.seq() / 8);
-            dups.write(b | 1 << (e.seq() % 8));
-          }
-        });
+        distinct.finish(
+            (e, first) -> {
+              if (first) {
+                unique[0]++;
+                all.add(e.hi(), e.lo());
+              } else {
+                rejects.reject(RejectReason.DUPLICATE_ID);
+                dups.seek(e.seq() / 8);
+                int b = dups.read();
+                dups.seek(e.seq() / 8);
+                dups.write(b | 1 << (e.seq() % 8));
+              }
+            });
       }
       int chunks = cut(key, attempt, linesFile, dupsFile, seq[0], chunkSize);
-      return rounds.save(StorageLayout.scan(key, attempt),
-          new ScanResult(unique[0], all.hex(), chunkSize, chunks, rejects.toMap(), files, PAGE_SIZE), ScanResult.class);
+      return rounds.save(
+          StorageLayout.scan(key, attempt),
+          new ScanResult(
+              unique[0], all.hex(), chunkSize, chunks, rejects.toMap(), files, PAGE_SIZE),
+          ScanResult.class);
     } finally {
       Files.deleteIfExists(linesFile);
       Files.deleteIfExists(dupsFile);
@@ -92,11 +102,15 @@ final class LeaderScan {
   }
 
   /** Walks the lines in input order, skipping duplicates, and writes the plan page by page. */
-  private int cut(BatchKey key, int attempt, Path linesFile, Path dupsFile, long count, int chunkSize) throws IOException {
+  private int cut(
+      BatchKey key, int attempt, Path linesFile, Path dupsFile, long count, int chunkSize)
+      throws IOException {
     List<ChunkPlan> page = new ArrayList<>(PAGE_SIZE);
     Cutter cut = new Cutter(chunkSize);
-    try (DataInputStream lines = new DataInputStream(new BufferedInputStream(Files.newInputStream(linesFile), 1 << 16));
-        BufferedInputStream dups = new BufferedInputStream(Files.newInputStream(dupsFile), 1 << 16)) {
+    try (DataInputStream lines =
+            new DataInputStream(new BufferedInputStream(Files.newInputStream(linesFile), 1 << 16));
+        BufferedInputStream dups =
+            new BufferedInputStream(Files.newInputStream(dupsFile), 1 << 16)) {
       int bits = 0;
       for (long s = 0; s < count; s++) {
         if (s % 8 == 0) {
@@ -141,10 +155,16 @@ final class LeaderScan {
 
   private void writePage(BatchKey key, int attempt, List<ChunkPlan> page) {
     int number = page.get(0).chunk() / PAGE_SIZE;
-    rounds.save(StorageLayout.scanPlan(key, attempt, number), new ChunkPlan.Page(number, List.copyOf(page)), ChunkPlan.Page.class);
+    rounds.save(
+        StorageLayout.scanPlan(key, attempt, number),
+        new ChunkPlan.Page(number, List.copyOf(page)),
+        ChunkPlan.Page.class);
   }
 
-  /** Chunks of {@code chunkSize} submissions; a range grows while lines follow each other in one file. */
+  /**
+   * Chunks of {@code chunkSize} submissions; a range grows while lines follow each other in one
+   * file.
+   */
   private static final class Cutter {
     private final int chunkSize;
     private final List<ChunkPlan.Range> ranges = new ArrayList<>();
@@ -182,7 +202,8 @@ final class LeaderScan {
       if (n == 0) {
         return null;
       }
-      ChunkPlan plan = new ChunkPlan(chunks++, List.copyOf(ranges), n, ids.hex(), digest.getValue());
+      ChunkPlan plan =
+          new ChunkPlan(chunks++, List.copyOf(ranges), n, ids.hex(), digest.getValue());
       ranges.clear();
       ids = new IdChecksum();
       digest = new CRC32C();

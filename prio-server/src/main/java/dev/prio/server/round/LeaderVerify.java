@@ -46,9 +46,18 @@ final class LeaderVerify {
   private final int parallelChunks;
   private final ChunkClaims claims;
 
-  /** @param claims which chunks this replica may run, and the commit of each (the one seam with the leases) */
-  LeaderVerify(ProtocolSettings settings, RoundStore rounds, SubmissionReader reader, PeerClient peer,
-      ExecutorService chunkPool, int parallelChunks, ChunkClaims claims) {
+  /**
+   * @param claims which chunks this replica may run, and the commit of each (the one seam with the
+   *     leases)
+   */
+  LeaderVerify(
+      ProtocolSettings settings,
+      RoundStore rounds,
+      SubmissionReader reader,
+      PeerClient peer,
+      ExecutorService chunkPool,
+      int parallelChunks,
+      ChunkClaims claims) {
     this.settings = settings;
     this.rounds = rounds;
     this.reader = reader;
@@ -58,7 +67,9 @@ final class LeaderVerify {
     this.claims = claims;
   }
 
-  /** One pass; returns whether every chunk has its result (some may still run on other replicas). */
+  /**
+   * One pass; returns whether every chunk has its result (some may still run on other replicas).
+   */
   boolean verify(BatchKey key, BatchState s, ScanResult scan) throws BatchFailed {
     PrioConfig prio = PrioConfig.of(s.nData(), key.batchId());
     Semaphore slots = new Semaphore(parallelChunks);
@@ -67,7 +78,8 @@ final class LeaderVerify {
     for (int page = 0; page * scan.pageSize() < scan.chunkCount(); page++) {
       ChunkPlan.Page plan = planPage(key, s.attempt(), page);
       for (ChunkPlan chunk : plan.chunks()) {
-        slots.acquireUninterruptibly(); // a free slot first: a claimed chunk should not wait behind this replica's others
+        slots.acquireUninterruptibly(); // a free slot first: a claimed chunk should not wait behind
+        // this replica's others
         // Finished chunks leave the list (their results are stored, not kept): it stays as short as
         // the chunks in flight, whatever the batch size. A failed one stays for awaitAll to report.
         running.removeIf(f -> f.isDone() && !failed(f));
@@ -80,14 +92,16 @@ final class LeaderVerify {
           slots.release(); // finished, or another replica holds it
           continue;
         }
-        running.add(chunkPool.submit(() -> {
-          try {
-            runChunk(key, s.attempt(), claim.get(), () -> readChunk(scan, chunk, prio));
-            return null;
-          } finally {
-            slots.release();
-          }
-        }));
+        running.add(
+            chunkPool.submit(
+                () -> {
+                  try {
+                    runChunk(key, s.attempt(), claim.get(), () -> readChunk(scan, chunk, prio));
+                    return null;
+                  } finally {
+                    slots.release();
+                  }
+                }));
       }
     }
     awaitAll(running);
@@ -95,8 +109,13 @@ final class LeaderVerify {
   }
 
   private ChunkPlan.Page planPage(BatchKey key, int attempt, int page) throws BatchFailed {
-    return rounds.find(StorageLayout.scanPlan(key, attempt, page), ChunkPlan.Page.class)
-        .orElseThrow(() -> new BatchFailed(BatchFailure.INTERNAL_ERROR, "no chunk plan page " + page + " for this attempt"));
+    return rounds
+        .find(StorageLayout.scanPlan(key, attempt, page), ChunkPlan.Page.class)
+        .orElseThrow(
+            () ->
+                new BatchFailed(
+                    BatchFailure.INTERNAL_ERROR,
+                    "no chunk plan page " + page + " for this attempt"));
   }
 
   private ChunkWork readChunk(ScanResult scan, ChunkPlan plan, PrioConfig prio) throws BatchFailed {
@@ -105,12 +124,14 @@ final class LeaderVerify {
   }
 
   /** The chunk's lines in input order, read by range and checked against the scan's digests. */
-  static Map<String, InputLine> readLines(SubmissionReader reader, ScanResult scan, ChunkPlan plan) throws BatchFailed {
+  static Map<String, InputLine> readLines(SubmissionReader reader, ScanResult scan, ChunkPlan plan)
+      throws BatchFailed {
     Map<String, InputLine> lines = new LinkedHashMap<>();
     IdChecksum checksum = new IdChecksum();
     CRC32C digest = new CRC32C();
     for (ChunkPlan.Range r : plan.ranges()) {
-      List<SubmissionReader.Located> read = io(() -> reader.readRange(scan.files().get(r.file()), r.offset(), r.length()));
+      List<SubmissionReader.Located> read =
+          io(() -> reader.readRange(scan.files().get(r.file()), r.offset(), r.length()));
       for (SubmissionReader.Located l : read) {
         String id = l.line().id();
         if (id == null || lines.put(id, l.line()) != null) {
@@ -120,22 +141,29 @@ final class LeaderVerify {
         ChunkPlan.addLine(digest, l.crc());
       }
     }
-    if (lines.size() != plan.count() || !checksum.hex().equals(plan.idChecksum()) || digest.getValue() != plan.bytesDigest()) {
+    if (lines.size() != plan.count()
+        || !checksum.hex().equals(plan.idChecksum())
+        || digest.getValue() != plan.bytesDigest()) {
       throw changed(plan);
     }
     return lines;
   }
 
   private static BatchFailed changed(ChunkPlan plan) {
-    return new BatchFailed(BatchFailure.INPUT_CHANGED,
-        "server A's input changed since the scan: chunk " + plan.chunk() + " does not hold the lines the handshake agreed");
+    return new BatchFailed(
+        BatchFailure.INPUT_CHANGED,
+        "server A's input changed since the scan: chunk "
+            + plan.chunk()
+            + " does not hold the lines the handshake agreed");
   }
 
   private static boolean failed(Future<?> f) {
     try {
       f.get();
       return false;
-    } catch (InterruptedException | ExecutionException | java.util.concurrent.CancellationException e) {
+    } catch (InterruptedException
+        | ExecutionException
+        | java.util.concurrent.CancellationException e) {
       return true;
     }
   }
@@ -169,11 +197,13 @@ final class LeaderVerify {
    * One claimed chunk: its lines read, through verify1 and verify2 with B, and its result committed
    * under the lease (stored once, counted once). The lease is given up if anything fails.
    */
-  private void runChunk(BatchKey key, int attempt, Lease lease, ChunkSource source) throws BatchFailed {
+  private void runChunk(BatchKey key, int attempt, Lease lease, ChunkSource source)
+      throws BatchFailed {
     boolean done = false;
     try {
       ChunkWork work = source.read();
-      RoundMessage peer1 = call(() -> peer.verify1(key, work.chunk(), new RoundMessage(attempt, work.verify1())));
+      RoundMessage peer1 =
+          call(() -> peer.verify1(key, work.chunk(), new RoundMessage(attempt, work.verify1())));
       RoundMessage mine2 = new RoundMessage(attempt, protocol(() -> work.verify2(peer1.items())));
       RoundMessage peer2 = call(() -> peer.verify2(key, work.chunk(), mine2));
       ChunkResult result = protocol(() -> work.finish(peer2.items()));

@@ -26,7 +26,8 @@ public final class ProtocolSettings {
     if (rMode != RMode.CONSTANT) {
       // SEQUENTIAL ties r to the order packets are parsed, which parallel chunks and restarts
       // cannot keep identical on both servers; it exists for the CLI only.
-      throw new IllegalArgumentException("the server pair runs in CONSTANT r mode only; SEQUENTIAL is for prio-cli");
+      throw new IllegalArgumentException(
+          "the server pair runs in CONSTANT r mode only; SEQUENTIAL is for prio-cli");
     }
     this.keys = keys;
     this.dataConfig = dataConfig;
@@ -51,7 +52,8 @@ public final class ProtocolSettings {
   }
 
   public PrioServer server(PrioConfig config) {
-    return servers.computeIfAbsent(config,
+    return servers.computeIfAbsent(
+        config,
         c -> new PrioServer(c, keys.role(), keys.privateKey(), keys.sharedSeed(), prgMode, rMode));
   }
 }

@@ -12,11 +12,11 @@ import java.util.Optional;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Per-server persistence of round artefacts: B's answers to A's round requests (so the same
- * request gets the same answer and a different one is a conflict), both servers' finished chunks,
- * scan plans, totals and pending publish records. All writes are create-if-absent: the first
- * writer wins, nobody overwrites. The store underneath seals these objects, so what is read here
- * is what was written here, or a {@code StateCorruptException}.
+ * Per-server persistence of round artefacts: B's answers to A's round requests (so the same request
+ * gets the same answer and a different one is a conflict), both servers' finished chunks, scan
+ * plans, totals and pending publish records. All writes are create-if-absent: the first writer
+ * wins, nobody overwrites. The store underneath seals these objects, so what is read here is what
+ * was written here, or a {@code StateCorruptException}.
  */
 public final class RoundStore {
   private final ObjectStore store;
@@ -28,10 +28,11 @@ public final class RoundStore {
   }
 
   /**
-   * What B keeps per answered request: the request's digest and body, and either the answer it
-   * gave or, for a handshake B refused, why ({@code configMismatch}).
+   * What B keeps per answered request: the request's digest and body, and either the answer it gave
+   * or, for a handshake B refused, why ({@code configMismatch}).
    */
-  public record StoredRound(String requestDigest, String request, String response, String configMismatch) {
+  public record StoredRound(
+      String requestDigest, String request, String response, String configMismatch) {
     static StoredRound answered(String digest, String request, String response) {
       return new StoredRound(digest, request, response, null);
     }
@@ -42,7 +43,8 @@ public final class RoundStore {
   }
 
   /** Stores the answer unless one is already there; returns the stored one either way. */
-  public StoredRound saveRound(BatchKey key, int attempt, String round, int chunk, StoredRound answer) {
+  public StoredRound saveRound(
+      BatchKey key, int attempt, String round, int chunk, StoredRound answer) {
     return save(StorageLayout.storedRound(key, attempt, round, chunk), answer, StoredRound.class);
   }
 
@@ -50,10 +52,13 @@ public final class RoundStore {
     return read(StorageLayout.chunkResult(key, attempt, chunk), ChunkResult.class);
   }
 
-  /** Stores a finished chunk once; true only for the call that stored it (progress counts it once). */
+  /**
+   * Stores a finished chunk once; true only for the call that stored it (progress counts it once).
+   */
   public boolean saveChunk(BatchKey key, int attempt, ChunkResult result) {
     try {
-      return store.createIfAbsent(StorageLayout.chunkResult(key, attempt, result.chunk()), json.writeValueAsBytes(result));
+      return store.createIfAbsent(
+          StorageLayout.chunkResult(key, attempt, result.chunk()), json.writeValueAsBytes(result));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -70,10 +75,16 @@ public final class RoundStore {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return read(path, type).orElseThrow(() -> new UncheckedIOException(new IOException(path + " vanished after it was written")));
+    return read(path, type)
+        .orElseThrow(
+            () ->
+                new UncheckedIOException(new IOException(path + " vanished after it was written")));
   }
 
-  /** Create-if-absent of raw bytes (B's index buckets); a second writer's identical bytes are simply not stored. */
+  /**
+   * Create-if-absent of raw bytes (B's index buckets); a second writer's identical bytes are simply
+   * not stored.
+   */
   public void saveBytes(String path, byte[] data) {
     try {
       store.createIfAbsent(path, data);

@@ -8,5 +8,11 @@ import java.util.Map;
  * itself ({@link ChunkPlan}) is in pages of {@code pageSize} chunks beside it; {@code files} are
  * the input objects the plan's ranges point into.
  */
-public record ScanResult(long uniqueCount, String idChecksum, int chunkSize, int chunkCount, Map<String, Long> localRejects,
-    List<String> files, int pageSize) {}
+public record ScanResult(
+    long uniqueCount,
+    String idChecksum,
+    int chunkSize,
+    int chunkCount,
+    Map<String, Long> localRejects,
+    List<String> files,
+    int pageSize) {}

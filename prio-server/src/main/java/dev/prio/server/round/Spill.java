@@ -11,6 +11,7 @@ public record Spill(Path dir, int maxInMemory) {
   public static final int DEFAULT_MAX_IN_MEMORY = 50_000;
 
   public static Spill defaults() {
-    return new Spill(Path.of(System.getProperty("java.io.tmpdir"), "prio-spill"), DEFAULT_MAX_IN_MEMORY);
+    return new Spill(
+        Path.of(System.getProperty("java.io.tmpdir"), "prio-spill"), DEFAULT_MAX_IN_MEMORY);
   }
 }

@@ -16,13 +16,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs A's steps for one batch until it ends, and decides what trouble means. A step's failure
- * ends the attempt through the lifecycle; a storage error is retried with backoff for the storage
- * retry budget, then ends it as STORAGE_ERROR; a stored object that fails its integrity check ends
- * it as STATE_CORRUPT. Once the attempt is committed to publish nothing ends it: the step is
- * retried until both copies are final. A shutdown pauses the batch where it is, for the next
- * process. When even the failure cannot be recorded (the storage is still down), the run stops
- * and the batch stays in its phase: the next sweep, or the operator's rerun, resumes it.
+ * Runs A's steps for one batch until it ends, and decides what trouble means. A step's failure ends
+ * the attempt through the lifecycle; a storage error is retried with backoff for the storage retry
+ * budget, then ends it as STORAGE_ERROR; a stored object that fails its integrity check ends it as
+ * STATE_CORRUPT. Once the attempt is committed to publish nothing ends it: the step is retried
+ * until both copies are final. A shutdown pauses the batch where it is, for the next process. When
+ * even the failure cannot be recorded (the storage is still down), the run stops and the batch
+ * stays in its phase: the next sweep, or the operator's rerun, resumes it.
  */
 final class StepLoop {
   private static final Logger log = LoggerFactory.getLogger(StepLoop.class);
@@ -46,7 +46,8 @@ final class StepLoop {
     try {
       s = lifecycle.find(key).orElse(null);
     } catch (StateCorruptException | BatchStateCorruptException | UncheckedIOException e) {
-      log.error("batch {} cannot be read ({}); it is left as it is", key, e.getClass().getSimpleName());
+      log.error(
+          "batch {} cannot be read ({}); it is left as it is", key, e.getClass().getSimpleName());
       return;
     }
     Instant troubleSince = null;
@@ -69,7 +70,9 @@ final class StepLoop {
         failure = BatchFailure.STATE_CORRUPT;
         detail = "a stored object failed its integrity check: " + e.key();
       } catch (BatchStateCorruptException e) {
-        log.error("batch {} state object is unreadable; the run stops, the batch is shown as state-corrupt", key);
+        log.error(
+            "batch {} state object is unreadable; the run stops, the batch is shown as state-corrupt",
+            key);
         return;
       } catch (UncheckedIOException e) {
         failure = BatchFailure.STORAGE_ERROR;
@@ -85,10 +88,17 @@ final class StepLoop {
       }
       troubleSince = troubleSince == null ? Instant.now() : troubleSince;
       tries++;
-      boolean retryStorage = failure == BatchFailure.STORAGE_ERROR
-          && Duration.between(troubleSince, Instant.now()).compareTo(retry.maxElapsed()) < 0;
+      boolean retryStorage =
+          failure == BatchFailure.STORAGE_ERROR
+              && Duration.between(troubleSince, Instant.now()).compareTo(retry.maxElapsed()) < 0;
       if (s.committed() || retryStorage) {
-        log.warn("batch {} attempt {} in {}: {} ({}); retrying", key, s.attempt(), s.phase(), failure, detail);
+        log.warn(
+            "batch {} attempt {} in {}: {} ({}); retrying",
+            key,
+            s.attempt(),
+            s.phase(),
+            failure,
+            detail);
         if (!pause(retry.backoff(tries, null))) {
           return;
         }
@@ -96,15 +106,23 @@ final class StepLoop {
         try {
           lifecycle.fail(key, s.attempt(), failure, detail);
         } catch (RuntimeException e) {
-          log.error("batch {} attempt {} could not be marked {} ({}); it stays in {} until a sweep or rerun resumes it",
-              key, s.attempt(), failure, e.getClass().getSimpleName(), s.phase());
+          log.error(
+              "batch {} attempt {} could not be marked {} ({}); it stays in {} until a sweep or rerun resumes it",
+              key,
+              s.attempt(),
+              failure,
+              e.getClass().getSimpleName(),
+              s.phase());
           return;
         }
       }
       try {
         s = lifecycle.find(key).orElse(null);
       } catch (UncheckedIOException | StateCorruptException | BatchStateCorruptException e) {
-        log.warn("batch {} state unreadable ({}); the run stops, a sweep resumes it", key, e.getClass().getSimpleName());
+        log.warn(
+            "batch {} state unreadable ({}); the run stops, a sweep resumes it",
+            key,
+            e.getClass().getSimpleName());
         return;
       }
     }

@@ -37,7 +37,8 @@ public record DataConfig(Map<String, Integer> nDataByBatchId) {
     }
     if (batch.batchId() != null && !batch.batchId().isBlank() && batch.nData() != null) {
       if (!DataConfigParser.isNData(batch.nData())) {
-        throw new IllegalArgumentException("N_DATA must be between 1 and " + PrioConfig.MAX_DATA_FIELDS);
+        throw new IllegalArgumentException(
+            "N_DATA must be between 1 and " + PrioConfig.MAX_DATA_FIELDS);
       }
       map.put(batch.batchId(), batch.nData());
     }

@@ -1,8 +1,8 @@
 package dev.prio.server.settings;
 
-import dev.prio.core.crypto.Sha256;
 import dev.prio.core.crypto.PrivateKey;
 import dev.prio.core.crypto.PublicKey;
+import dev.prio.core.crypto.Sha256;
 import dev.prio.core.crypto.SharedSeed;
 import dev.prio.core.packet.ServerId;
 import java.nio.charset.StandardCharsets;
@@ -13,18 +13,40 @@ import java.util.HexFormat;
  * The parsed key material. The fingerprints let the two servers confirm in the handshake that they
  * hold the same public keys and shared seed without sending either secret.
  */
-public record ServerKeys(ServerId role, PrivateKey privateKey, PublicKey publicKeyA, PublicKey publicKeyB, SharedSeed sharedSeed) {
+public record ServerKeys(
+    ServerId role,
+    PrivateKey privateKey,
+    PublicKey publicKeyA,
+    PublicKey publicKeyB,
+    SharedSeed sharedSeed) {
 
   public static ServerKeys from(ServerId role, PrioProperties.Keys keys) {
-    PrivateKey privateKey = parse("prio.keys.private-key-hex", keys.privateKeyHex(), HEX_KEY, PrivateKey::fromHex);
-    PublicKey internal = parse("prio.keys.public-key-hex-internal", keys.publicKeyHexInternal(), HEX_KEY, PublicKey::fromHex);
-    PublicKey external = parse("prio.keys.public-key-hex-external", keys.publicKeyHexExternal(), HEX_KEY, PublicKey::fromHex);
+    PrivateKey privateKey =
+        parse("prio.keys.private-key-hex", keys.privateKeyHex(), HEX_KEY, PrivateKey::fromHex);
+    PublicKey internal =
+        parse(
+            "prio.keys.public-key-hex-internal",
+            keys.publicKeyHexInternal(),
+            HEX_KEY,
+            PublicKey::fromHex);
+    PublicKey external =
+        parse(
+            "prio.keys.public-key-hex-external",
+            keys.publicKeyHexExternal(),
+            HEX_KEY,
+            PublicKey::fromHex);
     if (!privateKey.publicKey().equals(internal)) {
-      throw new InvalidConfigurationException("prio.keys.public-key-hex-internal", "is not the public key of PRIVATE_KEY_HEX",
+      throw new InvalidConfigurationException(
+          "prio.keys.public-key-hex-internal",
+          "is not the public key of PRIVATE_KEY_HEX",
           "the public_key prio keygen printed beside this server's private_key");
     }
-    SharedSeed seed = parse("prio.keys.shared-secret", keys.sharedSecret(), "standard base64 of 16 bytes (prio shared-seed)",
-        SharedSeed::fromBase64);
+    SharedSeed seed =
+        parse(
+            "prio.keys.shared-secret",
+            keys.sharedSecret(),
+            "standard base64 of 16 bytes (prio shared-seed)",
+            SharedSeed::fromBase64);
     return role == ServerId.A
         ? new ServerKeys(role, privateKey, internal, external, seed)
         : new ServerKeys(role, privateKey, external, internal, seed);
@@ -33,14 +55,19 @@ public record ServerKeys(ServerId role, PrivateKey privateKey, PublicKey publicK
   private static final String HEX_KEY = "64 hex digits (prio keygen)";
 
   /** Parses one secret; a failure names the property and what it accepts, never the value. */
-  private static <T> T parse(String property, String value, String allowed, java.util.function.Function<String, T> parser) {
+  private static <T> T parse(
+      String property,
+      String value,
+      String allowed,
+      java.util.function.Function<String, T> parser) {
     if (value == null || value.isBlank()) {
       throw new InvalidConfigurationException(property, "is not set", allowed);
     }
     try {
       return parser.apply(value.trim());
     } catch (IllegalArgumentException e) {
-      throw new InvalidConfigurationException(property, "does not parse (" + e.getMessage() + ")", allowed);
+      throw new InvalidConfigurationException(
+          property, "does not parse (" + e.getMessage() + ")", allowed);
     }
   }
 
@@ -59,7 +86,8 @@ public record ServerKeys(ServerId role, PrivateKey privateKey, PublicKey publicK
    * label, so only this server can write state it will trust, and nothing about the key leaks.
    */
   public byte[] stateMacKey() {
-    return HexFormat.of().parseHex(sha256("prio-state-mac-v1", HexFormat.of().parseHex(privateKey.toHex())));
+    return HexFormat.of()
+        .parseHex(sha256("prio-state-mac-v1", HexFormat.of().parseHex(privateKey.toHex())));
   }
 
   private static String sha256(String label, byte[]... parts) {
@@ -73,6 +101,12 @@ public record ServerKeys(ServerId role, PrivateKey privateKey, PublicKey publicK
 
   @Override
   public String toString() {
-    return "ServerKeys[" + role + ", public A=" + publicKeyA.toHex() + ", public B=" + publicKeyB.toHex() + "]";
+    return "ServerKeys["
+        + role
+        + ", public A="
+        + publicKeyA.toHex()
+        + ", public B="
+        + publicKeyB.toHex()
+        + "]";
   }
 }

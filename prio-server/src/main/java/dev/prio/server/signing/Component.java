@@ -30,7 +30,9 @@ public record Component(String name, Parameters params) {
     return with("req", Boolean.TRUE);
   }
 
-  /** This component with one more parameter; {@code value} as {@link Parameters#valueOf} takes it. */
+  /**
+   * This component with one more parameter; {@code value} as {@link Parameters#valueOf} takes it.
+   */
   public Component with(String param, Object value) {
     Map<String, Object> p = new LinkedHashMap<>(params);
     p.put(param, value);
@@ -69,7 +71,9 @@ public record Component(String name, Parameters params) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Component c && name.equals(c.name) && comparableParams().equals(c.comparableParams());
+    return o instanceof Component c
+        && name.equals(c.name)
+        && comparableParams().equals(c.comparableParams());
   }
 
   @Override

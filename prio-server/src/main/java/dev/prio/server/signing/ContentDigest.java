@@ -27,8 +27,8 @@ public final class ContentDigest {
   }
 
   /**
-   * True if {@code headerValue} carries a {@code sha-256} member equal to the digest of
-   * {@code body}. Any other member is ignored; a value without {@code sha-256}, or one that does not
+   * True if {@code headerValue} carries a {@code sha-256} member equal to the digest of {@code
+   * body}. Any other member is ignored; a value without {@code sha-256}, or one that does not
    * parse, is false.
    */
   public static boolean matchesSha256(String headerValue, byte[] body) {
@@ -40,18 +40,21 @@ public final class ContentDigest {
     if (headerValue == null || sha256 == null) {
       return false;
     }
-    return Sfv.dictionary(headerValue).map(d -> d.get(SHA_256))
+    return Sfv.dictionary(headerValue)
+        .map(d -> d.get(SHA_256))
         .filter(ByteSequenceItem.class::isInstance)
         .map(b -> MessageDigest.isEqual(Sfv.bytes((ByteSequenceItem) b), sha256))
         .orElse(false);
   }
 
   static byte[] digest(String algorithm, byte[] body) {
-    String jca = switch (algorithm) {
-      case SHA_256 -> "SHA-256";
-      case SHA_512 -> "SHA-512";
-      default -> throw new IllegalArgumentException("unsupported digest algorithm " + algorithm);
-    };
+    String jca =
+        switch (algorithm) {
+          case SHA_256 -> "SHA-256";
+          case SHA_512 -> "SHA-512";
+          default ->
+              throw new IllegalArgumentException("unsupported digest algorithm " + algorithm);
+        };
     try {
       return MessageDigest.getInstance(jca).digest(body);
     } catch (NoSuchAlgorithmException e) {

@@ -20,13 +20,16 @@ import org.bouncycastle.crypto.util.PublicKeyFactory;
  * Ed25519 key parsing and the raw sign / verify operations (BouncyCastle lightweight API).
  *
  * <p>Accepted encodings, for private and public keys alike (see docs/peer-auth.md):
+ *
  * <ul>
- *   <li>{@code file:/path} — the value is read from that file (a mounted secret), then parsed as below;
+ *   <li>{@code file:/path} — the value is read from that file (a mounted secret), then parsed as
+ *       below;
  *   <li>PEM ({@code -----BEGIN PRIVATE KEY-----} PKCS#8, {@code -----BEGIN PUBLIC KEY-----} SPKI);
  *   <li>exactly 64 hex digits — the raw 32-byte key (private: the RFC 8032 seed);
  *   <li>base64 or base64url of the raw 32 bytes, of PKCS#8 / SPKI DER, or (private only) of the
  *       64-byte seed‖public form some tools emit.
  * </ul>
+ *
  * Error messages never include the value.
  */
 public final class Ed25519Keys {
@@ -67,7 +70,8 @@ public final class Ed25519Keys {
         byte[] pub = new byte[32];
         System.arraycopy(raw, 32, pub, 0, 32);
         if (!MessageDigest.isEqual(pub, k.generatePublicKey().getEncoded())) {
-          throw new IllegalArgumentException("private key: the 64-byte form's public half does not match its seed");
+          throw new IllegalArgumentException(
+              "private key: the 64-byte form's public half does not match its seed");
         }
         return k;
       }
@@ -77,10 +81,13 @@ public final class Ed25519Keys {
       }
       throw new IllegalArgumentException("private key: not an Ed25519 key");
     } catch (IOException | RuntimeException e) {
-      if (e instanceof IllegalArgumentException iae && iae.getMessage() != null && iae.getMessage().startsWith("private key")) {
+      if (e instanceof IllegalArgumentException iae
+          && iae.getMessage() != null
+          && iae.getMessage().startsWith("private key")) {
         throw iae;
       }
-      throw new IllegalArgumentException("private key: not a PKCS#8, raw 32-byte or 64-byte Ed25519 key");
+      throw new IllegalArgumentException(
+          "private key: not a PKCS#8, raw 32-byte or 64-byte Ed25519 key");
     }
   }
 
@@ -96,7 +103,9 @@ public final class Ed25519Keys {
       }
       throw new IllegalArgumentException("public key: not an Ed25519 key");
     } catch (IOException | RuntimeException e) {
-      if (e instanceof IllegalArgumentException iae && iae.getMessage() != null && iae.getMessage().startsWith("public key")) {
+      if (e instanceof IllegalArgumentException iae
+          && iae.getMessage() != null
+          && iae.getMessage().startsWith("public key")) {
         throw iae;
       }
       throw new IllegalArgumentException("public key: not an SPKI or raw 32-byte Ed25519 key");
@@ -104,8 +113,8 @@ public final class Ed25519Keys {
   }
 
   /**
-   * A key id derived from a public key, used when none is configured:
-   * {@code ed25519-} and the first 16 hex digits of SHA-256 over the raw key.
+   * A key id derived from a public key, used when none is configured: {@code ed25519-} and the
+   * first 16 hex digits of SHA-256 over the raw key.
    */
   public static String fingerprint(Ed25519PublicKeyParameters key) {
     return "ed25519-" + HexFormat.of().formatHex(Sha256.digest(key.getEncoded()), 0, 8);
@@ -136,9 +145,11 @@ public final class Ed25519Keys {
     String t = text.trim();
     if (t.startsWith("file:")) {
       try {
-        return Files.readString(Path.of(t.substring("file:".length())), StandardCharsets.UTF_8).trim();
+        return Files.readString(Path.of(t.substring("file:".length())), StandardCharsets.UTF_8)
+            .trim();
       } catch (IOException | RuntimeException e) {
-        throw new IllegalArgumentException(what + ": cannot read the referenced file (" + e.getClass().getSimpleName() + ")");
+        throw new IllegalArgumentException(
+            what + ": cannot read the referenced file (" + e.getClass().getSimpleName() + ")");
       }
     }
     return t;

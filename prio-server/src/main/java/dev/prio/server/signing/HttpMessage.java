@@ -8,11 +8,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What the signature code needs to know about one HTTP message, independent of the HTTP stack:
- * for a request its method and target URI parts, for a response its status and (for {@code ;req}
+ * What the signature code needs to know about one HTTP message, independent of the HTTP stack: for
+ * a request its method and target URI parts, for a response its status and (for {@code ;req}
  * components) the request it answers; header field lines in both cases, looked up
- * case-insensitively. {@code path} and {@code query} are raw (still percent-encoded) as they
- * travel on the wire; {@code query} is null when the target has none.
+ * case-insensitively. {@code path} and {@code query} are raw (still percent-encoded) as they travel
+ * on the wire; {@code query} is null when the target has none.
  */
 public record HttpMessage(
     String method,
@@ -34,15 +34,29 @@ public record HttpMessage(
   }
 
   public static HttpMessage request(String method, URI uri, Map<String, List<String>> headers) {
-    return new HttpMessage(method, uri.getScheme(), authority(uri), uri.getRawPath(), uri.getRawQuery(), -1, headers, null);
+    return new HttpMessage(
+        method,
+        uri.getScheme(),
+        authority(uri),
+        uri.getRawPath(),
+        uri.getRawQuery(),
+        -1,
+        headers,
+        null);
   }
 
-  public static HttpMessage request(String method, String scheme, String authority, String rawPath, String rawQuery,
+  public static HttpMessage request(
+      String method,
+      String scheme,
+      String authority,
+      String rawPath,
+      String rawQuery,
       Map<String, List<String>> headers) {
     return new HttpMessage(method, scheme, authority, rawPath, rawQuery, -1, headers, null);
   }
 
-  public static HttpMessage response(int status, Map<String, List<String>> headers, HttpMessage request) {
+  public static HttpMessage response(
+      int status, Map<String, List<String>> headers, HttpMessage request) {
     return new HttpMessage(null, null, null, null, null, status, headers, request);
   }
 
@@ -78,13 +92,18 @@ public record HttpMessage(
     }
     int port = uri.getPort();
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    boolean defaultPort = port < 0 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
+    boolean defaultPort =
+        port < 0
+            || (scheme.equals("http") && port == 80)
+            || (scheme.equals("https") && port == 443);
     return (host + (defaultPort ? "" : ":" + port)).toLowerCase(Locale.ROOT);
   }
 
   @Override
   public String toString() {
     // Header values may carry credentials; name only the shape of the message.
-    return isResponse() ? "HttpMessage[status=" + status + "]" : "HttpMessage[" + method + " " + path + "]";
+    return isResponse()
+        ? "HttpMessage[status=" + status + "]"
+        : "HttpMessage[" + method + " " + path + "]";
   }
 }

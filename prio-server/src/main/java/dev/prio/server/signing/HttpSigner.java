@@ -16,8 +16,8 @@ import org.greenbytes.http.sfv.Parameters;
 
 /**
  * Signs peer messages with this server's Ed25519 key: computes Content-Digest, builds the RFC 9421
- * signature base over the {@link PeerSignatureProfile} components with {@code created}, {@code keyid},
- * {@code alg} and a fresh random {@code nonce}, and returns the three header values to add.
+ * signature base over the {@link PeerSignatureProfile} components with {@code created}, {@code
+ * keyid}, {@code alg} and a fresh random {@code nonce}, and returns the three header values to add.
  * Thread-safe.
  */
 public final class HttpSigner {
@@ -66,8 +66,10 @@ public final class HttpSigner {
    */
   public SignatureFields signResponse(int status, byte[] body, HttpMessage request) {
     HttpMessage response = HttpMessage.response(status, Map.of(), request);
-    List<Component> covered = hasBindableSignature(request) ? PeerSignatureProfile.RESPONSE
-        : PeerSignatureProfile.RESPONSE_UNBOUND;
+    List<Component> covered =
+        hasBindableSignature(request)
+            ? PeerSignatureProfile.RESPONSE
+            : PeerSignatureProfile.RESPONSE_UNBOUND;
     return sign(response, body, covered);
   }
 
@@ -83,7 +85,9 @@ public final class HttpSigner {
     InnerList input = innerList(covered).withParams(Parameters.valueOf(params));
     String base = SignatureBase.build(input, withDigest);
     byte[] sig = key.sign(SignatureBase.bytes(base));
-    return new SignatureFields(digest, Sfv.dictionary(PeerSignatureProfile.LABEL, input),
+    return new SignatureFields(
+        digest,
+        Sfv.dictionary(PeerSignatureProfile.LABEL, input),
         Sfv.dictionary(PeerSignatureProfile.LABEL, ByteSequenceItem.valueOf(sig)));
   }
 
@@ -101,8 +105,10 @@ public final class HttpSigner {
       return false;
     }
     String joined = String.join(", ", request.header(PeerSignatureProfile.SIGNATURE));
-    return !joined.isEmpty() && Sfv.dictionary(joined)
-        .map(d -> d.get(PeerSignatureProfile.LABEL) instanceof ByteSequenceItem).orElse(false);
+    return !joined.isEmpty()
+        && Sfv.dictionary(joined)
+            .map(d -> d.get(PeerSignatureProfile.LABEL) instanceof ByteSequenceItem)
+            .orElse(false);
   }
 
   private String newNonce() {

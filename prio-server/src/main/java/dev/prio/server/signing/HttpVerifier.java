@@ -18,17 +18,23 @@ import org.greenbytes.http.sfv.StringItem;
 
 /**
  * Checks one signed peer message, in this order (the first failure wins):
+ *
  * <ol>
- *   <li>Signature and Signature-Input present with a {@code sig1} member — else {@code missing_signature};
- *   <li>both parse; {@code keyid}, {@code created} (integer) and {@code nonce} present; {@code alg} is
- *       {@code "ed25519"}; every required component covered — else {@code bad_signature};
+ *   <li>Signature and Signature-Input present with a {@code sig1} member — else {@code
+ *       missing_signature};
+ *   <li>both parse; {@code keyid}, {@code created} (integer) and {@code nonce} present; {@code alg}
+ *       is {@code "ed25519"}; every required component covered — else {@code bad_signature};
  *   <li>the keyid is a configured peer key — else {@code unknown_key};
- *   <li>Content-Digest present and its {@code sha-256} equal to the body's — else {@code digest_mismatch};
- *   <li>the Ed25519 signature over the rebuilt signature base verifies — else {@code bad_signature};
- *   <li>{@code created} within ±window of now, {@code expires} (if any) not past — else {@code stale};
+ *   <li>Content-Digest present and its {@code sha-256} equal to the body's — else {@code
+ *       digest_mismatch};
+ *   <li>the Ed25519 signature over the rebuilt signature base verifies — else {@code
+ *       bad_signature};
+ *   <li>{@code created} within ±window of now, {@code expires} (if any) not past — else {@code
+ *       stale};
  *   <li>the (keyid, nonce) pair not accepted before — else {@code replayed}. Recorded only now, so
  *       a forged message cannot burn a nonce.
  * </ol>
+ *
  * Each failure is reported to the failure sink (the metric) by its label, then thrown.
  */
 public final class HttpVerifier {
@@ -42,8 +48,13 @@ public final class HttpVerifier {
   /** What a verified message was signed with. */
   public record Verified(String keyId, long created, String nonce) {}
 
-  public HttpVerifier(Map<String, Ed25519PublicKeyParameters> keys, List<Component> required, Duration window,
-      NonceCache nonces, Clock clock, Consumer<String> failures) {
+  public HttpVerifier(
+      Map<String, Ed25519PublicKeyParameters> keys,
+      List<Component> required,
+      Duration window,
+      NonceCache nonces,
+      Clock clock,
+      Consumer<String> failures) {
     this.keys = Map.copyOf(keys);
     this.required = List.copyOf(required);
     this.window = window;
@@ -53,10 +64,13 @@ public final class HttpVerifier {
   }
 
   public Verified verify(HttpMessage message, byte[] body) throws PeerAuthException {
-    return verifyDigest(message, body == null ? null : ContentDigest.digest(ContentDigest.SHA_256, body));
+    return verifyDigest(
+        message, body == null ? null : ContentDigest.digest(ContentDigest.SHA_256, body));
   }
 
-  /** As {@link #verify}, given the body's SHA-256 computed while it was read ({@link BoundedBody}). */
+  /**
+   * As {@link #verify}, given the body's SHA-256 computed while it was read ({@link BoundedBody}).
+   */
   public Verified verifyDigest(HttpMessage message, byte[] bodySha256) throws PeerAuthException {
     try {
       return check(message, bodySha256);
@@ -66,7 +80,9 @@ public final class HttpVerifier {
     }
   }
 
-  /** A refusal decided outside the verifier (a body over the size limit): counted like the others. */
+  /**
+   * A refusal decided outside the verifier (a body over the size limit): counted like the others.
+   */
   public PeerAuthException refuse(AuthFailureReason reason, String message) {
     failures.accept(reason.label());
     return fail(reason, message);
@@ -87,8 +103,14 @@ public final class HttpVerifier {
     }
   }
 
-  private record Parsed(InnerList input, byte[] signature, String keyId, long created, String nonce,
-      Long expires, Ed25519PublicKeyParameters key) {}
+  private record Parsed(
+      InnerList input,
+      byte[] signature,
+      String keyId,
+      long created,
+      String nonce,
+      Long expires,
+      Ed25519PublicKeyParameters key) {}
 
   private Parsed parse(HttpMessage message) throws PeerAuthException {
     String inputField = String.join(", ", message.header(PeerSignatureProfile.SIGNATURE_INPUT));
@@ -104,7 +126,9 @@ public final class HttpVerifier {
     ListElement<? extends Object> in = inputs.get(PeerSignatureProfile.LABEL);
     ListElement<? extends Object> sg = sigs.get(PeerSignatureProfile.LABEL);
     if (in == null || sg == null) {
-      throw fail(AuthFailureReason.MISSING_SIGNATURE, "no signature labelled " + PeerSignatureProfile.LABEL);
+      throw fail(
+          AuthFailureReason.MISSING_SIGNATURE,
+          "no signature labelled " + PeerSignatureProfile.LABEL);
     }
     if (!(in instanceof InnerList input)) {
       throw fail(AuthFailureReason.BAD_SIGNATURE, "Signature-Input member is not an inner list");
@@ -121,12 +145,14 @@ public final class HttpVerifier {
       throw fail(AuthFailureReason.BAD_SIGNATURE, "no created");
     }
     long created = createdItem.get();
-    if (!(params.get("nonce") instanceof StringItem nonceItem) || nonceItem.get().isEmpty()
+    if (!(params.get("nonce") instanceof StringItem nonceItem)
+        || nonceItem.get().isEmpty()
         || nonceItem.get().length() > 128) {
       throw fail(AuthFailureReason.BAD_SIGNATURE, "no usable nonce");
     }
     String nonce = nonceItem.get();
-    if (!(params.get("alg") instanceof StringItem alg) || !PeerSignatureProfile.ALG.equals(alg.get())) {
+    if (!(params.get("alg") instanceof StringItem alg)
+        || !PeerSignatureProfile.ALG.equals(alg.get())) {
       throw fail(AuthFailureReason.BAD_SIGNATURE, "alg is not ed25519");
     }
     Item<? extends Object> expiresItem = params.get("expires");
@@ -142,7 +168,9 @@ public final class HttpVerifier {
     }
     for (Component c : required) {
       if (!covered.contains(c)) {
-        throw fail(AuthFailureReason.BAD_SIGNATURE, "required component " + c.identifier() + " not covered");
+        throw fail(
+            AuthFailureReason.BAD_SIGNATURE,
+            "required component " + c.identifier() + " not covered");
       }
     }
     Ed25519PublicKeyParameters key = keys.get(keyId);
@@ -166,22 +194,28 @@ public final class HttpVerifier {
 
   private Verified check(HttpMessage message, byte[] bodySha256) throws PeerAuthException {
     Parsed p = parse(message);
-    String digestField = message.header(ContentDigest.HEADER).isEmpty() ? null
-        : String.join(", ", message.header(ContentDigest.HEADER));
+    String digestField =
+        message.header(ContentDigest.HEADER).isEmpty()
+            ? null
+            : String.join(", ", message.header(ContentDigest.HEADER));
     if (!ContentDigest.matchesSha256Digest(digestField, bodySha256)) {
-      throw fail(AuthFailureReason.DIGEST_MISMATCH, digestField == null ? "no Content-Digest" : "Content-Digest does not match the body");
+      throw fail(
+          AuthFailureReason.DIGEST_MISMATCH,
+          digestField == null ? "no Content-Digest" : "Content-Digest does not match the body");
     }
     String base;
     try {
       base = SignatureBase.build(p.input(), message);
     } catch (IllegalArgumentException e) {
-      throw fail(AuthFailureReason.BAD_SIGNATURE, "cannot rebuild the signature base: " + e.getMessage());
+      throw fail(
+          AuthFailureReason.BAD_SIGNATURE, "cannot rebuild the signature base: " + e.getMessage());
     }
     if (!Ed25519Keys.verify(p.key(), SignatureBase.bytes(base), p.signature())) {
       throw fail(AuthFailureReason.BAD_SIGNATURE, "signature does not verify");
     }
     long now = checkClock(p);
-    if (!nonces.checkAndRecord(p.keyId(), p.nonce(), p.created(), p.created() + window.toSeconds(), now)) {
+    if (!nonces.checkAndRecord(
+        p.keyId(), p.nonce(), p.created(), p.created() + window.toSeconds(), now)) {
       throw fail(AuthFailureReason.REPLAYED, "nonce already used");
     }
     return new Verified(p.keyId(), p.created(), p.nonce());

@@ -26,13 +26,17 @@ public final class NonceCache {
   }
 
   /**
-   * Records the nonce and returns true if it is new; false if it was seen (and is still live) or
-   * is at or below the eviction floor.
+   * Records the nonce and returns true if it is new; false if it was seen (and is still live) or is
+   * at or below the eviction floor.
    *
    * @param expiresEpochSeconds after this instant the message is stale anyway and the entry may go
    */
-  public synchronized boolean checkAndRecord(String keyId, String nonce, long createdEpochSeconds,
-      long expiresEpochSeconds, long nowEpochSeconds) {
+  public synchronized boolean checkAndRecord(
+      String keyId,
+      String nonce,
+      long createdEpochSeconds,
+      long expiresEpochSeconds,
+      long nowEpochSeconds) {
     if (createdEpochSeconds <= floor) {
       return false;
     }

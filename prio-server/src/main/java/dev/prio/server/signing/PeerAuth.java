@@ -27,8 +27,14 @@ public final class PeerAuth {
   private final String operatorTokenSha256;
   private final long maxBodyBytes;
 
-  private PeerAuth(boolean signingEnabled, HttpSigner signer, HttpVerifier requestVerifier, HttpVerifier responseVerifier,
-      boolean passUnsignedRetryable, String operatorTokenSha256, long maxBodyBytes) {
+  private PeerAuth(
+      boolean signingEnabled,
+      HttpSigner signer,
+      HttpVerifier requestVerifier,
+      HttpVerifier responseVerifier,
+      boolean passUnsignedRetryable,
+      String operatorTokenSha256,
+      long maxBodyBytes) {
     this.signingEnabled = signingEnabled;
     this.signer = signer;
     this.requestVerifier = requestVerifier;
@@ -49,21 +55,24 @@ public final class PeerAuth {
   }
 
   /**
-   * As above; {@code derivedMaxBodyBytes} is the body limit used when
-   * {@code prio.peer-auth.max-body-size} is unset.
+   * As above; {@code derivedMaxBodyBytes} is the body limit used when {@code
+   * prio.peer-auth.max-body-size} is unset.
    */
-  public static PeerAuth from(PeerAuthProperties p, Clock clock, Consumer<String> failures, long derivedMaxBodyBytes) {
+  public static PeerAuth from(
+      PeerAuthProperties p, Clock clock, Consumer<String> failures, long derivedMaxBodyBytes) {
     long maxBody = p.maxBodySize() == null ? derivedMaxBodyBytes : p.maxBodySize().toBytes();
     if (maxBody < 1) {
       throw new IllegalStateException("prio.peer-auth.max-body-size must be positive");
     }
     String tokenHash = null;
     if (p.operatorTokenDisabled()) {
-      log.warn("prio.peer-auth.operator-token-disabled=true: the operator API is open to anyone who can reach it");
+      log.warn(
+          "prio.peer-auth.operator-token-disabled=true: the operator API is open to anyone who can reach it");
     } else {
       if (p.operatorTokenSha256() == null || p.operatorTokenSha256().isBlank()) {
-        throw new IllegalStateException("prio.peer-auth.operator-token-sha256 is required "
-            + "(or prio.peer-auth.operator-token-disabled=true for a local demo)");
+        throw new IllegalStateException(
+            "prio.peer-auth.operator-token-sha256 is required "
+                + "(or prio.peer-auth.operator-token-disabled=true for a local demo)");
       }
       try {
         tokenHash = Ed25519Keys.resolve(p.operatorTokenSha256(), "operator token hash");
@@ -74,7 +83,8 @@ public final class PeerAuth {
     }
     if (p.signingDisabled()) {
       log.warn("prio.peer-auth.signing-disabled=true: peer traffic is neither signed nor verified");
-      return new PeerAuth(false, null, null, null, p.passUnsignedRetryableResponses(), tokenHash, maxBody);
+      return new PeerAuth(
+          false, null, null, null, p.passUnsignedRetryableResponses(), tokenHash, maxBody);
     }
     if (p.clockSkew().isNegative() || p.clockSkew().toSeconds() < 1) {
       throw new IllegalStateException("prio.peer-auth.clock-skew must be at least 1s");
@@ -83,21 +93,42 @@ public final class PeerAuth {
       throw new IllegalStateException("prio.peer-auth.nonce-cache-size must be positive");
     }
     Ed25519PrivateKeyParameters own = privateKey("prio.peer-auth.private-key", p.privateKey());
-    String ownId = blank(p.keyId()) ? Ed25519Keys.fingerprint(own.generatePublicKey()) : p.keyId().trim();
+    String ownId =
+        blank(p.keyId()) ? Ed25519Keys.fingerprint(own.generatePublicKey()) : p.keyId().trim();
     Map<String, Ed25519PublicKeyParameters> peers = new LinkedHashMap<>();
-    Ed25519PublicKeyParameters peer = publicKey("prio.peer-auth.peer-public-key", p.peerPublicKey());
+    Ed25519PublicKeyParameters peer =
+        publicKey("prio.peer-auth.peer-public-key", p.peerPublicKey());
     peers.put(blank(p.peerKeyId()) ? Ed25519Keys.fingerprint(peer) : p.peerKeyId().trim(), peer);
-    p.extraPeerPublicKeys().forEach((id, key) ->
-        peers.put(id, publicKey("prio.peer-auth.extra-peer-public-keys[" + id + "]", key)));
+    p.extraPeerPublicKeys()
+        .forEach(
+            (id, key) ->
+                peers.put(id, publicKey("prio.peer-auth.extra-peer-public-keys[" + id + "]", key)));
     HttpSigner signer = new HttpSigner(new Ed25519Keys.SigningKey(ownId, own), clock);
     Duration w = p.clockSkew();
-    HttpVerifier requests = new HttpVerifier(peers, PeerSignatureProfile.REQUEST, w, new NonceCache(p.nonceCacheSize()),
-        clock, failures);
-    HttpVerifier responses = new HttpVerifier(peers, PeerSignatureProfile.RESPONSE, w,
-        new NonceCache(p.nonceCacheSize()), clock, failures);
-    log.info("peer signatures on: own key id {}, peer key ids {}, clock skew {}, max body {} bytes", ownId, peers.keySet(),
-        w, maxBody);
-    return new PeerAuth(true, signer, requests, responses, p.passUnsignedRetryableResponses(), tokenHash, maxBody);
+    HttpVerifier requests =
+        new HttpVerifier(
+            peers,
+            PeerSignatureProfile.REQUEST,
+            w,
+            new NonceCache(p.nonceCacheSize()),
+            clock,
+            failures);
+    HttpVerifier responses =
+        new HttpVerifier(
+            peers,
+            PeerSignatureProfile.RESPONSE,
+            w,
+            new NonceCache(p.nonceCacheSize()),
+            clock,
+            failures);
+    log.info(
+        "peer signatures on: own key id {}, peer key ids {}, clock skew {}, max body {} bytes",
+        ownId,
+        peers.keySet(),
+        w,
+        maxBody);
+    return new PeerAuth(
+        true, signer, requests, responses, p.passUnsignedRetryableResponses(), tokenHash, maxBody);
   }
 
   public boolean signingEnabled() {
@@ -113,10 +144,13 @@ public final class PeerAuth {
     if (!signingEnabled) {
       return (request, body, execution) -> execution.execute(request, body);
     }
-    return new PeerSigningInterceptor(signer, responseVerifier, passUnsignedRetryable, maxBodyBytes);
+    return new PeerSigningInterceptor(
+        signer, responseVerifier, passUnsignedRetryable, maxBodyBytes);
   }
 
-  /** For {@code /peer/**} on B (registered on A too: nobody may call A's peer API). Null when off. */
+  /**
+   * For {@code /peer/**} on B (registered on A too: nobody may call A's peer API). Null when off.
+   */
   public PeerSignatureFilter peerFilter() {
     return signingEnabled ? new PeerSignatureFilter(signer, requestVerifier, maxBodyBytes) : null;
   }
@@ -155,7 +189,8 @@ public final class PeerAuth {
 
   private static void required(String property, String value) {
     if (blank(value)) {
-      throw new IllegalStateException(property + " is required (or prio.peer-auth.signing-disabled=true for a local demo)");
+      throw new IllegalStateException(
+          property + " is required (or prio.peer-auth.signing-disabled=true for a local demo)");
     }
   }
 

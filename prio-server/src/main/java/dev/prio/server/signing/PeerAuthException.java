@@ -3,10 +3,10 @@ package dev.prio.server.signing;
 import java.io.IOException;
 
 /**
- * A peer message failed authentication. An {@link IOException} so that a
- * {@link org.springframework.http.client.ClientHttpRequestInterceptor} may throw it; RestClient then
- * wraps it in a {@code ResourceAccessException}, and {@link #find(Throwable)} digs it out again.
- * The message never contains key material, signatures or body bytes.
+ * A peer message failed authentication. An {@link IOException} so that a {@link
+ * org.springframework.http.client.ClientHttpRequestInterceptor} may throw it; RestClient then wraps
+ * it in a {@code ResourceAccessException}, and {@link #find(Throwable)} digs it out again. The
+ * message never contains key material, signatures or body bytes.
  */
 public class PeerAuthException extends IOException {
   private static final long serialVersionUID = 1L;

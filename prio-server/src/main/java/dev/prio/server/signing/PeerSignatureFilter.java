@@ -32,10 +32,10 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
  * 500; the controller is not called.
  *
  * <p>Untrusted bytes are bounded: a request whose Content-Length exceeds {@code maxBodyBytes} is
- * refused before a byte of its body is read, and a chunked (or lying) one as soon as the bytes
- * read pass the limit — 413, type {@code urn:prio:problem:payload-too-large}, signed like every
- * other answer, {@code Connection: close} so the rest is never read, and counted as
- * {@code body_too_large}. The body's digest is computed while it is read.
+ * refused before a byte of its body is read, and a chunked (or lying) one as soon as the bytes read
+ * pass the limit — 413, type {@code urn:prio:problem:payload-too-large}, signed like every other
+ * answer, {@code Connection: close} so the rest is never read, and counted as {@code
+ * body_too_large}. The body's digest is computed while it is read.
  */
 public final class PeerSignatureFilter extends OncePerRequestFilter {
   private static final Logger log = LoggerFactory.getLogger(PeerSignatureFilter.class);
@@ -64,7 +64,8 @@ public final class PeerSignatureFilter extends OncePerRequestFilter {
   }
 
   @Override
-  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     HttpMessage received = toMessage(request);
     SigningResponseWrapper out = new SigningResponseWrapper(response);
@@ -83,17 +84,33 @@ public final class PeerSignatureFilter extends OncePerRequestFilter {
       request = new CachedBodyRequest(request, body.bytes());
     } catch (PeerAuthException e) {
       if (e.reason() == AuthFailureReason.BODY_TOO_LARGE) {
-        log.warn("peer request refused: {} ({} {}, limit {} bytes)", e.reason().label(), request.getMethod(),
-            RequestPaths.normalized(request), maxBodyBytes);
+        log.warn(
+            "peer request refused: {} ({} {}, limit {} bytes)",
+            e.reason().label(),
+            request.getMethod(),
+            RequestPaths.normalized(request),
+            maxBodyBytes);
         out.setHeader("Connection", "close");
-        Problems.write(out, Problems.PAYLOAD_TOO_LARGE, "payload too large", 413,
+        Problems.write(
+            out,
+            Problems.PAYLOAD_TOO_LARGE,
+            "payload too large",
+            413,
             "peer request body is larger than " + maxBodyBytes + " bytes");
         finish(out, received);
         return;
       }
-      log.warn("peer request refused: {} ({} {})", e.reason().label(), request.getMethod(), RequestPaths.normalized(request));
+      log.warn(
+          "peer request refused: {} ({} {})",
+          e.reason().label(),
+          request.getMethod(),
+          RequestPaths.normalized(request));
       out.setHeader(PeerSignatureProfile.ACCEPT_SIGNATURE, acceptSignature());
-      Problems.write(out, Problems.UNAUTHORIZED, "unauthorized", HttpServletResponse.SC_UNAUTHORIZED,
+      Problems.write(
+          out,
+          Problems.UNAUTHORIZED,
+          "unauthorized",
+          HttpServletResponse.SC_UNAUTHORIZED,
           "peer request authentication failed: " + e.reason().label());
       finish(out, received);
       return;
@@ -109,7 +126,12 @@ public final class PeerSignatureFilter extends OncePerRequestFilter {
         root = root.getCause();
       }
       log.error("unexpected {} while handling a peer request", root.getClass().getName());
-      Problems.write(out, Problems.INTERNAL, "internal", HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "internal error");
+      Problems.write(
+          out,
+          Problems.INTERNAL,
+          "internal",
+          HttpServletResponse.SC_INTERNAL_SERVER_ERROR,
+          "internal error");
     }
     finish(out, received);
   }
@@ -121,8 +143,10 @@ public final class PeerSignatureFilter extends OncePerRequestFilter {
   }
 
   private static String acceptSignature() {
-    return Sfv.dictionary(PeerSignatureProfile.LABEL, HttpSigner.innerList(PeerSignatureProfile.REQUEST)
-        .withParams(Parameters.valueOf(Map.of("alg", PeerSignatureProfile.ALG))));
+    return Sfv.dictionary(
+        PeerSignatureProfile.LABEL,
+        HttpSigner.innerList(PeerSignatureProfile.REQUEST)
+            .withParams(Parameters.valueOf(Map.of("alg", PeerSignatureProfile.ALG))));
   }
 
   static HttpMessage toMessage(HttpServletRequest request) {
@@ -131,8 +155,13 @@ public final class PeerSignatureFilter extends OncePerRequestFilter {
       headers.put(name, Collections.list(request.getHeaders(name)));
     }
     String host = request.getHeader("Host");
-    return HttpMessage.request(request.getMethod(), request.getScheme(), host == null ? null : host.toLowerCase(java.util.Locale.ROOT),
-        request.getRequestURI(), request.getQueryString(), headers);
+    return HttpMessage.request(
+        request.getMethod(),
+        request.getScheme(),
+        host == null ? null : host.toLowerCase(java.util.Locale.ROOT),
+        request.getRequestURI(),
+        request.getQueryString(),
+        headers);
   }
 
   /**

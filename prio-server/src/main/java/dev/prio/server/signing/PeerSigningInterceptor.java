@@ -18,11 +18,11 @@ import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.ClientHttpResponse;
 
 /**
- * Server A's side of the peer link, as a RestClient interceptor: signs every request (fresh
- * created and nonce per attempt, so retries are never replays) and verifies every response against
- * server B's key before anyone reads it. A response that fails verification is closed and a
- * {@link PeerAuthException} thrown (RestClient wraps it in a {@code ResourceAccessException};
- * {@link PeerAuthException#find} unwraps it): it must be treated as a permanent, non-retryable
+ * Server A's side of the peer link, as a RestClient interceptor: signs every request (fresh created
+ * and nonce per attempt, so retries are never replays) and verifies every response against server
+ * B's key before anyone reads it. A response that fails verification is closed and a {@link
+ * PeerAuthException} thrown (RestClient wraps it in a {@code ResourceAccessException}; {@link
+ * PeerAuthException#find} unwraps it): it must be treated as a permanent, non-retryable
  * "auth_failed" error.
  *
  * <p>One exception, when enabled: a response with <em>no</em> signature fields at all and a
@@ -31,8 +31,8 @@ import org.springframework.http.client.ClientHttpResponse;
  * never trusted for content. A response that carries signature fields but fails is always refused.
  *
  * <p>B's bytes are untrusted until verified, so a response body larger than {@code maxBodyBytes}
- * (by Content-Length, or while reading) is refused unread beyond the limit, counted as
- * {@code body_too_large}; its digest is computed while it is read.
+ * (by Content-Length, or while reading) is refused unread beyond the limit, counted as {@code
+ * body_too_large}; its digest is computed while it is read.
  */
 public final class PeerSigningInterceptor implements ClientHttpRequestInterceptor {
   private static final Logger log = LoggerFactory.getLogger(PeerSigningInterceptor.class);
@@ -42,11 +42,15 @@ public final class PeerSigningInterceptor implements ClientHttpRequestIntercepto
   private final boolean passUnsignedRetryable;
   private final long maxBodyBytes;
 
-  public PeerSigningInterceptor(HttpSigner signer, HttpVerifier responseVerifier, boolean passUnsignedRetryable) {
+  public PeerSigningInterceptor(
+      HttpSigner signer, HttpVerifier responseVerifier, boolean passUnsignedRetryable) {
     this(signer, responseVerifier, passUnsignedRetryable, BoundedBody.MIN_LIMIT);
   }
 
-  public PeerSigningInterceptor(HttpSigner signer, HttpVerifier responseVerifier, boolean passUnsignedRetryable,
+  public PeerSigningInterceptor(
+      HttpSigner signer,
+      HttpVerifier responseVerifier,
+      boolean passUnsignedRetryable,
       long maxBodyBytes) {
     if (maxBodyBytes < 1) {
       throw new IllegalArgumentException("maxBodyBytes must be positive");
@@ -58,11 +62,13 @@ public final class PeerSigningInterceptor implements ClientHttpRequestIntercepto
   }
 
   @Override
-  public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
-      throws IOException {
-    HttpSigner.SignatureFields fields = signer.signRequest(request.getMethod().name(), request.getURI(), body);
+  public ClientHttpResponse intercept(
+      HttpRequest request, byte[] body, ClientHttpRequestExecution execution) throws IOException {
+    HttpSigner.SignatureFields fields =
+        signer.signRequest(request.getMethod().name(), request.getURI(), body);
     fields.applyTo(request.getHeaders()::set);
-    HttpMessage sent = HttpMessage.request(request.getMethod().name(), request.getURI(), fields.asHeaders());
+    HttpMessage sent =
+        HttpMessage.request(request.getMethod().name(), request.getURI(), fields.asHeaders());
 
     ClientHttpResponse response = execution.execute(request, body);
     BoundedBody responseBody;
@@ -73,8 +79,9 @@ public final class PeerSigningInterceptor implements ClientHttpRequestIntercepto
       status = response.getStatusCode().value();
       headers = response.getHeaders();
       received = HttpMessage.response(status, toMap(headers), sent);
-      boolean unsigned = received.header(PeerSignatureProfile.SIGNATURE).isEmpty()
-          && received.header(PeerSignatureProfile.SIGNATURE_INPUT).isEmpty();
+      boolean unsigned =
+          received.header(PeerSignatureProfile.SIGNATURE).isEmpty()
+              && received.header(PeerSignatureProfile.SIGNATURE_INPUT).isEmpty();
       if (unsigned && passUnsignedRetryable && Retryable.status(status)) {
         // Decided from the headers alone: the body is never read.
         log.debug("unsigned {} from the peer passed to the retry policy without its body", status);
@@ -89,13 +96,15 @@ public final class PeerSigningInterceptor implements ClientHttpRequestIntercepto
         return new BufferedResponse(code, text, kept, new byte[0]);
       }
       if (headers.getContentLength() > maxBodyBytes) {
-        throw responseVerifier.refuse(AuthFailureReason.BODY_TOO_LARGE, "response Content-Length over the limit");
+        throw responseVerifier.refuse(
+            AuthFailureReason.BODY_TOO_LARGE, "response Content-Length over the limit");
       }
       try (InputStream in = response.getBody()) {
         responseBody = BoundedBody.read(in, maxBodyBytes);
       }
       if (responseBody == null) {
-        throw responseVerifier.refuse(AuthFailureReason.BODY_TOO_LARGE, "response body over the limit");
+        throw responseVerifier.refuse(
+            AuthFailureReason.BODY_TOO_LARGE, "response body over the limit");
       }
     } catch (PeerAuthException e) {
       abandon(response);
@@ -120,8 +129,8 @@ public final class PeerSigningInterceptor implements ClientHttpRequestIntercepto
 
   /**
    * Closes a response whose body is not wanted without reading the rest: the body stream is closed
-   * first (the JDK client then drops the connection), because {@code response.close()} alone
-   * drains what is left to reuse the connection — a gigabyte, or forever on a chunked stream.
+   * first (the JDK client then drops the connection), because {@code response.close()} alone drains
+   * what is left to reuse the connection — a gigabyte, or forever on a chunked stream.
    */
   private static void abandon(ClientHttpResponse response) {
     try {

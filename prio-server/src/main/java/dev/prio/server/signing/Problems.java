@@ -14,12 +14,22 @@ final class Problems {
   private Problems() {}
 
   static byte[] json(String type, String title, int status, String detail) {
-    return ("{\"type\":\"" + escape(type) + "\",\"title\":\"" + escape(title) + "\",\"status\":" + status
-        + ",\"detail\":\"" + escape(detail) + "\"}").getBytes(StandardCharsets.UTF_8);
+    return ("{\"type\":\""
+            + escape(type)
+            + "\",\"title\":\""
+            + escape(title)
+            + "\",\"status\":"
+            + status
+            + ",\"detail\":\""
+            + escape(detail)
+            + "\"}")
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   /** Replaces whatever was buffered with a problem body. The response must not be committed. */
-  static void write(HttpServletResponse response, String type, String title, int status, String detail) throws IOException {
+  static void write(
+      HttpServletResponse response, String type, String title, int status, String detail)
+      throws IOException {
     response.resetBuffer();
     response.setStatus(status);
     response.setContentType(MEDIA_TYPE);

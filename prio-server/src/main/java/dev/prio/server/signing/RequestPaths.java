@@ -51,8 +51,8 @@ final class RequestPaths {
 
   /**
    * Percent-decoding of a path segment or (with {@code plusIsSpace}) a form-encoded query value:
-   * %XX with two ASCII hex digits is a UTF-8 byte, anything else stays as it is. The one decoder
-   * of the signing code ({@link SignatureBase} uses it for query parameters).
+   * %XX with two ASCII hex digits is a UTF-8 byte, anything else stays as it is. The one decoder of
+   * the signing code ({@link SignatureBase} uses it for query parameters).
    */
   static String percentDecode(String s, boolean plusIsSpace) {
     if (s.indexOf('%') < 0 && !(plusIsSpace && s.indexOf('+') >= 0)) {
@@ -63,7 +63,10 @@ final class RequestPaths {
       char c = s.charAt(i);
       if (plusIsSpace && c == '+') {
         out.write(' ');
-      } else if (c == '%' && i + 2 < s.length() && isHex(s.charAt(i + 1)) && isHex(s.charAt(i + 2))) {
+      } else if (c == '%'
+          && i + 2 < s.length()
+          && isHex(s.charAt(i + 1))
+          && isHex(s.charAt(i + 2))) {
         out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
         i += 2;
       } else {

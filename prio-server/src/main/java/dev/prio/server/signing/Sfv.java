@@ -12,8 +12,8 @@ import org.greenbytes.http.sfv.Parser;
 /**
  * The seams to {@code org.greenbytes.http:structured-fields} (RFC 8941) that signing needs. Parsing
  * goes through {@code new Parser(text)}, which (unlike the static {@code Parser.parseDictionary})
- * discards leading spaces as RFC 8941 §4.2 asks; a field that does not parse is an empty
- * {@link Optional}, never an exception, so callers turn it into their own refusal.
+ * discards leading spaces as RFC 8941 §4.2 asks; a field that does not parse is an empty {@link
+ * Optional}, never an exception, so callers turn it into their own refusal.
  */
 final class Sfv {
   private Sfv() {}

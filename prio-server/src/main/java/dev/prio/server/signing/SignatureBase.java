@@ -18,10 +18,10 @@ import org.greenbytes.http.sfv.StringItem;
  * LF, no trailing LF.
  *
  * <p>Supported: the derived components {@code @method}, {@code @target-uri}, {@code @authority},
- * {@code @scheme}, {@code @request-target}, {@code @path}, {@code @query}, {@code @query-param}
- * (a name that occurs once), {@code @status}; HTTP fields (multiple lines combined with ", ");
- * the parameters {@code req}, {@code key} and {@code name}. Not supported (an error if covered):
- * {@code sf}, {@code bs}, {@code tr}, repeated query parameters.
+ * {@code @scheme}, {@code @request-target}, {@code @path}, {@code @query}, {@code @query-param} (a
+ * name that occurs once), {@code @status}; HTTP fields (multiple lines combined with ", "); the
+ * parameters {@code req}, {@code key} and {@code name}. Not supported (an error if covered): {@code
+ * sf}, {@code bs}, {@code tr}, repeated query parameters.
  */
 public final class SignatureBase {
   private SignatureBase() {}
@@ -36,8 +36,8 @@ public final class SignatureBase {
   }
 
   /**
-   * The signature base for {@code params}, the inner list of covered components with the
-   * signature parameters, over {@code message}.
+   * The signature base for {@code params}, the inner list of covered components with the signature
+   * parameters, over {@code message}.
    */
   public static String build(InnerList params, HttpMessage message) {
     StringBuilder sb = new StringBuilder();
@@ -71,7 +71,9 @@ public final class SignatureBase {
 
   static String value(Component c, HttpMessage message) {
     for (String p : c.params().keySet()) {
-      if (!p.equals("req") && !p.equals("key") && !(p.equals("name") && c.name().equals("@query-param"))) {
+      if (!p.equals("req")
+          && !p.equals("key")
+          && !(p.equals("name") && c.name().equals("@query-param"))) {
         throw new ComponentException("unsupported component parameter ;" + p);
       }
     }
@@ -109,8 +111,10 @@ public final class SignatureBase {
     if (key == null) {
       throw new ComponentException(";key must be a string");
     }
-    Map<String, ListElement<? extends Object>> dict = Sfv.dictionary(fieldValue)
-        .orElseThrow(() -> new ComponentException("field " + c.name() + " is not a dictionary"));
+    Map<String, ListElement<? extends Object>> dict =
+        Sfv.dictionary(fieldValue)
+            .orElseThrow(
+                () -> new ComponentException("field " + c.name() + " is not a dictionary"));
     ListElement<? extends Object> member = dict.get(key);
     if (member == null) {
       throw new ComponentException("field " + c.name() + " has no member " + key);
@@ -136,10 +140,15 @@ public final class SignatureBase {
       case "@path" -> path(m);
       case "@query" -> "?" + (m.query() == null ? "" : m.query());
       case "@request-target" -> path(m) + (m.query() == null ? "" : "?" + m.query());
-      case "@target-uri" -> require(m.scheme(), name).toLowerCase(Locale.ROOT) + "://" + require(m.authority(), name)
-          + path(m) + (m.query() == null ? "" : "?" + m.query());
+      case "@target-uri" ->
+          require(m.scheme(), name).toLowerCase(Locale.ROOT)
+              + "://"
+              + require(m.authority(), name)
+              + path(m)
+              + (m.query() == null ? "" : "?" + m.query());
       case "@query-param" -> queryParam(c, m);
-      case "@signature-params" -> throw new ComponentException("@signature-params cannot be covered");
+      case "@signature-params" ->
+          throw new ComponentException("@signature-params cannot be covered");
       default -> throw new ComponentException("unsupported derived component " + name);
     };
   }
@@ -184,10 +193,17 @@ public final class SignatureBase {
     StringBuilder sb = new StringBuilder();
     for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~') {
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '.'
+          || c == '_'
+          || c == '~') {
         sb.append((char) c);
       } else {
-        sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+        sb.append('%')
+            .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
             .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
       }
     }

@@ -14,7 +14,8 @@ public record BatchKey(LocalDate submissionDate, String batchId) {
 
   public BatchKey {
     if (batchId == null || !SAFE_ID.matcher(batchId).matches()) {
-      throw new IllegalArgumentException("batch id must match [A-Za-z0-9._-]{1,200} and not be only dots");
+      throw new IllegalArgumentException(
+          "batch id must match [A-Za-z0-9._-]{1,200} and not be only dots");
     }
   }
 

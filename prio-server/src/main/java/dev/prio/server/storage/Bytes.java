@@ -5,14 +5,15 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * Byte searches over input lines eight bytes at a time (SWAR). An input line at n_data 2046 is
- * ~63 KB, read once at the scan and once for its chunk; the byte-at-a-time loops for the newline
- * and the payload's closing quote were ~40 % of A's CPU in the profile after {@link FastLine}.
- * Each word test may fire for a word that holds no match (then the bytes are checked one by one),
- * never miss one.
+ * Byte searches over input lines eight bytes at a time (SWAR). An input line at n_data 2046 is ~63
+ * KB, read once at the scan and once for its chunk; the byte-at-a-time loops for the newline and
+ * the payload's closing quote were ~40 % of A's CPU in the profile after {@link FastLine}. Each
+ * word test may fire for a word that holds no match (then the bytes are checked one by one), never
+ * miss one.
  */
 final class Bytes {
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long ONES = 0x0101010101010101L;
   private static final long HIGH = 0x8080808080808080L;
 
@@ -42,7 +43,8 @@ final class Bytes {
     int i = from;
     for (; i + 8 <= to; i += 8) {
       long v = (long) LONGS.get(b, i);
-      if (((v & HIGH) | lessThan0x20(v) | zeroByte(v ^ (ONES * '"')) | zeroByte(v ^ (ONES * '\\'))) != 0) {
+      if (((v & HIGH) | lessThan0x20(v) | zeroByte(v ^ (ONES * '"')) | zeroByte(v ^ (ONES * '\\')))
+          != 0) {
         break;
       }
     }

@@ -10,8 +10,8 @@ import java.util.Base64;
  * The shape nearly every input line has, {@code {"id": "<ascii>", "payload": "<base64>"}} (either
  * order, JSON whitespace around the tokens), parsed straight from the line's bytes: no String of
  * the 63 KB payload, no JSON tree, and base64 decoded from the bytes in place. The profile of the
- * pair at 100k submissions put the general path (a String per line, then Jackson's char parser)
- * at over half of A's CPU outside prio-core.
+ * pair at 100k submissions put the general path (a String per line, then Jackson's char parser) at
+ * over half of A's CPU outside prio-core.
  *
  * <p>Anything else — escapes, non-ASCII or control bytes in a string, numeric ids, other keys, an
  * empty or overlong id — returns null and the general Jackson path decides, so both paths give the
@@ -97,10 +97,10 @@ final class FastLine {
   }
 
   /**
-   * The payload as the line's last member, without scanning it for its closing quote: the line
-   * must end in {@code "}} (JSON whitespace around), and the bytes in between must decode as
-   * base64. The basic decoder accepts only the base64 alphabet, so a success means the forward
-   * scan would have found the same closing quote. Null otherwise: the forward path decides.
+   * The payload as the line's last member, without scanning it for its closing quote: the line must
+   * end in {@code "}} (JSON whitespace around), and the bytes in between must decode as base64. The
+   * basic decoder accepts only the base64 alphabet, so a success means the forward scan would have
+   * found the same closing quote. Null otherwise: the forward path decides.
    */
   private static InputLine decodeLastPayload(byte[] b, int from, int len, String id, String where) {
     int end = len;
@@ -129,8 +129,10 @@ final class FastLine {
   private static byte[] decoded(byte[] b, int from, int len) {
     ByteBuffer out = Base64.getDecoder().decode(ByteBuffer.wrap(b, from, len));
     byte[] data = out.array();
-    return out.remaining() == data.length && out.arrayOffset() == 0 ? data
-        : Arrays.copyOfRange(data, out.arrayOffset() + out.position(), out.arrayOffset() + out.limit());
+    return out.remaining() == data.length && out.arrayOffset() == 0
+        ? data
+        : Arrays.copyOfRange(
+            data, out.arrayOffset() + out.position(), out.arrayOffset() + out.limit());
   }
 
   private static int ws(byte[] b, int i, int len) {
@@ -140,7 +142,10 @@ final class FastLine {
     return i;
   }
 
-  /** Index of the closing quote; -1 if the string has an escape, a control or a non-ASCII byte first. */
+  /**
+   * Index of the closing quote; -1 if the string has an escape, a control or a non-ASCII byte
+   * first.
+   */
   private static int closingQuote(byte[] b, int i, int len) {
     int end = Bytes.endOfPlainAscii(b, i, len);
     return end < len && b[end] == '"' ? end : -1;

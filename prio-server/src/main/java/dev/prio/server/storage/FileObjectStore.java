@@ -39,7 +39,8 @@ public final class FileObjectStore implements ObjectStore {
       return List.of();
     }
     try (Stream<Path> files = Files.walk(base)) {
-      return files.filter(Files::isRegularFile)
+      return files
+          .filter(Files::isRegularFile)
           .map(p -> root.relativize(p).toString().replace('\\', '/'))
           .filter(k -> k.startsWith(prefix) && !k.startsWith(LOCKS) && !k.contains("/.tmp-"))
           .sorted()
@@ -87,24 +88,30 @@ public final class FileObjectStore implements ObjectStore {
 
   @Override
   public boolean createIfAbsent(String key, byte[] data) throws IOException {
-    return locked(key, target -> {
-      if (Files.exists(target)) {
-        return false;
-      }
-      moveIntoPlace(target, data);
-      return true;
-    });
+    return locked(
+        key,
+        target -> {
+          if (Files.exists(target)) {
+            return false;
+          }
+          moveIntoPlace(target, data);
+          return true;
+        });
   }
 
   @Override
-  public boolean compareAndSet(String key, long expectedGeneration, byte[] data) throws IOException {
-    return locked(key, target -> {
-      if (!Files.exists(target) || generation(Files.readAllBytes(target)) != expectedGeneration) {
-        return false;
-      }
-      moveIntoPlace(target, data);
-      return true;
-    });
+  public boolean compareAndSet(String key, long expectedGeneration, byte[] data)
+      throws IOException {
+    return locked(
+        key,
+        target -> {
+          if (!Files.exists(target)
+              || generation(Files.readAllBytes(target)) != expectedGeneration) {
+            return false;
+          }
+          moveIntoPlace(target, data);
+          return true;
+        });
   }
 
   @Override
@@ -127,10 +134,16 @@ public final class FileObjectStore implements ObjectStore {
   private boolean locked(String key, LockedWrite write) throws IOException {
     Path target = resolve(key);
     Files.createDirectories(target.getParent());
-    Path lockFile = resolve(LOCKS + Long.toHexString(generation(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))) + ".lock");
+    Path lockFile =
+        resolve(
+            LOCKS
+                + Long.toHexString(
+                    generation(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                + ".lock");
     Files.createDirectories(lockFile.getParent());
     synchronized (FileObjectStore.class) {
-      try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      try (FileChannel ch =
+              FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
           FileLock ignored = ch.lock()) {
         return write.run(target);
       }
@@ -142,7 +155,8 @@ public final class FileObjectStore implements ObjectStore {
     try {
       Files.write(tmp, data);
       try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }

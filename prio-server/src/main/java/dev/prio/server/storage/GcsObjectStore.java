@@ -23,9 +23,9 @@ import java.util.regex.Pattern;
  * {@code gs://bucket/prefix}: a server's own bucket through the real google-cloud-storage client
  * (JSON API over HTTP). Keys are object names below the prefix. Conditional writes carry GCS
  * generation preconditions, so GCS itself decides which of two writers wins: {@link
- * #createIfAbsent} sends {@code ifGenerationMatch=0} and {@link #compareAndSet} sends
- * {@code ifGenerationMatch=<expected>}; a 412 from either is the answer {@code false}, never an
- * exception. Every other failure (after the client's own retries) is an {@link IOException}.
+ * #createIfAbsent} sends {@code ifGenerationMatch=0} and {@link #compareAndSet} sends {@code
+ * ifGenerationMatch=<expected>}; a 412 from either is the answer {@code false}, never an exception.
+ * Every other failure (after the client's own retries) is an {@link IOException}.
  *
  * <p>A conditional write whose response was lost is retried by the client with the same
  * precondition; the retry then gets 412 and the call returns {@code false} although the bytes
@@ -36,11 +36,16 @@ import java.util.regex.Pattern;
  * host is given, in which case the client talks plain HTTP to it with {@link NoCredentials}.
  */
 public final class GcsObjectStore implements ObjectStore {
-  /** GCS bucket names: 3-222 characters of lower-case letters, digits, dots, dashes, underscores. */
+  /**
+   * GCS bucket names: 3-222 characters of lower-case letters, digits, dots, dashes, underscores.
+   */
   private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]");
+
   static final int DEFAULT_PAGE_SIZE = 1000;
+
   /** Bytes fetched per request when streaming; bounds the memory one open stream holds. */
   static final int READ_CHUNK = 2 << 20;
+
   private static final int READ_ATTEMPTS = 5;
 
   private final Storage storage;
@@ -114,10 +119,12 @@ public final class GcsObjectStore implements ObjectStore {
   public List<String> list(String keyPrefix) throws IOException {
     List<String> keys = new ArrayList<>();
     try {
-      Page<Blob> page = storage.list(bucket,
-          Storage.BlobListOption.prefix(prefix + keyPrefix),
-          Storage.BlobListOption.pageSize(pageSize),
-          Storage.BlobListOption.fields(Storage.BlobField.NAME));
+      Page<Blob> page =
+          storage.list(
+              bucket,
+              Storage.BlobListOption.prefix(prefix + keyPrefix),
+              Storage.BlobListOption.pageSize(pageSize),
+              Storage.BlobListOption.fields(Storage.BlobField.NAME));
       while (page != null) {
         pagesRead.incrementAndGet();
         for (Blob blob : page.getValues()) {
@@ -158,7 +165,10 @@ public final class GcsObjectStore implements ObjectStore {
     FileObjectStore.checkRange(offset, length);
     BlobId id = blobId(key);
     try {
-      Blob blob = storage.get(id, Storage.BlobGetOption.fields(Storage.BlobField.GENERATION, Storage.BlobField.SIZE));
+      Blob blob =
+          storage.get(
+              id,
+              Storage.BlobGetOption.fields(Storage.BlobField.GENERATION, Storage.BlobField.SIZE));
       if (blob == null) {
         return Optional.empty();
       }
@@ -205,11 +215,14 @@ public final class GcsObjectStore implements ObjectStore {
   }
 
   @Override
-  public boolean compareAndSet(String key, long expectedGeneration, byte[] data) throws IOException {
-    return write("compareAndSet", key, data, Storage.BlobTargetOption.generationMatch(expectedGeneration));
+  public boolean compareAndSet(String key, long expectedGeneration, byte[] data)
+      throws IOException {
+    return write(
+        "compareAndSet", key, data, Storage.BlobTargetOption.generationMatch(expectedGeneration));
   }
 
-  private boolean write(String op, String key, byte[] data, Storage.BlobTargetOption precondition) throws IOException {
+  private boolean write(String op, String key, byte[] data, Storage.BlobTargetOption precondition)
+      throws IOException {
     BlobInfo info = BlobInfo.newBuilder(blobId(key)).setContentType(contentType(key)).build();
     try {
       storage.create(info, data, precondition);
@@ -233,8 +246,13 @@ public final class GcsObjectStore implements ObjectStore {
   }
 
   private BlobId blobId(String key) {
-    if (key.isEmpty() || key.startsWith("/") || key.contains("//") || key.equals("..") || key.startsWith("../")
-        || key.contains("/../") || key.endsWith("/..")) {
+    if (key.isEmpty()
+        || key.startsWith("/")
+        || key.contains("//")
+        || key.equals("..")
+        || key.startsWith("../")
+        || key.contains("/../")
+        || key.endsWith("/..")) {
       throw new IllegalArgumentException("not a valid object key");
     }
     return BlobId.of(bucket, prefix + key);
@@ -251,7 +269,17 @@ public final class GcsObjectStore implements ObjectStore {
   }
 
   private IOException failure(String op, String key, StorageException e) {
-    return new IOException("GCS " + op + " gs://" + bucket + "/" + prefix + key + " failed: HTTP " + e.getCode()
-        + (e.getReason() == null ? "" : " " + e.getReason()), e);
+    return new IOException(
+        "GCS "
+            + op
+            + " gs://"
+            + bucket
+            + "/"
+            + prefix
+            + key
+            + " failed: HTTP "
+            + e.getCode()
+            + (e.getReason() == null ? "" : " " + e.getReason()),
+        e);
   }
 }

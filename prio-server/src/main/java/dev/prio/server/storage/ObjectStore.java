@@ -7,8 +7,8 @@ import java.util.Optional;
 
 /**
  * The one storage interface, shaped by what GCS gives: streamed reads, listing by prefix (paged
- * underneath), and writes conditioned on the object's generation so that two writers can never
- * both win. Keys are '/'-separated paths relative to the store's root.
+ * underneath), and writes conditioned on the object's generation so that two writers can never both
+ * win. Keys are '/'-separated paths relative to the store's root.
  */
 public interface ObjectStore {
   /** Keys under a prefix, sorted, every page read. */
@@ -30,7 +30,10 @@ public interface ObjectStore {
   /** Writes only if no object exists at key; false if one does. */
   boolean createIfAbsent(String key, byte[] data) throws IOException;
 
-  /** Replaces the object only if its generation is still {@code expectedGeneration}; false otherwise. */
+  /**
+   * Replaces the object only if its generation is still {@code expectedGeneration}; false
+   * otherwise.
+   */
   boolean compareAndSet(String key, long expectedGeneration, byte[] data) throws IOException;
 
   /** Where this store points, for logs and provenance (no credentials in it). */

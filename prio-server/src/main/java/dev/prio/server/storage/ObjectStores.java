@@ -9,12 +9,13 @@ import java.nio.file.Path;
  *
  * <p>For {@code gs://} an emulator endpoint (fake-gcs-server) may be named, in this order: the
  * {@code emulatorHost} argument, the system property {@value #GCS_HOST_PROPERTY}, the environment
- * variable {@value #GCS_HOST_ENV} (the name other GCS clients already honour). Without one the store
- * talks to GCS with Application Default Credentials.
+ * variable {@value #GCS_HOST_ENV} (the name other GCS clients already honour). Without one the
+ * store talks to GCS with Application Default Credentials.
  */
 public final class ObjectStores {
   /** System property naming the GCS emulator endpoint, e.g. {@code http://127.0.0.1:4443}. */
   public static final String GCS_HOST_PROPERTY = "prio.storage.gcs-host";
+
   /** Environment variable naming the GCS emulator endpoint ({@code host:port} or a URL). */
   public static final String GCS_HOST_ENV = "STORAGE_EMULATOR_HOST";
 
@@ -24,10 +25,13 @@ public final class ObjectStores {
     return open(uri, null);
   }
 
-  /** As {@link #open(String)}, with an explicit GCS emulator endpoint (null or blank: look it up). */
+  /**
+   * As {@link #open(String)}, with an explicit GCS emulator endpoint (null or blank: look it up).
+   */
   public static ObjectStore open(String uri, String gcsHost) throws IOException {
     if (uri.startsWith("gs://")) {
-      return GcsObjectStore.open(uri, gcsHost == null || gcsHost.isBlank() ? emulatorHost() : gcsHost);
+      return GcsObjectStore.open(
+          uri, gcsHost == null || gcsHost.isBlank() ? emulatorHost() : gcsHost);
     }
     if (uri.startsWith("file:")) {
       String path = uri.substring("file:".length());

@@ -17,10 +17,10 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Seals every object the engine writes and later trusts (batch state, scan plans, chunk results,
  * stored round answers, pending publish records) with an HMAC-SHA256 under a key only this server
- * holds, and checks the seal on every read. A flipped byte, a truncated write or an object
- * replaced by someone who can write the bucket but does not hold the server's key reads as
- * {@link StateCorruptException}, never as data. Objects outside the sealed keys (staged input,
- * published records in prio-processor's format) pass through untouched.
+ * holds, and checks the seal on every read. A flipped byte, a truncated write or an object replaced
+ * by someone who can write the bucket but does not hold the server's key reads as {@link
+ * StateCorruptException}, never as data. Objects outside the sealed keys (staged input, published
+ * records in prio-processor's format) pass through untouched.
  *
  * <p>The format is one header line, {@code prio-sealed-v1 <hex mac>}, then the object's bytes as
  * they were, so a sealed JSON object stays readable with {@code tail -n +2}.
@@ -60,7 +60,9 @@ public final class SealedObjectStore implements ObjectStore {
     return read(k).map(o -> new ByteArrayInputStream(o.data()));
   }
 
-  /** Sealed objects are checked whole, so only unsealed ones (staged input) can be read by range. */
+  /**
+   * Sealed objects are checked whole, so only unsealed ones (staged input) can be read by range.
+   */
   @Override
   public Optional<InputStream> open(String k, long offset, long length) throws IOException {
     if (sealed.test(k)) {
@@ -94,14 +96,18 @@ public final class SealedObjectStore implements ObjectStore {
   }
 
   byte[] seal(String k, byte[] data) {
-    byte[] header = (new String(MAGIC, StandardCharsets.US_ASCII) + mac(k, data) + "\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] header =
+        (new String(MAGIC, StandardCharsets.US_ASCII) + mac(k, data) + "\n")
+            .getBytes(StandardCharsets.US_ASCII);
     byte[] out = Arrays.copyOf(header, header.length + data.length);
     System.arraycopy(data, 0, out, header.length, data.length);
     return out;
   }
 
   byte[] unseal(String k, byte[] stored) {
-    if (stored.length < HEADER || !Arrays.equals(stored, 0, MAGIC.length, MAGIC, 0, MAGIC.length) || stored[HEADER - 1] != '\n') {
+    if (stored.length < HEADER
+        || !Arrays.equals(stored, 0, MAGIC.length, MAGIC, 0, MAGIC.length)
+        || stored[HEADER - 1] != '\n') {
       throw new StateCorruptException(k, "no integrity seal");
     }
     byte[] data = Arrays.copyOfRange(stored, HEADER, stored.length);

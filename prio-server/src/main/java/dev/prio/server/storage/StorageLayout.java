@@ -4,22 +4,36 @@ import dev.prio.core.packet.ServerId;
 import java.util.Locale;
 
 /**
- * Object names inside a server's own bucket. Input keeps the seed's layout so existing staging
- * jobs write to it unchanged; state and outputs sit beside it.
+ * Object names inside a server's own bucket. Input keeps the seed's layout so existing staging jobs
+ * write to it unchanged; state and outputs sit beside it.
  */
 public final class StorageLayout {
   private static final String BASE = "prio/v1/";
 
   private StorageLayout() {}
 
-  /** {@code prio/v1/submission_date=<DATE>/batch_id=<ID>/server_id=<a|b>/} — every *.ndjson under it. */
+  /**
+   * {@code prio/v1/submission_date=<DATE>/batch_id=<ID>/server_id=<a|b>/} — every *.ndjson under
+   * it.
+   */
   public static String inputPrefix(BatchKey key, ServerId server) {
-    return BASE + "submission_date=" + key.submissionDate() + "/batch_id=" + key.batchId()
-        + "/server_id=" + server.name().toLowerCase(Locale.ROOT) + "/";
+    return BASE
+        + "submission_date="
+        + key.submissionDate()
+        + "/batch_id="
+        + key.batchId()
+        + "/server_id="
+        + server.name().toLowerCase(Locale.ROOT)
+        + "/";
   }
 
   public static String stateDir(BatchKey key) {
-    return BASE + "state/submission_date=" + key.submissionDate() + "/batch_id=" + key.batchId() + "/";
+    return BASE
+        + "state/submission_date="
+        + key.submissionDate()
+        + "/batch_id="
+        + key.batchId()
+        + "/";
   }
 
   public static String batchState(BatchKey key) {
@@ -32,7 +46,12 @@ public final class StorageLayout {
   }
 
   public static String chunkResult(BatchKey key, int attempt, int chunk) {
-    return stateDir(key) + "attempt=" + attempt + "/chunks/" + String.format(Locale.ROOT, "%06d", chunk) + ".json";
+    return stateDir(key)
+        + "attempt="
+        + attempt
+        + "/chunks/"
+        + String.format(Locale.ROOT, "%06d", chunk)
+        + ".json";
   }
 
   public static String chunkResults(BatchKey key, int attempt) {
@@ -46,7 +65,12 @@ public final class StorageLayout {
 
   /** One page of A's chunk plan (where each chunk's lines are), written before {@link #scan}. */
   public static String scanPlan(BatchKey key, int attempt, int page) {
-    return stateDir(key) + "attempt=" + attempt + "/scan-plan/" + String.format(Locale.ROOT, "%06d", page) + ".json";
+    return stateDir(key)
+        + "attempt="
+        + attempt
+        + "/scan-plan/"
+        + String.format(Locale.ROOT, "%06d", page)
+        + ".json";
   }
 
   /** B's index of its input for one attempt: a summary and hash buckets of id → line location. */
@@ -66,10 +90,18 @@ public final class StorageLayout {
 
   /** The lease on chunk c of an attempt (A): the replica that holds it runs the chunk. */
   public static String chunkLease(BatchKey key, int attempt, int chunk) {
-    return stateDir(key) + "attempt=" + attempt + "/leases/chunk-" + String.format(Locale.ROOT, "%06d", chunk) + ".json";
+    return stateDir(key)
+        + "attempt="
+        + attempt
+        + "/leases/chunk-"
+        + String.format(Locale.ROOT, "%06d", chunk)
+        + ".json";
   }
 
-  /** The lease on an attempt's batch-level steps (A): scan, handshake, the end of verify, total, publish. */
+  /**
+   * The lease on an attempt's batch-level steps (A): scan, handshake, the end of verify, total,
+   * publish.
+   */
   public static String driverLease(BatchKey key, int attempt) {
     return stateDir(key) + "attempt=" + attempt + "/leases/driver.json";
   }
@@ -81,19 +113,35 @@ public final class StorageLayout {
 
   /** B's stored answer to one round request, so a re-sent request gets the same answer. */
   public static String storedRound(BatchKey key, int attempt, String round, int chunk) {
-    return stateDir(key) + "attempt=" + attempt + "/rounds/" + round + "-" + String.format(Locale.ROOT, "%06d", chunk) + ".json";
+    return stateDir(key)
+        + "attempt="
+        + attempt
+        + "/rounds/"
+        + round
+        + "-"
+        + String.format(Locale.ROOT, "%06d", chunk)
+        + ".json";
   }
 
   public static String publishedDir(BatchKey key) {
-    return BASE + "published/submission_date=" + key.submissionDate() + "/batch_id=" + key.batchId() + "/";
+    return BASE
+        + "published/submission_date="
+        + key.submissionDate()
+        + "/batch_id="
+        + key.batchId()
+        + "/";
   }
 
-  /** Version 1 is {@code data.ndjson}; a forced re-publish writes {@code data-v<n>.ndjson} beside it. */
+  /**
+   * Version 1 is {@code data.ndjson}; a forced re-publish writes {@code data-v<n>.ndjson} beside
+   * it.
+   */
   public static String published(BatchKey key, int version) {
     return publishedDir(key) + (version == 1 ? "data.ndjson" : "data-v" + version + ".ndjson");
   }
 
   public static String provenance(BatchKey key, int version) {
-    return publishedDir(key) + (version == 1 ? "provenance.json" : "provenance-v" + version + ".json");
+    return publishedDir(key)
+        + (version == 1 ? "provenance.json" : "provenance-v" + version + ".json");
   }
 }

@@ -18,21 +18,22 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Streams every {@code *.ndjson} object under an input prefix (nothing else: a {@code *.json} or
- * {@code _SUCCESS} beside the data is not input), in name order, one line at a time:
- * {@code {"id": "<uuid>" | <int>, "payload": "<standard base64>"}}, or locates each line (file,
- * byte range, id, CRC32C) so a chunk can later read only its own lines by range. Lines longer than
- * the configured bound are skipped without being buffered whole.
+ * {@code _SUCCESS} beside the data is not input), in name order, one line at a time: {@code {"id":
+ * "<uuid>" | <int>, "payload": "<standard base64>"}}, or locates each line (file, byte range, id,
+ * CRC32C) so a chunk can later read only its own lines by range. Lines longer than the configured
+ * bound are skipped without being buffered whole.
  *
  * <p>Edges: a UTF-8 byte order mark at the start of a file is dropped; a blank line (empty or
  * whitespace only) is not a submission and is skipped without a verdict, so it never counts in a
- * batch's {@code total}; every other line is a submission, counted as such or as a reject. An id
- * is an integer or a non-empty string of at most {@value #MAX_ID_CHARS} characters with no
- * control, format, separator-line or lone-surrogate characters (NUL, newline, U+2028, bidi marks…)
- * and not only whitespace; anything else is {@link RejectReason#MALFORMED_LINE}.
+ * batch's {@code total}; every other line is a submission, counted as such or as a reject. An id is
+ * an integer or a non-empty string of at most {@value #MAX_ID_CHARS} characters with no control,
+ * format, separator-line or lone-surrogate characters (NUL, newline, U+2028, bidi marks…) and not
+ * only whitespace; anything else is {@link RejectReason#MALFORMED_LINE}.
  */
 public final class SubmissionReader {
   /** Longest accepted string id, in chars. */
   public static final int MAX_ID_CHARS = 200;
+
   private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
   private final ObjectStore store;
@@ -60,20 +61,27 @@ public final class SubmissionReader {
     List<String> files = files(prefix);
     for (int f = 0; f < files.size(); f++) {
       String file = files.get(f);
-      try (InputStream in = store.open(file).orElseThrow(() -> new IOException("input vanished: " + file))) {
-        readFile(in, (bytes, len, offset, number) -> {
-          InputLine line = parse(bytes, len, file + ":" + number, true);
-          if (line != null) {
-            consumer.accept(line);
-          }
-        });
+      try (InputStream in =
+          store.open(file).orElseThrow(() -> new IOException("input vanished: " + file))) {
+        readFile(
+            in,
+            (bytes, len, offset, number) -> {
+              InputLine line = parse(bytes, len, file + ":" + number, true);
+              if (line != null) {
+                consumer.accept(line);
+              }
+            });
       }
     }
   }
 
-  /** Receives each line of a file with where it is; {@code id == null} for a line refused before any id. */
+  /**
+   * Receives each line of a file with where it is; {@code id == null} for a line refused before any
+   * id.
+   */
   public interface Locator {
-    void accept(int file, long offset, int length, String id, RejectReason reject, int crc) throws IOException;
+    void accept(int file, long offset, int length, String id, RejectReason reject, int crc)
+        throws IOException;
   }
 
   /**
@@ -85,34 +93,48 @@ public final class SubmissionReader {
     for (int f = 0; f < files.size(); f++) {
       String file = files.get(f);
       int fileIndex = f;
-      try (InputStream in = store.open(file).orElseThrow(() -> new IOException("input vanished: " + file))) {
-        readFile(in, (bytes, len, offset, number) -> {
-          InputLine line = parse(bytes, len, file + ":" + number, false);
-          if (line != null) {
-            locator.accept(fileIndex, offset, len, line.id(), line.reject(), crc(bytes, len));
-          }
-        });
+      try (InputStream in =
+          store.open(file).orElseThrow(() -> new IOException("input vanished: " + file))) {
+        readFile(
+            in,
+            (bytes, len, offset, number) -> {
+              InputLine line = parse(bytes, len, file + ":" + number, false);
+              if (line != null) {
+                locator.accept(fileIndex, offset, len, line.id(), line.reject(), crc(bytes, len));
+              }
+            });
       }
     }
   }
 
-  /** The lines that start in {@code [offset, offset + length)} of a file, fully parsed, in order. */
+  /**
+   * The lines that start in {@code [offset, offset + length)} of a file, fully parsed, in order.
+   */
   public List<Located> readRange(String file, long offset, long length) throws IOException {
     List<Located> out = new ArrayList<>();
-    try (InputStream in = store.open(file, offset, length).orElseThrow(() -> new IOException("input vanished: " + file))) {
-      readLines(in, offset, (bytes, len, at, number) -> {
-        InputLine line = parse(bytes, len, file + "@" + at, true);
-        if (line != null) {
-          out.add(new Located(at, len, crc(bytes, len), line));
-        }
-      });
+    try (InputStream in =
+        store
+            .open(file, offset, length)
+            .orElseThrow(() -> new IOException("input vanished: " + file))) {
+      readLines(
+          in,
+          offset,
+          (bytes, len, at, number) -> {
+            InputLine line = parse(bytes, len, file + "@" + at, true);
+            if (line != null) {
+              out.add(new Located(at, len, crc(bytes, len), line));
+            }
+          });
     }
     return out;
   }
 
   /** Bytes {@code [offset, offset + length)} of an input object (fewer if it ends first). */
   public byte[] bytes(String file, long offset, int length) throws IOException {
-    try (InputStream in = store.open(file, offset, length).orElseThrow(() -> new IOException("input vanished: " + file))) {
+    try (InputStream in =
+        store
+            .open(file, offset, length)
+            .orElseThrow(() -> new IOException("input vanished: " + file))) {
       return in.readNBytes(length);
     }
   }
@@ -124,7 +146,9 @@ public final class SubmissionReader {
     return line != null ? line : InputLine.rejected(null, RejectReason.MALFORMED_LINE, where);
   }
 
-  /** A line read by range: where it starts, its length, the CRC32C of its bytes and the parsed line. */
+  /**
+   * A line read by range: where it starts, its length, the CRC32C of its bytes and the parsed line.
+   */
   public record Located(long offset, int length, int crc, InputLine line) {}
 
   public static int crc(byte[] bytes, int len) {
@@ -142,7 +166,10 @@ public final class SubmissionReader {
     void accept(byte[] bytes, int len, long offset, int number) throws IOException;
   }
 
-  /** A whole file from its start: past a leading UTF-8 byte order mark, offsets still counted from byte 0. */
+  /**
+   * A whole file from its start: past a leading UTF-8 byte order mark, offsets still counted from
+   * byte 0.
+   */
   private void readFile(InputStream raw, RawLine sink) throws IOException {
     BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
     in.mark(BOM.length);
@@ -164,7 +191,9 @@ public final class SubmissionReader {
     int n;
     while ((n = in.read(buf)) != -1) {
       int from = 0;
-      for (int i = Bytes.indexOfNewline(buf, 0, n); i >= 0; i = Bytes.indexOfNewline(buf, from, n)) {
+      for (int i = Bytes.indexOfNewline(buf, 0, n);
+          i >= 0;
+          i = Bytes.indexOfNewline(buf, from, n)) {
         line.append(buf, from, i - from);
         emit(line, start, number++, sink);
         start = pos + i + 1;
@@ -176,7 +205,8 @@ public final class SubmissionReader {
     emit(line, start, number, sink);
   }
 
-  private static void emit(LineBuffer line, long offset, int number, RawLine sink) throws IOException {
+  private static void emit(LineBuffer line, long offset, int number, RawLine sink)
+      throws IOException {
     if (line.tooLong()) {
       sink.accept(null, (int) Math.min(Integer.MAX_VALUE, line.length()), offset, number);
     } else if (line.length() > 0) {
@@ -237,19 +267,27 @@ public final class SubmissionReader {
   }
 
   /**
-   * Non-empty, at most {@value #MAX_ID_CHARS} chars, not only whitespace, and no code point of
-   * type control (Cc: NUL, newline…), format (Cf: bidi marks, zero-width…), line or paragraph
-   * separator, surrogate (a lone half) or unassigned.
+   * Non-empty, at most {@value #MAX_ID_CHARS} chars, not only whitespace, and no code point of type
+   * control (Cc: NUL, newline…), format (Cf: bidi marks, zero-width…), line or paragraph separator,
+   * surrogate (a lone half) or unassigned.
    */
   static boolean isPrintableId(String id) {
     if (id.length() > MAX_ID_CHARS || isBlank(id)) {
       return false;
     }
-    return id.codePoints().allMatch(cp -> switch (Character.getType(cp)) {
-      case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
-          Character.SURROGATE, Character.UNASSIGNED -> false;
-      default -> true;
-    });
+    return id.codePoints()
+        .allMatch(
+            cp ->
+                switch (Character.getType(cp)) {
+                  case Character.CONTROL,
+                      Character.FORMAT,
+                      Character.LINE_SEPARATOR,
+                      Character.PARAGRAPH_SEPARATOR,
+                      Character.SURROGATE,
+                      Character.UNASSIGNED ->
+                      false;
+                  default -> true;
+                });
   }
 
   /** Empty, or only white space in Java's or Unicode's sense (so a no-break space too). */

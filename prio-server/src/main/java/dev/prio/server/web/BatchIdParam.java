@@ -10,5 +10,7 @@ import java.lang.annotation.Target;
 /** API documentation of a {@code {batchId}} path variable: the characters a batch id may have. */
 @Target(ElementType.PARAMETER)
 @Retention(RetentionPolicy.RUNTIME)
-@Parameter(description = "The batch id, as in DATA_CONFIG", schema = @Schema(type = "string", pattern = "^[A-Za-z0-9._-]{1,200}$"))
+@Parameter(
+    description = "The batch id, as in DATA_CONFIG",
+    schema = @Schema(type = "string", pattern = "^[A-Za-z0-9._-]{1,200}$"))
 public @interface BatchIdParam {}

@@ -10,5 +10,7 @@ import java.lang.annotation.Target;
 /** API documentation of a {@code {chunk}} path variable: the chunk index within the batch. */
 @Target(ElementType.PARAMETER)
 @Retention(RetentionPolicy.RUNTIME)
-@Parameter(description = "The chunk index, from 0", schema = @Schema(type = "integer", format = "int32", minimum = "0"))
+@Parameter(
+    description = "The chunk index, from 0",
+    schema = @Schema(type = "integer", format = "int32", minimum = "0"))
 public @interface ChunkParam {}

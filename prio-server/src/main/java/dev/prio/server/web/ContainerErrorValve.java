@@ -10,11 +10,11 @@ import org.apache.catalina.valves.ErrorReportValve;
 
 /**
  * Tomcat's error report, as a problem document instead of Tomcat's HTML page. It answers what the
- * container rejects before any servlet runs: request headers larger than
- * {@code server.max-http-request-header-size}, a request line Tomcat cannot parse, a URI it will
- * not decode. Each is counted ({@code prio_http_container_errors_total{status}}) because such
- * requests never reach {@code http.server.requests}. Responses the application already wrote are
- * left alone, as Tomcat's own valve does.
+ * container rejects before any servlet runs: request headers larger than {@code
+ * server.max-http-request-header-size}, a request line Tomcat cannot parse, a URI it will not
+ * decode. Each is counted ({@code prio_http_container_errors_total{status}}) because such requests
+ * never reach {@code http.server.requests}. Responses the application already wrote are left alone,
+ * as Tomcat's own valve does.
  */
 public final class ContainerErrorValve extends ErrorReportValve {
   private final IntConsumer counter;
@@ -33,9 +33,12 @@ public final class ContainerErrorValve extends ErrorReportValve {
     }
     counter.accept(status);
     ProblemType type = ProblemType.forStatus(status);
-    String detail = status >= 500 ? "internal error" : status == 400
-        ? "the request could not be parsed (malformed request line or URI, or request headers too large)"
-        : "the request was refused by the server before reaching the application";
+    String detail =
+        status >= 500
+            ? "internal error"
+            : status == 400
+                ? "the request could not be parsed (malformed request line or URI, or request headers too large)"
+                : "the request was refused by the server before reaching the application";
     byte[] body = Problems.json(type, status, detail);
     try {
       response.setContentType(Problems.MEDIA_TYPE);

@@ -10,5 +10,7 @@ import java.lang.annotation.Target;
 /** API documentation of a {@code {date}} path variable: the submission date. */
 @Target(ElementType.PARAMETER)
 @Retention(RetentionPolicy.RUNTIME)
-@Parameter(description = "The submission date, YYYY-MM-DD", schema = @Schema(type = "string", format = "date"))
+@Parameter(
+    description = "The submission date, YYYY-MM-DD",
+    schema = @Schema(type = "string", format = "date"))
 public @interface DateParam {}

@@ -1,5 +1,6 @@
 package dev.prio.server.web;
 
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springdoc.api.OpenApiResourceNotFoundException;
@@ -17,7 +18,6 @@ import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
@@ -59,7 +59,9 @@ public class ProblemDetailsAdvice {
 
   @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
   ResponseEntity<ProblemDetail> methodNotAllowed(HttpRequestMethodNotSupportedException e) {
-    return withHeaders(of(ProblemType.METHOD_NOT_ALLOWED, "this path does not answer " + e.getMethod()), e.getHeaders());
+    return withHeaders(
+        of(ProblemType.METHOD_NOT_ALLOWED, "this path does not answer " + e.getMethod()),
+        e.getHeaders());
   }
 
   @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
@@ -69,19 +71,30 @@ public class ProblemDetailsAdvice {
 
   @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
   ResponseEntity<ProblemDetail> unsupportedMediaType(HttpMediaTypeNotSupportedException e) {
-    return withHeaders(of(ProblemType.UNSUPPORTED_MEDIA_TYPE, "the request body must be application/json"), e.getHeaders());
+    return withHeaders(
+        of(ProblemType.UNSUPPORTED_MEDIA_TYPE, "the request body must be application/json"),
+        e.getHeaders());
   }
 
   @ExceptionHandler(Exception.class)
   ResponseEntity<ProblemDetail> unexpected(Exception e) {
-    ResponseStatus annotated = AnnotatedElementUtils.findMergedAnnotation(e.getClass(), ResponseStatus.class);
+    ResponseStatus annotated =
+        AnnotatedElementUtils.findMergedAnnotation(e.getClass(), ResponseStatus.class);
     if (annotated != null && annotated.code().is4xxClientError()) {
-      return of(ProblemType.forStatus(annotated.code().value()), annotated.code().value(), "the request cannot be served as sent");
+      return of(
+          ProblemType.forStatus(annotated.code().value()),
+          annotated.code().value(),
+          "the request cannot be served as sent");
     }
     if (e instanceof ErrorResponse framework && framework.getStatusCode().is4xxClientError()) {
-      // Any other client error Spring raises (e.g. a missing path variable or header): its own status.
+      // Any other client error Spring raises (e.g. a missing path variable or header): its own
+      // status.
       HttpStatusCode status = framework.getStatusCode();
-      return withHeaders(of(ProblemType.forStatus(status.value()), status.value(), "the request cannot be served as sent"),
+      return withHeaders(
+          of(
+              ProblemType.forStatus(status.value()),
+              status.value(),
+              "the request cannot be served as sent"),
           framework.getHeaders());
     }
     log.error("unexpected {} while handling a request", e.getClass().getName());
@@ -96,7 +109,10 @@ public class ProblemDetailsAdvice {
     return ResponseEntity.status(status).body(Problems.detail(type, status, detail));
   }
 
-  private static ResponseEntity<ProblemDetail> withHeaders(ResponseEntity<ProblemDetail> response, HttpHeaders headers) {
-    return headers.isEmpty() ? response : ResponseEntity.status(response.getStatusCode()).headers(headers).body(response.getBody());
+  private static ResponseEntity<ProblemDetail> withHeaders(
+      ResponseEntity<ProblemDetail> response, HttpHeaders headers) {
+    return headers.isEmpty()
+        ? response
+        : ResponseEntity.status(response.getStatusCode()).headers(headers).body(response.getBody());
   }
 }

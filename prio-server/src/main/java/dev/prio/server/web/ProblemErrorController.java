@@ -9,8 +9,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The servlet container's error page ({@code /error}) as a problem document, in place of Boot's
- * own JSON shape: whatever ends in {@code sendError} outside Spring MVC (a filter, the container)
+ * The servlet container's error page ({@code /error}) as a problem document, in place of Boot's own
+ * JSON shape: whatever ends in {@code sendError} outside Spring MVC (a filter, the container)
  * answers like every other error. Only 5xx is {@link ProblemType#INTERNAL}.
  */
 @RestController
@@ -23,7 +23,8 @@ class ProblemErrorController implements ErrorController {
     ProblemType type = ProblemType.forStatus(status);
     String detail = status >= 500 ? "internal error" : "the request cannot be served as sent";
     ResponseEntity<ProblemDetail> response = ProblemDetailsAdvice.of(type, status, detail);
-    if (request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String uri && response.getBody() != null) {
+    if (request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String uri
+        && response.getBody() != null) {
       try {
         response.getBody().setInstance(java.net.URI.create(uri));
       } catch (IllegalArgumentException e) {

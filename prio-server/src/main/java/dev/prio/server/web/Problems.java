@@ -19,7 +19,9 @@ public final class Problems {
   }
 
   public static ProblemDetail detail(ProblemType type, int status, String detail) {
-    ProblemDetail pd = ProblemDetail.forStatusAndDetail(org.springframework.http.HttpStatusCode.valueOf(status), detail);
+    ProblemDetail pd =
+        ProblemDetail.forStatusAndDetail(
+            org.springframework.http.HttpStatusCode.valueOf(status), detail);
     pd.setType(type.type());
     pd.setTitle(title(type));
     return pd;
@@ -27,8 +29,16 @@ public final class Problems {
 
   /** The same document as JSON bytes, for code below Spring MVC (the servlet container). */
   public static byte[] json(ProblemType type, int status, String detail) {
-    return ("{\"type\":\"" + type.type() + "\",\"title\":\"" + title(type) + "\",\"status\":" + status
-        + ",\"detail\":\"" + escape(detail) + "\"}").getBytes(StandardCharsets.UTF_8);
+    return ("{\"type\":\""
+            + type.type()
+            + "\",\"title\":\""
+            + title(type)
+            + "\",\"status\":"
+            + status
+            + ",\"detail\":\""
+            + escape(detail)
+            + "\"}")
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   private static String escape(String s) {

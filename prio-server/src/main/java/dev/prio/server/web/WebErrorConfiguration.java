@@ -20,12 +20,14 @@ class WebErrorConfiguration {
   static final String CONTAINER_ERRORS = "prio_http_container_errors";
 
   @Bean
-  WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> problemErrorValve(ObjectProvider<MeterRegistry> registry) {
+  WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> problemErrorValve(
+      ObjectProvider<MeterRegistry> registry) {
     return new ValveCustomizer(registry.getIfAvailable());
   }
 
   /** Runs after Boot's own Tomcat customizer, which adds a plain (HTML) ErrorReportValve. */
-  static final class ValveCustomizer implements WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory>, Ordered {
+  static final class ValveCustomizer
+      implements WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory>, Ordered {
     private final MeterRegistry registry;
 
     ValveCustomizer(MeterRegistry registry) {
@@ -35,26 +37,34 @@ class WebErrorConfiguration {
     @Override
     public void customize(ConfigurableTomcatWebServerFactory factory) {
       if (registry != null) {
-        Counter.builder(CONTAINER_ERRORS).tag("status", "400").register(registry); // a zero from the start, not a gap
+        Counter.builder(CONTAINER_ERRORS)
+            .tag("status", "400")
+            .register(registry); // a zero from the start, not a gap
       }
-      ContainerErrorValve valve = new ContainerErrorValve(status -> {
-        if (registry != null) {
-          Counter.builder(CONTAINER_ERRORS).tag("status", String.valueOf(status)).register(registry).increment();
-        }
-      });
-      factory.addContextCustomizers(context -> {
-        Host host = (Host) context.getParent();
-        for (Valve v : host.getPipeline().getValves()) {
-          if (v instanceof ErrorReportValve) {
-            host.getPipeline().removeValve(v);
-          }
-        }
-        host.getPipeline().addValve(valve);
-        // The host adds a valve of its configured class at start unless one is there already.
-        if (host instanceof StandardHost standard) {
-          standard.setErrorReportValveClass(ContainerErrorValve.class.getName());
-        }
-      });
+      ContainerErrorValve valve =
+          new ContainerErrorValve(
+              status -> {
+                if (registry != null) {
+                  Counter.builder(CONTAINER_ERRORS)
+                      .tag("status", String.valueOf(status))
+                      .register(registry)
+                      .increment();
+                }
+              });
+      factory.addContextCustomizers(
+          context -> {
+            Host host = (Host) context.getParent();
+            for (Valve v : host.getPipeline().getValves()) {
+              if (v instanceof ErrorReportValve) {
+                host.getPipeline().removeValve(v);
+              }
+            }
+            host.getPipeline().addValve(valve);
+            // The host adds a valve of its configured class at start unless one is there already.
+            if (host instanceof StandardHost standard) {
+              standard.setErrorReportValveClass(ContainerErrorValve.class.getName());
+            }
+          });
     }
 
     @Override

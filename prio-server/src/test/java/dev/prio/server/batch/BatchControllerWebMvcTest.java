@@ -28,9 +28,17 @@ import org.springframework.test.context.ContextConfiguration;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 
-/** The operator API's controller alone (server A), over MockMvc: mapping, bodies, statuses, problem details. */
+/**
+ * The operator API's controller alone (server A), over MockMvc: mapping, bodies, statuses, problem
+ * details.
+ */
 @WebMvcTest(BatchController.class)
-@ContextConfiguration(classes = {BatchController.class, ProblemDetailsAdvice.class, BatchControllerWebMvcTest.Role.class})
+@ContextConfiguration(
+    classes = {
+      BatchController.class,
+      ProblemDetailsAdvice.class,
+      BatchControllerWebMvcTest.Role.class
+    })
 class BatchControllerWebMvcTest {
   private static final LocalDate DATE = LocalDate.parse("2026-11-20");
   private static final BatchKey KEY = new BatchKey(DATE, "b-0");
@@ -47,7 +55,8 @@ class BatchControllerWebMvcTest {
   @Autowired MockMvc mvc;
   @MockitoBean BatchService service;
 
-  private final BatchState received = BatchState.received(DATE, "b-0", ServerId.A, 16, Instant.parse("2026-11-21T02:30:00Z"));
+  private final BatchState received =
+      BatchState.received(DATE, "b-0", ServerId.A, 16, Instant.parse("2026-11-21T02:30:00Z"));
 
   @Test
   void startAnswers202WithTheBatchState() throws Exception {
@@ -64,7 +73,10 @@ class BatchControllerWebMvcTest {
   @Test
   void startPassesAnNDataOverrideToTheService() throws Exception {
     when(service.start(KEY, 16)).thenReturn(received);
-    mvc.perform(post("/batches/b-0").contentType(MediaType.APPLICATION_JSON).content("{\"submissionDate\":\"2026-11-20\",\"nData\":16}"))
+    mvc.perform(
+            post("/batches/b-0")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{\"submissionDate\":\"2026-11-20\",\"nData\":16}"))
         .andExpect(status().isAccepted());
     verify(service).start(KEY, 16);
   }
@@ -72,7 +84,9 @@ class BatchControllerWebMvcTest {
   @Test
   void anIdNotInDataConfigIsRefusedAtOnceWith422() throws Exception {
     when(service.start(new BatchKey(DATE, "nope"), null))
-        .thenThrow(new ProblemException(ProblemType.UNKNOWN_BATCH_ID, "batch id nope is not in DATA_CONFIG"));
+        .thenThrow(
+            new ProblemException(
+                ProblemType.UNKNOWN_BATCH_ID, "batch id nope is not in DATA_CONFIG"));
     mvc.perform(post("/batches/nope").contentType(MediaType.APPLICATION_JSON).content(BODY))
         .andExpect(status().isUnprocessableContent())
         .andExpect(content().contentType("application/problem+json"))
@@ -83,31 +97,45 @@ class BatchControllerWebMvcTest {
   @Test
   void aMissingOrMalformedDateIs400() throws Exception {
     mvc.perform(post("/batches/b-0").contentType(MediaType.APPLICATION_JSON).content("{}"))
-        .andExpect(status().isBadRequest()).andExpect(jsonPath("$.type").value("urn:prio:problem:bad-request"))
+        .andExpect(status().isBadRequest())
+        .andExpect(jsonPath("$.type").value("urn:prio:problem:bad-request"))
         .andExpect(jsonPath("$.detail").value("submissionDate (YYYY-MM-DD) is required"));
-    mvc.perform(post("/batches/b-0").contentType(MediaType.APPLICATION_JSON).content("{\"submissionDate\":\"20 Nov\"}"))
-        .andExpect(status().isBadRequest()).andExpect(jsonPath("$.detail").value("submissionDate must be YYYY-MM-DD"));
-    mvc.perform(post("/batches/b-0").contentType(MediaType.APPLICATION_JSON).content("{\"submissionDate\":"))
-        .andExpect(status().isBadRequest()).andExpect(jsonPath("$.type").value("urn:prio:problem:bad-request"));
+    mvc.perform(
+            post("/batches/b-0")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{\"submissionDate\":\"20 Nov\"}"))
+        .andExpect(status().isBadRequest())
+        .andExpect(jsonPath("$.detail").value("submissionDate must be YYYY-MM-DD"));
+    mvc.perform(
+            post("/batches/b-0")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{\"submissionDate\":"))
+        .andExpect(status().isBadRequest())
+        .andExpect(jsonPath("$.type").value("urn:prio:problem:bad-request"));
     mvc.perform(get("/batches/b-0").param("submissionDate", "yesterday"))
-        .andExpect(status().isBadRequest()).andExpect(jsonPath("$.type").value("urn:prio:problem:bad-request"));
+        .andExpect(status().isBadRequest())
+        .andExpect(jsonPath("$.type").value("urn:prio:problem:bad-request"));
   }
 
   @Test
   void anUnsafeBatchIdIs400() throws Exception {
     mvc.perform(get("/batches/{id}", "a b"))
-        .andExpect(status().isBadRequest()).andExpect(jsonPath("$.type").value("urn:prio:problem:bad-request"));
+        .andExpect(status().isBadRequest())
+        .andExpect(jsonPath("$.type").value("urn:prio:problem:bad-request"));
   }
 
   @Test
   void contentNegotiationFailuresKeepTheirStatus() throws Exception {
     mvc.perform(post("/batches/b-0").contentType(MediaType.TEXT_PLAIN).content(BODY))
-        .andExpect(status().isUnsupportedMediaType()).andExpect(jsonPath("$.type").value("urn:prio:problem:unsupported-media-type"));
+        .andExpect(status().isUnsupportedMediaType())
+        .andExpect(jsonPath("$.type").value("urn:prio:problem:unsupported-media-type"));
     mvc.perform(get("/batches/b-0").accept(MediaType.APPLICATION_XML))
-        .andExpect(status().isNotAcceptable()).andExpect(content().contentType("application/problem+json"))
+        .andExpect(status().isNotAcceptable())
+        .andExpect(content().contentType("application/problem+json"))
         .andExpect(jsonPath("$.type").value("urn:prio:problem:not-acceptable"));
     mvc.perform(delete("/batches/b-0"))
-        .andExpect(status().isMethodNotAllowed()).andExpect(header().string("Allow", org.hamcrest.Matchers.containsString("GET")))
+        .andExpect(status().isMethodNotAllowed())
+        .andExpect(header().string("Allow", org.hamcrest.Matchers.containsString("GET")))
         .andExpect(jsonPath("$.type").value("urn:prio:problem:method-not-allowed"));
   }
 
@@ -115,32 +143,46 @@ class BatchControllerWebMvcTest {
   void getReadsOneDateOrTheLatestAndMapsUnknownTo404() throws Exception {
     when(service.find("b-0", DATE)).thenReturn(received);
     mvc.perform(get("/batches/b-0").param("submissionDate", "2026-11-20"))
-        .andExpect(status().isOk()).andExpect(jsonPath("$.phase").value("RECEIVED"));
-    when(service.find("b-0", null)).thenThrow(new ProblemException(ProblemType.UNKNOWN_BATCH, "no such batch on this server"));
+        .andExpect(status().isOk())
+        .andExpect(jsonPath("$.phase").value("RECEIVED"));
+    when(service.find("b-0", null))
+        .thenThrow(new ProblemException(ProblemType.UNKNOWN_BATCH, "no such batch on this server"));
     mvc.perform(get("/batches/b-0"))
-        .andExpect(status().isNotFound()).andExpect(jsonPath("$.type").value("urn:prio:problem:unknown-batch"))
+        .andExpect(status().isNotFound())
+        .andExpect(jsonPath("$.type").value("urn:prio:problem:unknown-batch"))
         .andExpect(jsonPath("$.title").value("unknown batch"));
   }
 
   @Test
   void rerunPassesForceAndAbandonAnswers200() throws Exception {
     when(service.rerun(eq(KEY), eq(true))).thenReturn(received);
-    mvc.perform(post("/batches/b-0/rerun").contentType(MediaType.APPLICATION_JSON).content("{\"submissionDate\":\"2026-11-20\",\"force\":true}"))
+    mvc.perform(
+            post("/batches/b-0/rerun")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{\"submissionDate\":\"2026-11-20\",\"force\":true}"))
         .andExpect(status().isAccepted());
     verify(service).rerun(KEY, true);
-    when(service.abandon(KEY)).thenReturn(received.withPhase(BatchPhase.ABANDONED, Instant.parse("2026-11-21T03:00:00Z")));
+    when(service.abandon(KEY))
+        .thenReturn(
+            received.withPhase(BatchPhase.ABANDONED, Instant.parse("2026-11-21T03:00:00Z")));
     mvc.perform(post("/batches/b-0/abandon").contentType(MediaType.APPLICATION_JSON).content(BODY))
-        .andExpect(status().isOk()).andExpect(jsonPath("$.phase").value("ABANDONED"));
-    when(service.rerun(KEY, false)).thenThrow(new ProblemException(ProblemType.BATCH_CONFLICT, "the batch is still running (VERIFY)"));
+        .andExpect(status().isOk())
+        .andExpect(jsonPath("$.phase").value("ABANDONED"));
+    when(service.rerun(KEY, false))
+        .thenThrow(
+            new ProblemException(
+                ProblemType.BATCH_CONFLICT, "the batch is still running (VERIFY)"));
     mvc.perform(post("/batches/b-0/rerun").contentType(MediaType.APPLICATION_JSON).content(BODY))
-        .andExpect(status().isConflict()).andExpect(jsonPath("$.type").value("urn:prio:problem:batch-conflict"));
+        .andExpect(status().isConflict())
+        .andExpect(jsonPath("$.type").value("urn:prio:problem:batch-conflict"));
   }
 
   @Test
   void anUnexpectedErrorIsAGeneric500ThatNamesNothingInternal() throws Exception {
     when(service.find("b-0", DATE)).thenThrow(new IllegalStateException("secret detail"));
     mvc.perform(get("/batches/b-0").param("submissionDate", "2026-11-20"))
-        .andExpect(status().isInternalServerError()).andExpect(jsonPath("$.type").value("urn:prio:problem:internal"))
+        .andExpect(status().isInternalServerError())
+        .andExpect(jsonPath("$.type").value("urn:prio:problem:internal"))
         .andExpect(jsonPath("$.detail").value("internal error"));
   }
 }

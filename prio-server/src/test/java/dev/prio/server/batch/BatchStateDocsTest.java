@@ -16,19 +16,24 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** The mermaid graph per role in docs/batch-states.md draws exactly the state machine's table. */
 class BatchStateDocsTest {
-  private static final Pattern EDGE = Pattern.compile("^\\s*([A-Z]+) --> ([A-Z]+)", Pattern.MULTILINE);
+  private static final Pattern EDGE =
+      Pattern.compile("^\\s*([A-Z]+) --> ([A-Z]+)", Pattern.MULTILINE);
 
   @ParameterizedTest
   @EnumSource(ServerId.class)
   void documentedEdgesAreTheCodesEdges(ServerId role) throws Exception {
-    String doc = Files.readString(Path.of(System.getProperty("prio.repo.dir", "..")).resolve("docs/batch-states.md"));
+    String doc =
+        Files.readString(
+            Path.of(System.getProperty("prio.repo.dir", "..")).resolve("docs/batch-states.md"));
     String heading = role == ServerId.A ? "## Server A" : "## Server B";
     int start = doc.indexOf(heading);
     int end = doc.indexOf("```", doc.indexOf("```mermaid", start) + 10);
     Map<BatchPhase, Set<BatchPhase>> drawn = new EnumMap<>(BatchPhase.class);
     Matcher m = EDGE.matcher(doc.substring(start, end));
     while (m.find()) {
-      drawn.computeIfAbsent(BatchPhase.valueOf(m.group(1)), k -> EnumSet.noneOf(BatchPhase.class)).add(BatchPhase.valueOf(m.group(2)));
+      drawn
+          .computeIfAbsent(BatchPhase.valueOf(m.group(1)), k -> EnumSet.noneOf(BatchPhase.class))
+          .add(BatchPhase.valueOf(m.group(2)));
     }
     assertThat(drawn).isNotEmpty().isEqualTo(BatchStateMachine.edges(role));
   }

@@ -47,7 +47,10 @@ class CrashMatrixTest {
     VERIFY("/chunks/2/verify2", null, root -> "attempt=1/chunks/000002.json"),
     TOTAL("/total", null, root -> "attempt=1/rounds/total-000000.json"),
     PUBLISH_BEFORE_B_COPY("/publish", "\"PREPARE\"", root -> "attempt=1/publish-pending.json"),
-    PUBLISH_AFTER_B_COPY("/publish", "\"COMMIT\"", root -> "../../../published/submission_date={date}/batch_id=" + BATCH + "/data.ndjson");
+    PUBLISH_AFTER_B_COPY(
+        "/publish",
+        "\"COMMIT\"",
+        root -> "../../../published/submission_date={date}/batch_id=" + BATCH + "/data.ndjson");
 
     final String requestLine;
     final String body;
@@ -60,7 +63,11 @@ class CrashMatrixTest {
     }
   }
 
-  enum Victim { A, B, BOTH }
+  enum Victim {
+    A,
+    B,
+    BOTH
+  }
 
   private ProcessPair pair;
   private final ServerPair.Keys keys = Generated.newKeys();
@@ -68,12 +75,16 @@ class CrashMatrixTest {
 
   @BeforeAll
   void start(@TempDir Path work) throws Exception {
-    pair = new ProcessPair(work, keys, "[{\"batch_id\": \"" + BATCH + "\", \"n_data\": " + N_DATA + "}]")
-        .with("prio.batch.chunk-size", "8").with("prio.batch.parallel-chunks", "1")
-        .with("prio.peer.initial-backoff", "50ms").with("prio.peer.max-backoff", "1s")
-        .with("prio.peer.read-timeout", "30s")
-        // A killed A leaves its driver lease behind; its successor takes over when it expires.
-        .with("prio.lease.duration", "3s");
+    pair =
+        new ProcessPair(
+                work, keys, "[{\"batch_id\": \"" + BATCH + "\", \"n_data\": " + N_DATA + "}]")
+            .with("prio.batch.chunk-size", "8")
+            .with("prio.batch.parallel-chunks", "1")
+            .with("prio.peer.initial-backoff", "50ms")
+            .with("prio.peer.max-backoff", "1s")
+            .with("prio.peer.read-timeout", "30s")
+            // A killed A leaves its driver lease behind; its successor takes over when it expires.
+            .with("prio.lease.duration", "3s");
     pair.start();
   }
 
@@ -98,10 +109,16 @@ class CrashMatrixTest {
     String date = "2026-10-" + String.format("%02d", ++day);
     Generated gen = new Generated(keys, PrioConfig.of(N_DATA, BATCH), 700 + day);
     gen.addValid(40);
-    Staging.write(pair.root(ServerId.A), date, BATCH, ServerId.A, "part-0.ndjson", gen.forA.toString());
-    Staging.write(pair.root(ServerId.B), date, BATCH, ServerId.B, "part-0.ndjson", gen.forB.toString());
+    Staging.write(
+        pair.root(ServerId.A), date, BATCH, ServerId.A, "part-0.ndjson", gen.forA.toString());
+    Staging.write(
+        pair.root(ServerId.B), date, BATCH, ServerId.B, "part-0.ndjson", gen.forB.toString());
     if (step.requestLine != null) {
-      pair.proxy().once(step.requestLine.replace("/" + BATCH, "/" + date + "/" + BATCH), step.body, FaultProxy.Fault.holdResponse(HOLD_MS));
+      pair.proxy()
+          .once(
+              step.requestLine.replace("/" + BATCH, "/" + date + "/" + BATCH),
+              step.body,
+              FaultProxy.Fault.holdResponse(HOLD_MS));
     }
     assertThat(pair.startBatch(BATCH, date).statusCode()).isEqualTo(202);
     awaitEvidence(step, date);
@@ -129,20 +146,34 @@ class CrashMatrixTest {
     assertThat(published).contains("\"payload\":" + gen.expectedPayload());
     assertThat(Staging.published(pair.root(ServerId.B), date, BATCH)).isEqualTo(published);
     for (ServerId s : ServerId.values()) {
-      Path dir = pair.root(s).resolve("prio/v1/published/submission_date=" + date + "/batch_id=" + BATCH);
+      Path dir =
+          pair.root(s).resolve("prio/v1/published/submission_date=" + date + "/batch_id=" + BATCH);
       try (Stream<Path> files = Files.list(dir)) {
-        assertThat(files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList())
-            .as("published on " + s).containsExactly("data.ndjson", "provenance.json");
+        assertThat(
+                files
+                    .map(p -> p.getFileName().toString())
+                    .filter(n -> !n.startsWith("."))
+                    .sorted()
+                    .toList())
+            .as("published on " + s)
+            .containsExactly("data.ndjson", "provenance.json");
       }
     }
   }
 
   /** Waits until the step is reached: A's state exists (scan), or B has done the held request. */
   private void awaitEvidence(Step step, String date) throws Exception {
-    Path stateA = pair.root(ServerId.A).resolve("prio/v1/state/submission_date=" + date + "/batch_id=" + BATCH);
-    Path stateB = pair.root(ServerId.B).resolve("prio/v1/state/submission_date=" + date + "/batch_id=" + BATCH);
+    Path stateA =
+        pair.root(ServerId.A)
+            .resolve("prio/v1/state/submission_date=" + date + "/batch_id=" + BATCH);
+    Path stateB =
+        pair.root(ServerId.B)
+            .resolve("prio/v1/state/submission_date=" + date + "/batch_id=" + BATCH);
     String relative = step.evidenceOnB.apply(stateB);
-    Path evidence = relative == null ? stateA.resolve("batch.json") : stateB.resolve(relative.replace("{date}", date)).normalize();
+    Path evidence =
+        relative == null
+            ? stateA.resolve("batch.json")
+            : stateB.resolve(relative.replace("{date}", date)).normalize();
     Instant end = Instant.now().plusSeconds(60);
     while (!Files.exists(evidence)) {
       if (Instant.now().isAfter(end)) {

@@ -17,8 +17,8 @@ import java.util.stream.Stream;
 
 /**
  * One generated batch with known true sums, two real servers over real HTTP, and the checks every
- * fault test ends with: published exactly once on both sides with the true sums, or FAILED with
- * the expected reason on both sides and nothing under {@code published/} anywhere.
+ * fault test ends with: published exactly once on both sides with the true sums, or FAILED with the
+ * expected reason on both sides and nothing under {@code published/} anywhere.
  */
 final class FaultFixture {
   static final String DATE = "2026-11-25";
@@ -35,13 +35,17 @@ final class FaultFixture {
 
   /** Small chunks, one at a time, so a test can act between chunks. */
   ServerPair pair(Path work) throws IOException {
-    return new ServerPair(work, keys, "[{\"batch_id\": \"" + BATCH + "\", \"n_data\": " + N_DATA + "}]")
-        .with("prio.batch.chunk-size", "4").with("prio.batch.parallel-chunks", "1");
+    return new ServerPair(
+            work, keys, "[{\"batch_id\": \"" + BATCH + "\", \"n_data\": " + N_DATA + "}]")
+        .with("prio.batch.chunk-size", "4")
+        .with("prio.batch.parallel-chunks", "1");
   }
 
   void stage(ServerPair pair) throws IOException {
-    Staging.write(pair.root(ServerId.A), DATE, BATCH, ServerId.A, "part-0.ndjson", gen.forA.toString());
-    Staging.write(pair.root(ServerId.B), DATE, BATCH, ServerId.B, "part-0.ndjson", gen.forB.toString());
+    Staging.write(
+        pair.root(ServerId.A), DATE, BATCH, ServerId.A, "part-0.ndjson", gen.forA.toString());
+    Staging.write(
+        pair.root(ServerId.B), DATE, BATCH, ServerId.B, "part-0.ndjson", gen.forB.toString());
   }
 
   /**
@@ -56,7 +60,8 @@ final class FaultFixture {
   }
 
   static Path stateDir(Path root, int attempt) {
-    return root.resolve("prio/v1/state/submission_date=" + DATE + "/batch_id=" + BATCH + "/attempt=" + attempt);
+    return root.resolve(
+        "prio/v1/state/submission_date=" + DATE + "/batch_id=" + BATCH + "/attempt=" + attempt);
   }
 
   static long chunkFiles(Path root) throws IOException {
@@ -95,7 +100,9 @@ final class FaultFixture {
     assertThat(published).contains("\"payload\":" + gen.expectedPayload());
     assertThat(Staging.published(pair.root(ServerId.B), DATE, BATCH)).isEqualTo(published);
     for (ServerId s : ServerId.values()) {
-      assertThat(publishedFiles(pair.root(s))).as("server " + s).containsExactly("data.ndjson", "provenance.json");
+      assertThat(publishedFiles(pair.root(s)))
+          .as("server " + s)
+          .containsExactly("data.ndjson", "provenance.json");
     }
   }
 
@@ -133,7 +140,11 @@ final class FaultFixture {
       return List.of();
     }
     try (Stream<Path> files = Files.list(dir)) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> !n.startsWith("."))
+          .sorted()
+          .toList();
     }
   }
 }

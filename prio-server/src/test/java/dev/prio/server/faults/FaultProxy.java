@@ -35,10 +35,27 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class FaultProxy implements AutoCloseable {
   private static final int TIMEOUT_MS = 60_000;
   private static final int MAX_BODY = 64 << 20;
-  private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "upgrade",
-      "http2-settings", "transfer-encoding", "content-length", "te", "trailer");
+  private static final Set<String> HOP_BY_HOP =
+      Set.of(
+          "connection",
+          "keep-alive",
+          "proxy-connection",
+          "upgrade",
+          "http2-settings",
+          "transfer-encoding",
+          "content-length",
+          "te",
+          "trailer");
 
-  public enum Kind { PASS, DELAY, HOLD_RESPONSE, DROP_RESPONSE, REFUSE, TAMPER_REQUEST, TAMPER_RESPONSE }
+  public enum Kind {
+    PASS,
+    DELAY,
+    HOLD_RESPONSE,
+    DROP_RESPONSE,
+    REFUSE,
+    TAMPER_REQUEST,
+    TAMPER_RESPONSE
+  }
 
   /** What happens to one request. {@code delayMs} is used by DELAY only. */
   public record Fault(Kind kind, long delayMs) {
@@ -52,7 +69,10 @@ public final class FaultProxy implements AutoCloseable {
       return new Fault(Kind.DELAY, ms);
     }
 
-    /** B handles the request at once; its answer reaches A only {@code ms} later (or never, if A dies). */
+    /**
+     * B handles the request at once; its answer reaches A only {@code ms} later (or never, if A
+     * dies).
+     */
     public static Fault holdResponse(long ms) {
       return new Fault(Kind.HOLD_RESPONSE, ms);
     }
@@ -65,11 +85,13 @@ public final class FaultProxy implements AutoCloseable {
 
   private final ServerSocket server;
   private final int targetPort;
-  private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "fault-proxy");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService pool =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "fault-proxy");
+            t.setDaemon(true);
+            return t;
+          });
   private final AtomicReference<Fault> standing = new AtomicReference<>(Fault.PASS);
   private final AtomicReference<Armed> armed = new AtomicReference<>();
   private final List<Seen> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -98,12 +120,18 @@ public final class FaultProxy implements AutoCloseable {
     standing.set(fault);
   }
 
-  /** Arms {@code fault} for the next request whose request line contains {@code requestLineContains}. */
+  /**
+   * Arms {@code fault} for the next request whose request line contains {@code
+   * requestLineContains}.
+   */
   public void once(String requestLineContains, Fault fault) {
     once(requestLineContains, null, fault);
   }
 
-  /** As {@link #once(String, Fault)}, for a request whose body also contains {@code bodyContains} (null: any). */
+  /**
+   * As {@link #once(String, Fault)}, for a request whose body also contains {@code bodyContains}
+   * (null: any).
+   */
   public void once(String requestLineContains, String bodyContains, Fault fault) {
     armed.set(new Armed(requestLineContains, bodyContains, fault));
   }
@@ -137,9 +165,14 @@ public final class FaultProxy implements AutoCloseable {
 
   private Fault choose(String requestLine, byte[] body) {
     Armed a = armed.get();
-    boolean bodyMatches = a == null || a.bodyContains() == null
-        || new String(body, StandardCharsets.UTF_8).contains(a.bodyContains());
-    if (a != null && requestLine.contains(a.requestLineContains()) && bodyMatches && armed.compareAndSet(a, null)) {
+    boolean bodyMatches =
+        a == null
+            || a.bodyContains() == null
+            || new String(body, StandardCharsets.UTF_8).contains(a.bodyContains());
+    if (a != null
+        && requestLine.contains(a.requestLineContains())
+        && bodyMatches
+        && armed.compareAndSet(a, null)) {
       return a.fault();
     }
     return standing.get();
@@ -300,7 +333,8 @@ public final class FaultProxy implements AutoCloseable {
         String lower = name.toLowerCase(Locale.ROOT);
         if (lower.equals("content-length")) {
           length = Long.parseLong(value);
-        } else if (lower.equals("transfer-encoding") && value.toLowerCase(Locale.ROOT).contains("chunked")) {
+        } else if (lower.equals("transfer-encoding")
+            && value.toLowerCase(Locale.ROOT).contains("chunked")) {
           chunked = true;
         } else if (lower.equals("connection") && value.toLowerCase(Locale.ROOT).contains("close")) {
           close = true;
@@ -388,7 +422,10 @@ public final class FaultProxy implements AutoCloseable {
         while ((c = in.read()) != -1) {
           if (c == '\n') {
             byte[] bytes = b.toByteArray();
-            int len = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+            int len =
+                bytes.length > 0 && bytes[bytes.length - 1] == '\r'
+                    ? bytes.length - 1
+                    : bytes.length;
             return new String(bytes, 0, len, StandardCharsets.ISO_8859_1);
           }
           if (b.size() > 65536) {

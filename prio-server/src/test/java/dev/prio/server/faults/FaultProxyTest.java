@@ -24,22 +24,27 @@ class FaultProxyTest {
   FaultProxy proxy;
   final AtomicInteger handled = new AtomicInteger();
   final AtomicReference<String> lastBody = new AtomicReference<>();
-  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   @BeforeEach
   void start() throws IOException {
     target = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    target.createContext("/", ex -> {
-      try (ex) {
-        byte[] body = ex.getRequestBody().readAllBytes();
-        lastBody.set(new String(body, StandardCharsets.UTF_8));
-        handled.incrementAndGet();
-        byte[] out = ("echo:" + lastBody.get()).getBytes(StandardCharsets.UTF_8);
-        ex.sendResponseHeaders(200, out.length);
-        ex.getResponseBody().write(out);
-      }
-    });
+    target.createContext(
+        "/",
+        ex -> {
+          try (ex) {
+            byte[] body = ex.getRequestBody().readAllBytes();
+            lastBody.set(new String(body, StandardCharsets.UTF_8));
+            handled.incrementAndGet();
+            byte[] out = ("echo:" + lastBody.get()).getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, out.length);
+            ex.getResponseBody().write(out);
+          }
+        });
     target.start();
     proxy = new FaultProxy(0, target.getAddress().getPort());
   }
@@ -51,8 +56,12 @@ class FaultProxyTest {
   }
 
   HttpResponse<String> put(String path, String body) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(proxy.url() + path)).timeout(Duration.ofSeconds(20))
-        .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create(proxy.url() + path))
+            .timeout(Duration.ofSeconds(20))
+            .PUT(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -62,7 +71,8 @@ class FaultProxyTest {
     proxy.always(FaultProxy.Fault.delay(300));
     long t0 = System.nanoTime();
     assertThat(put("/x", "slow").body()).isEqualTo("echo:slow");
-    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    assertThat(Duration.ofNanos(System.nanoTime() - t0))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(300));
     proxy.always(FaultProxy.Fault.PASS);
 
     // Lost response: the target handled the request, the client sees the connection end.

@@ -49,7 +49,8 @@ final class Mounts {
   private static void run(String... command) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
     if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new AssertionError(String.join(" ", command) + " failed: " + new String(p.getInputStream().readAllBytes()));
+      throw new AssertionError(
+          String.join(" ", command) + " failed: " + new String(p.getInputStream().readAllBytes()));
     }
   }
 }

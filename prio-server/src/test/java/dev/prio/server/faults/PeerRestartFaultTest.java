@@ -26,7 +26,8 @@ class PeerRestartFaultTest {
       Thread.sleep(30_000);
       pair.startB();
       f.assertPublishedOnce(pair);
-      assertThat(pair.get(ServerId.A, "/batches/" + BATCH + "?submissionDate=" + DATE).body()).contains("\"attempt\":1");
+      assertThat(pair.get(ServerId.A, "/batches/" + BATCH + "?submissionDate=" + DATE).body())
+          .contains("\"attempt\":1");
     }
   }
 
@@ -36,12 +37,14 @@ class PeerRestartFaultTest {
     try (ServerPair pair = f.pair(work).with("prio.peer.initial-backoff", "20ms").start()) {
       f.stage(pair);
       f.startAndStopMidVerify(pair, ServerId.B);
-      Path input = Staging.inputDir(pair.root(ServerId.B), DATE, BATCH, ServerId.B).resolve("part-0.ndjson");
+      Path input =
+          Staging.inputDir(pair.root(ServerId.B), DATE, BATCH, ServerId.B).resolve("part-0.ndjson");
       String lines = Files.readString(input);
       Files.writeString(input, lines.substring(lines.indexOf('\n') + 1)); // one submission gone
       pair.startB();
       f.assertFailedUnpublished(pair, "INPUT_CHANGED");
-      assertThat(pair.get(ServerId.B, "/batches/" + BATCH + "?submissionDate=" + DATE).body()).doesNotContain(":-");
+      assertThat(pair.get(ServerId.B, "/batches/" + BATCH + "?submissionDate=" + DATE).body())
+          .doesNotContain(":-");
     }
   }
 }

@@ -16,11 +16,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * {@link ServerPair}'s API over two real server processes ({@link ProcessServer}), with a
- * {@link FaultProxy} between A and B: A's peer URL is the proxy, which forwards to B. Ports are
- * fixed up front, so either server can be killed and restarted on the same port and storage and
- * the proxy keeps pointing at B. {@link #close()} kills both processes and the proxy, whatever
- * state the test left them in.
+ * {@link ServerPair}'s API over two real server processes ({@link ProcessServer}), with a {@link
+ * FaultProxy} between A and B: A's peer URL is the proxy, which forwards to B. Ports are fixed up
+ * front, so either server can be killed and restarted on the same port and storage and the proxy
+ * keeps pointing at B. {@link #close()} kills both processes and the proxy, whatever state the test
+ * left them in.
  */
 public final class ProcessPair implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
@@ -37,7 +37,8 @@ public final class ProcessPair implements AutoCloseable {
   private final FaultProxy proxy;
   private ProcessServer a;
   private ProcessServer b;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   public ProcessPair(Path work, ServerPair.Keys keys, String dataConfig) throws IOException {
     this.work = work;
@@ -82,15 +83,23 @@ public final class ProcessPair implements AutoCloseable {
     return this;
   }
 
-  /** Starts (or restarts, after {@link #kill9} or {@link #stop}) one server on its port and storage. */
+  /**
+   * Starts (or restarts, after {@link #kill9} or {@link #stop}) one server on its port and storage.
+   */
   public void start(ServerId role) throws IOException, InterruptedException {
     ProcessServer s = server(role);
     if (s == null) {
-      Map<String, String> props = ServerPair.properties(role, keys, root(role), dataConfig,
-          role == ServerId.A ? portA : portB, proxy.url());
+      Map<String, String> props =
+          ServerPair.properties(
+              role, keys, root(role), dataConfig, role == ServerId.A ? portA : portB, proxy.url());
       props.putAll(extra);
       props.putAll(extraByRole.getOrDefault(role, Map.of()));
-      s = new ProcessServer(role.name().toLowerCase(), role == ServerId.A ? portA : portB, props, work.resolve("logs"));
+      s =
+          new ProcessServer(
+              role.name().toLowerCase(),
+              role == ServerId.A ? portA : portB,
+              props,
+              work.resolve("logs"));
       if (role == ServerId.A) {
         a = s;
       } else {
@@ -113,23 +122,39 @@ public final class ProcessPair implements AutoCloseable {
   }
 
   /** POST /batches/{id} on A. */
-  public HttpResponse<String> startBatch(String batchId, String date) throws IOException, InterruptedException {
+  public HttpResponse<String> startBatch(String batchId, String date)
+      throws IOException, InterruptedException {
     return post(ServerId.A, "/batches/" + batchId, "{\"submissionDate\":\"" + date + "\"}");
   }
 
-  public HttpResponse<String> post(ServerId s, String path, String body) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create(url(s) + path)).timeout(Duration.ofSeconds(30))
-        .header("Authorization", PeerAuthTestSupport.BEARER).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  public HttpResponse<String> post(ServerId s, String path, String body)
+      throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url(s) + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", PeerAuthTestSupport.BEARER)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
-  public HttpResponse<String> get(ServerId s, String path) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create(url(s) + path)).timeout(Duration.ofSeconds(30))
-        .header("Authorization", PeerAuthTestSupport.BEARER).GET().build(), HttpResponse.BodyHandlers.ofString());
+  public HttpResponse<String> get(ServerId s, String path)
+      throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url(s) + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", PeerAuthTestSupport.BEARER)
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
-  /** Polls GET /batches/{id} until terminal; a server that is down is polled again, not an error. */
-  public String awaitTerminal(ServerId s, String batchId, String date, Duration timeout) throws Exception {
+  /**
+   * Polls GET /batches/{id} until terminal; a server that is down is polled again, not an error.
+   */
+  public String awaitTerminal(ServerId s, String batchId, String date, Duration timeout)
+      throws Exception {
     Instant end = Instant.now().plus(timeout);
     String body = "";
     while (Instant.now().isBefore(end)) {
@@ -137,7 +162,8 @@ public final class ProcessPair implements AutoCloseable {
         HttpResponse<String> r = get(s, "/batches/" + batchId + "?submissionDate=" + date);
         body = r.body();
         String phase = ServerPair.phase(body);
-        if (r.statusCode() == 200 && ("PUBLISHED".equals(phase) || "FAILED".equals(phase) || "ABANDONED".equals(phase))) {
+        if (r.statusCode() == 200
+            && ("PUBLISHED".equals(phase) || "FAILED".equals(phase) || "ABANDONED".equals(phase))) {
           return body;
         }
       } catch (IOException e) {
@@ -146,8 +172,14 @@ public final class ProcessPair implements AutoCloseable {
       Thread.sleep(100);
     }
     ProcessServer p = server(s);
-    throw new AssertionError("batch " + batchId + " did not finish on " + s + ": " + body
-        + (p == null ? "" : "\n--- log tail ---\n" + p.tail()));
+    throw new AssertionError(
+        "batch "
+            + batchId
+            + " did not finish on "
+            + s
+            + ": "
+            + body
+            + (p == null ? "" : "\n--- log tail ---\n" + p.tail()));
   }
 
   @Override

@@ -30,19 +30,25 @@ public final class ProcessServer implements AutoCloseable {
   private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "process-server-reaper"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> LIVE.forEach(Process::destroyForcibly), "process-server-reaper"));
   }
 
   private final String name;
   private final int port;
   private final Map<String, String> properties;
   private final Path logDir;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private Process process;
   private Path log;
   private int starts;
 
-  /** {@code properties} must set {@code server.port} to {@code port} (pick it with {@link #freePort()}). */
+  /**
+   * {@code properties} must set {@code server.port} to {@code port} (pick it with {@link
+   * #freePort()}).
+   */
   public ProcessServer(String name, int port, Map<String, String> properties, Path logDir) {
     this.name = name;
     this.port = port;
@@ -74,7 +80,10 @@ public final class ProcessServer implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
-  /** Launches the JVM and waits until its liveness endpoint answers 200, or fails with the log's tail. */
+  /**
+   * Launches the JVM and waits until its liveness endpoint answers 200, or fails with the log's
+   * tail.
+   */
   public void start(Duration timeout) throws IOException, InterruptedException {
     if (alive()) {
       throw new IllegalStateException(name + " is already running");
@@ -82,7 +91,8 @@ public final class ProcessServer implements AutoCloseable {
     Files.createDirectories(logDir);
     log = logDir.resolve(name + "-" + ++starts + ".log");
     Path argFile = logDir.resolve(name + ".classpath.args");
-    Files.writeString(argFile, "-cp \"" + System.getProperty("java.class.path").replace("\\", "\\\\") + "\"\n");
+    Files.writeString(
+        argFile, "-cp \"" + System.getProperty("java.class.path").replace("\\", "\\\\") + "\"\n");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx384m");
@@ -92,18 +102,23 @@ public final class ProcessServer implements AutoCloseable {
     command.add("@" + argFile);
     command.add(TestServerApplication.class.getName());
     command.addAll(List.of(ServerPair.args(properties)));
-    process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     LIVE.add(process);
     awaitUp(timeout);
   }
 
   private void awaitUp(Duration timeout) throws IOException, InterruptedException {
     Instant end = Instant.now().plus(timeout);
-    HttpRequest health = HttpRequest.newBuilder(URI.create(url() + "/actuator/health/liveness"))
-        .timeout(Duration.ofSeconds(2)).GET().build();
+    HttpRequest health =
+        HttpRequest.newBuilder(URI.create(url() + "/actuator/health/liveness"))
+            .timeout(Duration.ofSeconds(2))
+            .GET()
+            .build();
     while (Instant.now().isBefore(end)) {
       if (!process.isAlive()) {
-        throw new IllegalStateException(name + " exited with " + process.exitValue() + " while starting:\n" + tail());
+        throw new IllegalStateException(
+            name + " exited with " + process.exitValue() + " while starting:\n" + tail());
       }
       try {
         if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -118,7 +133,9 @@ public final class ProcessServer implements AutoCloseable {
     throw new IllegalStateException(name + " did not come up within " + timeout + ":\n" + tail());
   }
 
-  /** SIGKILL (destroyForcibly on Linux): no shutdown hook, no flush, like an OOM kill or node loss. */
+  /**
+   * SIGKILL (destroyForcibly on Linux): no shutdown hook, no flush, like an OOM kill or node loss.
+   */
   public void kill9() throws InterruptedException {
     if (process == null) {
       return;

@@ -21,7 +21,8 @@ class StateCorruptionFaultTest {
     try (ServerPair pair = f.pair(work).start()) {
       f.stage(pair);
       f.startAndStopMidVerify(pair, ServerId.A);
-      FaultFixture.flipByte(FaultFixture.stateDir(pair.root(ServerId.A), 1).resolve("chunks/000001.json"), 40);
+      FaultFixture.flipByte(
+          FaultFixture.stateDir(pair.root(ServerId.A), 1).resolve("chunks/000001.json"), 40);
       pair.startA();
       f.assertFailedUnpublished(pair, "STATE_CORRUPT");
       assertThat(pair.get(ServerId.A, "/actuator/prometheus").body())
@@ -35,7 +36,8 @@ class StateCorruptionFaultTest {
     try (ServerPair pair = f.pair(work).with("prio.peer.initial-backoff", "20ms").start()) {
       f.stage(pair);
       f.startAndStopMidVerify(pair, ServerId.B);
-      FaultFixture.flipByte(FaultFixture.stateDir(pair.root(ServerId.B), 1).resolve("chunks/000000.json"), 60);
+      FaultFixture.flipByte(
+          FaultFixture.stateDir(pair.root(ServerId.B), 1).resolve("chunks/000000.json"), 60);
       pair.startB();
       f.assertFailedUnpublished(pair, "STATE_CORRUPT");
     }

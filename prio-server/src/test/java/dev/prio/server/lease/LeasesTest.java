@@ -10,13 +10,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.List;
-import java.util.ArrayList;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -55,8 +55,10 @@ class LeasesTest {
   }
 
   private ObjectStore store(String kind) throws Exception {
-    return kind.equals("file") ? ObjectStores.open("file:" + dir)
-        : ObjectStores.open("gs://" + FakeGcs.get().newBucket("leases") + "/x/", FakeGcs.get().host());
+    return kind.equals("file")
+        ? ObjectStores.open("file:" + dir)
+        : ObjectStores.open(
+            "gs://" + FakeGcs.get().newBucket("leases") + "/x/", FakeGcs.get().host());
   }
 
   private static Leases leases(ObjectStore store, Clock clock, String holder) {
@@ -68,7 +70,8 @@ class LeasesTest {
   void oneHolderAtATimeAndAnExpiredLeaseIsTakenOver(String kind) throws Exception {
     ObjectStore store = store(kind);
     ManualClock clock = new ManualClock();
-    try (Leases a = leases(store, clock, "a"); Leases b = leases(store, clock, "b")) {
+    try (Leases a = leases(store, clock, "a");
+        Leases b = leases(store, clock, "b")) {
       Lease held = a.acquire("l/chunk-1.json").orElseThrow();
       assertThat(b.acquire("l/chunk-1.json")).as("live lease refused").isEmpty();
       assertThat(a.renew(held)).isTrue();

@@ -2,9 +2,9 @@ package dev.prio.server.origin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.prio.core.json.JsonParser;
 import dev.prio.cli.Main;
 import dev.prio.cli.PyJson;
+import dev.prio.core.json.JsonParser;
 import dev.prio.core.packet.PrioConfig;
 import dev.prio.core.packet.ServerId;
 import dev.prio.core.prg.PrgKeyMode;
@@ -60,14 +60,35 @@ class TelemetryOriginPairTest {
   void stagedPingsPublishTheTruePerOriginCounts() throws Exception {
     ServerPair.Keys keys = Generated.newKeys();
     SecureRandom sr = new SecureRandom();
-    client0 = new PrioClient(PrioConfig.of(N0, B0), keys.a().publicKey(), keys.b().publicKey(), PrgKeyMode.LEGACY, sr);
-    client1 = new PrioClient(PrioConfig.of(N1, B1), keys.a().publicKey(), keys.b().publicKey(), PrgKeyMode.LEGACY, sr);
-    String dataConfig = "[{\"batch_id\": \"" + B0 + "\", \"n_data\": " + N0 + "}, {\"batch_id\": \"" + B1
-        + "\", \"n_data\": " + N1 + "}]";
+    client0 =
+        new PrioClient(
+            PrioConfig.of(N0, B0),
+            keys.a().publicKey(),
+            keys.b().publicKey(),
+            PrgKeyMode.LEGACY,
+            sr);
+    client1 =
+        new PrioClient(
+            PrioConfig.of(N1, B1),
+            keys.a().publicKey(),
+            keys.b().publicKey(),
+            PrgKeyMode.LEGACY,
+            sr);
+    String dataConfig =
+        "[{\"batch_id\": \""
+            + B0
+            + "\", \"n_data\": "
+            + N0
+            + "}, {\"batch_id\": \""
+            + B1
+            + "\", \"n_data\": "
+            + N1
+            + "}]";
     Path config = Files.writeString(work.resolve("data-config.json"), dataConfig);
     Path origins = writeOrigins();
 
-    // 30 good pings: 1 or 2 entries for shard 0 (Firefox adds one more per repeated origin), 1 for shard 1.
+    // 30 good pings: 1 or 2 entries for shard 0 (Firefox adds one more per repeated origin), 1 for
+    // shard 1.
     List<String> good = new ArrayList<>();
     for (int p = 0; p < 30; p++) {
       List<Object> entries = new ArrayList<>();
@@ -85,7 +106,8 @@ class TelemetryOriginPairTest {
     roadmap.put(B0, shares(B0, countedBits(0, N0)));
     roadmap.put(B1, shares(B1, countedBits(N0, N1)));
     lines.add(pingWithPayload(UUID.randomUUID().toString(), roadmap));
-    // Duplicates: verbatim resends, and a different ping reusing a staged id (all ones: would show up).
+    // Duplicates: verbatim resends, and a different ping reusing a staged id (all ones: would show
+    // up).
     for (int i = 0; i < 5; i++) {
       lines.add(good.get(random.nextInt(good.size())));
     }
@@ -93,13 +115,18 @@ class TelemetryOriginPairTest {
     lines.add(ping(reusedId, List.of(firefoxEntry(B0, ones(N0)), firefoxEntry(B1, ones(N1)))));
     // Malformed lines, each dropping the whole ping.
     lines.add("{\"id\": \"truncated\", \"payload\": {\"prioData\": [");
-    lines.add(PyJson.dumps(Map.of("payload", Map.of("prioData", List.of(firefoxEntry(B0, ones(N0)))))));
+    lines.add(
+        PyJson.dumps(Map.of("payload", Map.of("prioData", List.of(firefoxEntry(B0, ones(N0)))))));
     lines.add(PyJson.dumps(Map.of("id", UUID.randomUUID().toString(), "type", "prio")));
     // One ping whose bad entries are dropped while its good entry counts.
-    Map<String, Object> badA = Map.of("encoding", B0, "prio", Map.of("a", "not base64!", "b", b64(new byte[16])));
+    Map<String, Object> badA =
+        Map.of("encoding", B0, "prio", Map.of("a", "not base64!", "b", b64(new byte[16])));
     Map<String, Object> noB = Map.of("encoding", B1, "prio", Map.of("a", b64(new byte[64])));
     Map<String, Object> unknown = firefoxEntry(METRIC + "-2", null);
-    lines.add(ping(UUID.randomUUID().toString(), List.of(badA, noB, unknown, firefoxEntry(B1, countedBits(N0, N1)))));
+    lines.add(
+        ping(
+            UUID.randomUUID().toString(),
+            List.of(badA, noB, unknown, firefoxEntry(B1, countedBits(N0, N1)))));
     // A well-formed entry with a 2 in it: staged, then rejected by both servers' SNIP check.
     long[] cheat = new long[N0];
     cheat[4] = 2;
@@ -113,16 +140,44 @@ class TelemetryOriginPairTest {
       Path rootB = pair.root(ServerId.B);
       // Each operator stages only its own server's shares, from the same pings.
       Path reportA = work.resolve("report-a.json");
-      Run stageA = cli("stage", "--input", work.resolve("pings").toString(), "--output-a", "file:" + rootA,
-          "--submission-date", DATE, "--data-config", config.toString(), "--max-records-per-file", "8",
-          "--report", reportA.toString());
+      Run stageA =
+          cli(
+              "stage",
+              "--input",
+              work.resolve("pings").toString(),
+              "--output-a",
+              "file:" + rootA,
+              "--submission-date",
+              DATE,
+              "--data-config",
+              config.toString(),
+              "--max-records-per-file",
+              "8",
+              "--report",
+              reportA.toString());
       assertThat(stageA.exit()).as(stageA.err()).isZero();
-      Run stageB = cli("stage", "--input", work.resolve("pings").toString(), "--output-b", "file:" + rootB,
-          "--submission-date", DATE, "--data-config", config.toString(), "--max-records-per-file", "8");
+      Run stageB =
+          cli(
+              "stage",
+              "--input",
+              work.resolve("pings").toString(),
+              "--output-b",
+              "file:" + rootB,
+              "--submission-date",
+              DATE,
+              "--data-config",
+              config.toString(),
+              "--max-records-per-file",
+              "8");
       assertThat(stageB.exit()).as(stageB.err()).isZero();
-      assertThat(Staging.inputDir(rootA, DATE, B0, ServerId.A).toFile().list()).hasSizeGreaterThan(1);
-      assertThat(rootA.resolve("prio/v1/submission_date=" + DATE + "/batch_id=" + B0 + "/server_id=b")).doesNotExist();
-      assertThat(rootB.resolve("prio/v1/submission_date=" + DATE + "/batch_id=" + B0 + "/server_id=a")).doesNotExist();
+      assertThat(Staging.inputDir(rootA, DATE, B0, ServerId.A).toFile().list())
+          .hasSizeGreaterThan(1);
+      assertThat(
+              rootA.resolve("prio/v1/submission_date=" + DATE + "/batch_id=" + B0 + "/server_id=b"))
+          .doesNotExist();
+      assertThat(
+              rootB.resolve("prio/v1/submission_date=" + DATE + "/batch_id=" + B0 + "/server_id=a"))
+          .doesNotExist();
 
       Map<?, ?> report = (Map<?, ?>) JsonParser.parse(Files.readString(reportA));
       Map<?, ?> rejects = (Map<?, ?>) report.get("rejects");
@@ -133,7 +188,9 @@ class TelemetryOriginPairTest {
       assertThat(count(rejects, "bad_base64_a")).isEqualTo(1);
       assertThat(count(rejects, "missing_b")).isEqualTo(1);
       assertThat(count(rejects, "unknown_batch_id")).isEqualTo(1);
-      long staged0 = ((BigInteger) ((Map<?, ?>) ((Map<?, ?>) report.get("batches")).get(B0)).get("records")).longValue();
+      long staged0 =
+          ((BigInteger) ((Map<?, ?>) ((Map<?, ?>) report.get("batches")).get(B0)).get("records"))
+              .longValue();
 
       for (String batch : List.of(B0, B1)) {
         assertThat(pair.startBatch(batch, DATE).statusCode()).isEqualTo(202);
@@ -144,8 +201,17 @@ class TelemetryOriginPairTest {
       }
       assertThat(Staging.published(rootA, DATE, B0)).contains("\"error\":1,\"total\":" + staged0);
 
-      Run indexed = cli("index", "--root", "file:" + rootA, "--submission-date", DATE, "--data-config",
-          config.toString(), "--origins", origins.toString());
+      Run indexed =
+          cli(
+              "index",
+              "--root",
+              "file:" + rootA,
+              "--submission-date",
+              DATE,
+              "--data-config",
+              config.toString(),
+              "--origins",
+              origins.toString());
       assertThat(indexed.exit()).as(indexed.err()).isZero();
       Map<String, Long> byOrigin = new LinkedHashMap<>();
       for (String row : indexed.out().split("\n")) {
@@ -162,13 +228,27 @@ class TelemetryOriginPairTest {
 
       // B's published copy gives the same counts, here as CSV.
       Path csv = work.resolve("b.csv");
-      Run indexedB = cli("index", "--root", rootB.toString(), "--submission-date", DATE, "--data-config",
-          config.toString(), "--origins", origins.toString(), "--format", "csv", "--output", csv.toString());
+      Run indexedB =
+          cli(
+              "index",
+              "--root",
+              rootB.toString(),
+              "--submission-date",
+              DATE,
+              "--data-config",
+              config.toString(),
+              "--origins",
+              origins.toString(),
+              "--format",
+              "csv",
+              "--output",
+              csv.toString());
       assertThat(indexedB.exit()).as(indexedB.err()).isZero();
       List<String> rows = Files.readAllLines(csv);
       assertThat(rows).hasSize(ORIGINS + 1);
       for (int i = 0; i < ORIGINS; i++) {
-        assertThat(rows.get(i + 1)).endsWith("," + originName(i) + "," + hash(originName(i)) + "," + i + "," + truth[i]);
+        assertThat(rows.get(i + 1))
+            .endsWith("," + originName(i) + "," + hash(originName(i)) + "," + i + "," + truth[i]);
       }
     }
   }
@@ -228,8 +308,12 @@ class TelemetryOriginPairTest {
 
   /** The telemetry sink's PubSub form: the ping as base64 in a message. */
   private static String sinkMessage(String ping) {
-    return PyJson.dumps(Map.of("attributeMap", Map.of("document_type", "prio"),
-        "payload", b64(ping.getBytes(StandardCharsets.UTF_8))));
+    return PyJson.dumps(
+        Map.of(
+            "attributeMap",
+            Map.of("document_type", "prio"),
+            "payload",
+            b64(ping.getBytes(StandardCharsets.UTF_8))));
   }
 
   private Path writeOrigins() throws Exception {
@@ -266,8 +350,15 @@ class TelemetryOriginPairTest {
   private static Run cli(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), new SecureRandom(), Clock.systemUTC());
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int code =
+        Main.run(
+            args,
+            Map.of(),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            new SecureRandom(),
+            Clock.systemUTC());
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 }

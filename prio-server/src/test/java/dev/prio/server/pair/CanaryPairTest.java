@@ -17,22 +17,36 @@ import org.junit.jupiter.api.io.TempDir;
  * The canary end to end: synthetic submissions with known sums staged on both servers, the truth
  * beside A's input, the batch processed like any other, then checked. A correct canary leaves
  * prio_canary_mismatch at 0; a canary whose staged data was altered after its truth was written
- * publishes other sums and raises it to 1 (the PrioCanaryMismatch alert's promtool test fires on that).
+ * publishes other sums and raises it to 1 (the PrioCanaryMismatch alert's promtool test fires on
+ * that).
  */
 class CanaryPairTest {
   private static final String BATCH = "canary-0";
 
   @TempDir Path work;
 
-  private static void stage(ServerPair pair, String date, Generated gen, String forA, String forB, int valid, int invalid)
+  private static void stage(
+      ServerPair pair, String date, Generated gen, String forA, String forB, int valid, int invalid)
       throws Exception {
     Staging.write(pair.root(ServerId.A), date, BATCH, ServerId.A, "part-0.ndjson", forA);
     Staging.write(pair.root(ServerId.B), date, BATCH, ServerId.B, "part-0.ndjson", forB);
-    String sums = Arrays.stream(gen.trueSums).mapToObj(Long::toString).collect(Collectors.joining(", "));
+    String sums =
+        Arrays.stream(gen.trueSums).mapToObj(Long::toString).collect(Collectors.joining(", "));
     // The document prio generate --truth writes.
-    String truth = "{\"batch_id\": \"" + BATCH + "\", \"n_data\": 8, \"valid\": " + valid + ", \"invalid\": " + invalid
-        + ", \"submission_date\": \"" + date + "\", \"prg_mode\": \"legacy\", \"seed\": 1, \"files\": 1, \"sums\": [" + sums + "]}\n";
-    Path dir = pair.root(ServerId.A).resolve("prio/v1/submission_date=" + date + "/batch_id=" + BATCH);
+    String truth =
+        "{\"batch_id\": \""
+            + BATCH
+            + "\", \"n_data\": 8, \"valid\": "
+            + valid
+            + ", \"invalid\": "
+            + invalid
+            + ", \"submission_date\": \""
+            + date
+            + "\", \"prg_mode\": \"legacy\", \"seed\": 1, \"files\": 1, \"sums\": ["
+            + sums
+            + "]}\n";
+    Path dir =
+        pair.root(ServerId.A).resolve("prio/v1/submission_date=" + date + "/batch_id=" + BATCH);
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("truth.json"), truth);
   }
@@ -45,8 +59,10 @@ class CanaryPairTest {
   @Test
   void aCorrectCanaryMatchesAndAnAlteredOneRaisesTheMismatch() throws Exception {
     ServerPair.Keys keys = Generated.newKeys();
-    try (ServerPair pair = new ServerPair(work, keys, "[{\"batch_id\": \"" + BATCH + "\", \"n_data\": 8}]").start()) {
-      assertThat(metrics(pair)).contains("prio_canary_mismatch{server=\"a\"} 0.0")
+    try (ServerPair pair =
+        new ServerPair(work, keys, "[{\"batch_id\": \"" + BATCH + "\", \"n_data\": 8}]").start()) {
+      assertThat(metrics(pair))
+          .contains("prio_canary_mismatch{server=\"a\"} 0.0")
           .contains("prio_canary_last_published_timestamp_seconds{server=\"a\"} 0.0");
 
       Generated good = new Generated(keys, PrioConfig.of(8, BATCH), 11);
@@ -54,9 +70,11 @@ class CanaryPairTest {
       good.invalidProof("bad-0");
       stage(pair, "2026-11-22", good, good.forA.toString(), good.forB.toString(), 10, 1);
       pair.startBatch(BATCH, "2026-11-22");
-      assertThat(pair.awaitTerminal(ServerId.A, BATCH, "2026-11-22", Duration.ofSeconds(30))).contains("PUBLISHED");
+      assertThat(pair.awaitTerminal(ServerId.A, BATCH, "2026-11-22", Duration.ofSeconds(30)))
+          .contains("PUBLISHED");
       String afterGood = metrics(pair);
-      assertThat(afterGood).contains("prio_canary_mismatch{server=\"a\"} 0.0")
+      assertThat(afterGood)
+          .contains("prio_canary_mismatch{server=\"a\"} 0.0")
           .doesNotContain("prio_canary_last_published_timestamp_seconds{server=\"a\"} 0.0");
 
       // The next day's canary: one valid submission is dropped from both servers' staging after the
@@ -64,9 +82,17 @@ class CanaryPairTest {
       Generated altered = new Generated(keys, PrioConfig.of(8, BATCH), 12);
       altered.addValid(10);
       altered.invalidProof("bad-0");
-      stage(pair, "2026-11-23", altered, dropFirstLine(altered.forA.toString()), dropFirstLine(altered.forB.toString()), 10, 1);
+      stage(
+          pair,
+          "2026-11-23",
+          altered,
+          dropFirstLine(altered.forA.toString()),
+          dropFirstLine(altered.forB.toString()),
+          10,
+          1);
       pair.startBatch(BATCH, "2026-11-23");
-      assertThat(pair.awaitTerminal(ServerId.A, BATCH, "2026-11-23", Duration.ofSeconds(30))).contains("PUBLISHED");
+      assertThat(pair.awaitTerminal(ServerId.A, BATCH, "2026-11-23", Duration.ofSeconds(30)))
+          .contains("PUBLISHED");
       assertThat(metrics(pair)).contains("prio_canary_mismatch{server=\"a\"} 1.0");
     }
   }

@@ -34,25 +34,40 @@ class CorruptStatePairTest {
     ServerPair.Keys keys = Generated.newKeys();
     Generated gen = new Generated(keys, PrioConfig.of(8, BATCH), 3);
     gen.addValid(12);
-    ServerPair pair = new ServerPair(work, keys, "[{\"batch_id\": \"" + BATCH + "\", \"n_data\": 8}]");
+    ServerPair pair =
+        new ServerPair(work, keys, "[{\"batch_id\": \"" + BATCH + "\", \"n_data\": 8}]");
     // Garbage, a truncated state and JSON null, on both servers, before either starts.
     for (ServerId s : ServerId.values()) {
-      corrupt(pair.root(s), OLD, "{\"submissionDate\":\"" + OLD + "\",\"batchId\":\"" + BATCH + "\",\"ph");
+      corrupt(
+          pair.root(s),
+          OLD,
+          "{\"submissionDate\":\"" + OLD + "\",\"batchId\":\"" + BATCH + "\",\"ph");
       corrupt(pair.root(s), OLDER, "\u0000\u00ff" + SECRET_LOOKING);
     }
     corrupt(pair.root(ServerId.A), "2026-09-29", "null");
     try (pair) {
       pair.start();
-      Staging.write(pair.root(ServerId.A), NEW, BATCH, ServerId.A, "part-0.ndjson", gen.forA.toString());
-      Staging.write(pair.root(ServerId.B), NEW, BATCH, ServerId.B, "part-0.ndjson", gen.forB.toString());
+      Staging.write(
+          pair.root(ServerId.A), NEW, BATCH, ServerId.A, "part-0.ndjson", gen.forA.toString());
+      Staging.write(
+          pair.root(ServerId.B), NEW, BATCH, ServerId.B, "part-0.ndjson", gen.forB.toString());
 
-      HttpResponse<String> old = pair.get(ServerId.A, "/batches/" + BATCH + "?submissionDate=" + OLD);
+      HttpResponse<String> old =
+          pair.get(ServerId.A, "/batches/" + BATCH + "?submissionDate=" + OLD);
       assertThat(old.statusCode()).as(old.body()).isEqualTo(409);
-      assertThat(old.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("problem+json"));
-      assertThat(old.body()).contains("urn:prio:problem:state-corrupt").doesNotContain(SECRET_LOOKING);
+      assertThat(old.headers().firstValue("Content-Type"))
+          .hasValueSatisfying(t -> assertThat(t).contains("problem+json"));
+      assertThat(old.body())
+          .contains("urn:prio:problem:state-corrupt")
+          .doesNotContain(SECRET_LOOKING);
       // Starting or rerunning the corrupt batch is refused the same way, not with a 500.
       assertThat(pair.startBatch(BATCH, OLD).statusCode()).isEqualTo(409);
-      assertThat(pair.post(ServerId.A, "/batches/" + BATCH + "/rerun", "{\"submissionDate\":\"" + OLD + "\"}").statusCode())
+      assertThat(
+              pair.post(
+                      ServerId.A,
+                      "/batches/" + BATCH + "/rerun",
+                      "{\"submissionDate\":\"" + OLD + "\"}")
+                  .statusCode())
           .isEqualTo(409);
 
       assertThat(pair.startBatch(BATCH, NEW).statusCode()).isEqualTo(202);
@@ -60,7 +75,8 @@ class CorruptStatePairTest {
       String b = pair.awaitTerminal(ServerId.B, BATCH, NEW, Duration.ofSeconds(20));
       assertThat(ServerPair.phase(a)).as(a).isEqualTo("PUBLISHED");
       assertThat(ServerPair.phase(b)).as(b).isEqualTo("PUBLISHED");
-      assertThat(Staging.published(pair.root(ServerId.A), NEW, BATCH)).contains("\"payload\":" + gen.expectedPayload());
+      assertThat(Staging.published(pair.root(ServerId.A), NEW, BATCH))
+          .contains("\"payload\":" + gen.expectedPayload());
 
       // Listings skip the corrupt ones: the latest readable state answers without a date.
       HttpResponse<String> latest = pair.get(ServerId.A, "/batches/" + BATCH);
@@ -75,7 +91,8 @@ class CorruptStatePairTest {
       // A restart of A with the corrupt objects still there resumes nothing and serves as before.
       pair.stop(ServerId.A);
       pair.startA();
-      assertThat(pair.get(ServerId.A, "/batches/" + BATCH + "?submissionDate=" + NEW).body()).contains("PUBLISHED");
+      assertThat(pair.get(ServerId.A, "/batches/" + BATCH + "?submissionDate=" + NEW).body())
+          .contains("PUBLISHED");
     }
   }
 

@@ -22,16 +22,23 @@ class FixturePairTest {
 
   @Test
   void publishesTheFixtureAggregate() throws Exception {
-    VectorSet set = VectorSet.all().stream().filter(v -> v.name().equals("fixture-constant-r")).findFirst().orElseThrow();
+    VectorSet set =
+        VectorSet.all().stream()
+            .filter(v -> v.name().equals("fixture-constant-r"))
+            .findFirst()
+            .orElseThrow();
     String batchId = new String(set.config().batchId());
-    ServerPair.Keys keys = new ServerPair.Keys(
-        new KeyPair(set.privateKey(ServerId.A), set.publicKey(ServerId.A)),
-        new KeyPair(set.privateKey(ServerId.B), set.publicKey(ServerId.B)),
-        set.seed());
-    String dataConfig = "[{\"batch_id\": \"" + batchId + "\", \"n_data\": " + set.config().nData() + "}]";
+    ServerPair.Keys keys =
+        new ServerPair.Keys(
+            new KeyPair(set.privateKey(ServerId.A), set.publicKey(ServerId.A)),
+            new KeyPair(set.privateKey(ServerId.B), set.publicKey(ServerId.B)),
+            set.seed());
+    String dataConfig =
+        "[{\"batch_id\": \"" + batchId + "\", \"n_data\": " + set.config().nData() + "}]";
     try (ServerPair pair = new ServerPair(work, keys, dataConfig).start()) {
       for (ServerId s : ServerId.values()) {
-        Staging.write(pair.root(s), DATE, batchId, s, "part-0.ndjson", set.serverFile(s, "raw/data.ndjson"));
+        Staging.write(
+            pair.root(s), DATE, batchId, s, "part-0.ndjson", set.serverFile(s, "raw/data.ndjson"));
       }
       assertThat(pair.startBatch(batchId, DATE).statusCode()).isEqualTo(202);
       String a = pair.awaitTerminal(ServerId.A, batchId, DATE, Duration.ofSeconds(60));
@@ -43,9 +50,12 @@ class FixturePairTest {
       String publishedB = Staging.published(pair.root(ServerId.B), DATE, batchId);
       assertThat(publishedB).isEqualTo(publishedA);
       assertThat(VectorSet.publishedPayload(publishedA).replace(",", ", "))
-          .isEqualTo(VectorSet.publishedPayload(set.serverFile(ServerId.A, "processed/data.ndjson")));
+          .isEqualTo(
+              VectorSet.publishedPayload(set.serverFile(ServerId.A, "processed/data.ndjson")));
       String aggregate = set.serverFile(ServerId.A, "intermediate/internal/aggregate/data.ndjson");
-      assertThat(publishedA).contains("\"error\":" + field(aggregate, "error")).contains("\"total\":" + field(aggregate, "total"));
+      assertThat(publishedA)
+          .contains("\"error\":" + field(aggregate, "error"))
+          .contains("\"total\":" + field(aggregate, "total"));
     }
   }
 

@@ -20,7 +20,13 @@ public final class Generated {
 
   public Generated(ServerPair.Keys keys, PrioConfig config, long seed) {
     this.random = new Random(seed);
-    this.client = new PrioClient(config, keys.a().publicKey(), keys.b().publicKey(), PrgKeyMode.LEGACY, new SecureRandom());
+    this.client =
+        new PrioClient(
+            config,
+            keys.a().publicKey(),
+            keys.b().publicKey(),
+            PrgKeyMode.LEGACY,
+            new SecureRandom());
     this.trueSums = new long[config.nData()];
   }
 
@@ -60,7 +66,11 @@ public final class Generated {
   }
 
   public static void line(StringBuilder out, String id, String payload) {
-    out.append("{\"id\": \"").append(id).append("\", \"payload\": \"").append(payload).append("\"}\n");
+    out.append("{\"id\": \"")
+        .append(id)
+        .append("\", \"payload\": \"")
+        .append(payload)
+        .append("\"}\n");
   }
 
   public String expectedPayload() {

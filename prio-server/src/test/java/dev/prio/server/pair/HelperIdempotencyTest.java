@@ -34,22 +34,34 @@ class HelperIdempotencyTest {
     Generated gen = new Generated(keys, PrioConfig.of(5, BATCH), 9);
     gen.valid("s-1");
     gen.valid("s-2");
-    try (ServerPair pair = new ServerPair(work, keys, "[{\"batch_id\": \"" + BATCH + "\", \"n_data\": 5}]")) {
+    try (ServerPair pair =
+        new ServerPair(work, keys, "[{\"batch_id\": \"" + BATCH + "\", \"n_data\": 5}]")) {
       pair.startB();
-      Staging.write(pair.root(ServerId.B), DATE, BATCH, ServerId.B, "in.ndjson", gen.forB.toString());
-      ServerKeys a = ServerKeys.from(ServerId.A, new PrioProperties.Keys(keys.a().privateKey().toHex(),
-          keys.a().publicKey().toHex(), keys.b().publicKey().toHex(), keys.seed().toBase64()));
+      Staging.write(
+          pair.root(ServerId.B), DATE, BATCH, ServerId.B, "in.ndjson", gen.forB.toString());
+      ServerKeys a =
+          ServerKeys.from(
+              ServerId.A,
+              new PrioProperties.Keys(
+                  keys.a().privateKey().toHex(),
+                  keys.a().publicKey().toHex(),
+                  keys.b().publicKey().toHex(),
+                  keys.seed().toBase64()));
       String base = pair.url(ServerId.B) + "/peer/v1/batches/" + DATE + "/" + BATCH;
 
-      String handshake = "{\"attempt\":1,\"nData\":5,\"prgMode\":\"LEGACY\",\"rMode\":\"CONSTANT\",\"keyFingerprint\":\""
-          + a.keyFingerprint() + "\",\"seedFingerprint\":\"" + a.seedFingerprint()
-          + "\",\"chunkSize\":2,\"chunkCount\":1,\"submissionCount\":2,\"idChecksum\":\"0\"}";
+      String handshake =
+          "{\"attempt\":1,\"nData\":5,\"prgMode\":\"LEGACY\",\"rMode\":\"CONSTANT\",\"keyFingerprint\":\""
+              + a.keyFingerprint()
+              + "\",\"seedFingerprint\":\""
+              + a.seedFingerprint()
+              + "\",\"chunkSize\":2,\"chunkCount\":1,\"submissionCount\":2,\"idChecksum\":\"0\"}";
       HttpResponse<String> hs = put(base, handshake);
       assertThat(hs.statusCode()).as(hs.body()).isEqualTo(200);
       assertThat(hs.body()).contains("\"submissionCount\":2");
 
       // A's verify1 items: one rejected by A, one id B does not have.
-      String verify1 = "{\"attempt\":1,\"items\":[{\"id\":\"s-1\",\"reject\":\"decrypt_failed\"},{\"id\":\"zzz\",\"reject\":\"wrong_length\"}]}";
+      String verify1 =
+          "{\"attempt\":1,\"items\":[{\"id\":\"s-1\",\"reject\":\"decrypt_failed\"},{\"id\":\"zzz\",\"reject\":\"wrong_length\"}]}";
       HttpResponse<String> first = put(base + "/chunks/0/verify1", verify1);
       HttpResponse<String> again = put(base + "/chunks/0/verify1", verify1);
       assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
@@ -61,34 +73,55 @@ class HelperIdempotencyTest {
       assertThat(conflict.statusCode()).isEqualTo(409);
       assertThat(conflict.body()).contains("urn:prio:problem:round-conflict");
 
-      assertThat(put(base + "/chunks/7/verify1", verify1).body()).contains("urn:prio:problem:peer-protocol");
-      assertThat(put(base + "/chunks/0/verify1", "{\"attempt\":1,\"items\":[{\"id\":\"s-1\"}]").statusCode()).isEqualTo(400);
-      assertThat(put(base + "/chunks/0/verify1", verify1.replace("\"attempt\":1", "\"attempt\":2")).body())
+      assertThat(put(base + "/chunks/7/verify1", verify1).body())
+          .contains("urn:prio:problem:peer-protocol");
+      assertThat(
+              put(base + "/chunks/0/verify1", "{\"attempt\":1,\"items\":[{\"id\":\"s-1\"}]")
+                  .statusCode())
+          .isEqualTo(400);
+      assertThat(
+              put(base + "/chunks/0/verify1", verify1.replace("\"attempt\":1", "\"attempt\":2"))
+                  .body())
           .contains("urn:prio:problem:stale-attempt");
-      HttpResponse<String> unknown = put(pair.url(ServerId.B) + "/peer/v1/batches/" + DATE + "/other/chunks/0/verify1", verify1);
+      HttpResponse<String> unknown =
+          put(
+              pair.url(ServerId.B) + "/peer/v1/batches/" + DATE + "/other/chunks/0/verify1",
+              verify1);
       assertThat(unknown.statusCode()).isEqualTo(404);
-      assertThat(put(base, handshake.replace(a.seedFingerprint(), "00")).body()).contains("urn:prio:problem:round-conflict");
+      assertThat(put(base, handshake.replace(a.seedFingerprint(), "00")).body())
+          .contains("urn:prio:problem:round-conflict");
       assertThat(put(base, handshake).body()).isEqualTo(hs.body());
 
       // verify2 names the same ids; both already rejected, so B answers with rejections only.
-      String verify2 = "{\"attempt\":1,\"items\":[{\"id\":\"s-1\",\"reject\":\"rejected_by_peer\"},{\"id\":\"zzz\",\"reject\":\"rejected_by_peer\"}]}";
+      String verify2 =
+          "{\"attempt\":1,\"items\":[{\"id\":\"s-1\",\"reject\":\"rejected_by_peer\"},{\"id\":\"zzz\",\"reject\":\"rejected_by_peer\"}]}";
       HttpResponse<String> v2 = put(base + "/chunks/0/verify2", verify2);
       assertThat(v2.statusCode()).as(v2.body()).isEqualTo(200);
       assertThat(put(base + "/chunks/0/verify2", verify2).body()).isEqualTo(v2.body());
 
       // A new attempt with other parameters ends the batch on B as a config mismatch.
-      assertThat(put(base, handshake.replace(a.seedFingerprint(), "00").replace("\"attempt\":1", "\"attempt\":3")).body())
+      assertThat(
+              put(
+                      base,
+                      handshake
+                          .replace(a.seedFingerprint(), "00")
+                          .replace("\"attempt\":1", "\"attempt\":3"))
+                  .body())
           .contains("urn:prio:problem:config-mismatch");
       assertThat(pair.get(ServerId.B, "/batches/" + BATCH + "?submissionDate=" + DATE).body())
-          .contains("\"failure\":\"CONFIG_MISMATCH\"").contains("\"attempt\":3");
+          .contains("\"failure\":\"CONFIG_MISMATCH\"")
+          .contains("\"attempt\":3");
     }
   }
 
   private HttpResponse<String> put(String url, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json");
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json");
     byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     ServerPair.PEER_AUTH.signAsA("PUT", URI.create(url), bytes, b::header);
-    return http.send(b.PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        b.PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   static String field(String json, String name) {

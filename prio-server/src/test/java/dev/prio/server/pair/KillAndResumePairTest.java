@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Either server stopped between chunks and started again on the same storage: the batch finishes
- * in the same attempt with the true sums, and is published exactly once on each side.
+ * Either server stopped between chunks and started again on the same storage: the batch finishes in
+ * the same attempt with the true sums, and is published exactly once on each side.
  */
 class KillAndResumePairTest {
   private static final String DATE = "2026-11-21";
@@ -34,12 +34,18 @@ class KillAndResumePairTest {
   }
 
   private ServerPair pair() throws Exception {
-    ServerPair pair = new ServerPair(work, keys, "[{\"batch_id\": \"" + BATCH + "\", \"n_data\": " + N_DATA + "}]")
-        .with("prio.batch.chunk-size", "4").with("prio.batch.parallel-chunks", "1")
-        .with("prio.peer.max-attempts", "200").with("prio.peer.initial-backoff", "20ms");
+    ServerPair pair =
+        new ServerPair(
+                work, keys, "[{\"batch_id\": \"" + BATCH + "\", \"n_data\": " + N_DATA + "}]")
+            .with("prio.batch.chunk-size", "4")
+            .with("prio.batch.parallel-chunks", "1")
+            .with("prio.peer.max-attempts", "200")
+            .with("prio.peer.initial-backoff", "20ms");
     pair.start();
-    Staging.write(pair.root(ServerId.A), DATE, BATCH, ServerId.A, "part-0.ndjson", gen.forA.toString());
-    Staging.write(pair.root(ServerId.B), DATE, BATCH, ServerId.B, "part-0.ndjson", gen.forB.toString());
+    Staging.write(
+        pair.root(ServerId.A), DATE, BATCH, ServerId.A, "part-0.ndjson", gen.forA.toString());
+    Staging.write(
+        pair.root(ServerId.B), DATE, BATCH, ServerId.B, "part-0.ndjson", gen.forB.toString());
     return pair;
   }
 
@@ -78,7 +84,10 @@ class KillAndResumePairTest {
     assertThat(published).contains("\"payload\":" + gen.expectedPayload());
     assertThat(Staging.published(pair.root(ServerId.B), DATE, BATCH)).isEqualTo(published);
     for (ServerId s : ServerId.values()) {
-      try (Stream<Path> files = Files.list(pair.root(s).resolve("prio/v1/published/submission_date=" + DATE + "/batch_id=" + BATCH))) {
+      try (Stream<Path> files =
+          Files.list(
+              pair.root(s)
+                  .resolve("prio/v1/published/submission_date=" + DATE + "/batch_id=" + BATCH))) {
         assertThat(files.map(p -> p.getFileName().toString()).sorted().toList())
             .containsExactly("data.ndjson", "provenance.json");
       }
@@ -98,7 +107,9 @@ class KillAndResumePairTest {
   }
 
   private static long chunkFiles(Path root) throws Exception {
-    Path dir = root.resolve("prio/v1/state/submission_date=" + DATE + "/batch_id=" + BATCH + "/attempt=1/chunks");
+    Path dir =
+        root.resolve(
+            "prio/v1/state/submission_date=" + DATE + "/batch_id=" + BATCH + "/attempt=1/chunks");
     if (!Files.isDirectory(dir)) {
       return 0;
     }

@@ -33,13 +33,19 @@ class NoSecretsInLogsTest {
     Generated gen = new Generated(keys, PrioConfig.of(4, BATCH), 17);
     gen.addValid(6);
     gen.invalidProof("bad");
-    String config = "[{\"batch_id\": \"" + BATCH + "\", \"n_data\": 4}, {\"batch_id\": \"no-input\", \"n_data\": 4}]";
-    try (ServerPair pair = new ServerPair(work, keys, config)
-        .with("logging.level.dev.prio", "DEBUG").start()) {
-      Staging.write(pair.root(ServerId.A), DATE, BATCH, ServerId.A, "in.ndjson", gen.forA.toString());
-      Staging.write(pair.root(ServerId.B), DATE, BATCH, ServerId.B, "in.ndjson", gen.forB.toString());
+    String config =
+        "[{\"batch_id\": \""
+            + BATCH
+            + "\", \"n_data\": 4}, {\"batch_id\": \"no-input\", \"n_data\": 4}]";
+    try (ServerPair pair =
+        new ServerPair(work, keys, config).with("logging.level.dev.prio", "DEBUG").start()) {
+      Staging.write(
+          pair.root(ServerId.A), DATE, BATCH, ServerId.A, "in.ndjson", gen.forA.toString());
+      Staging.write(
+          pair.root(ServerId.B), DATE, BATCH, ServerId.B, "in.ndjson", gen.forB.toString());
       pair.startBatch(BATCH, DATE);
-      assertThat(pair.awaitTerminal(ServerId.A, BATCH, DATE, Duration.ofSeconds(30))).contains("PUBLISHED");
+      assertThat(pair.awaitTerminal(ServerId.A, BATCH, DATE, Duration.ofSeconds(30)))
+          .contains("PUBLISHED");
       pair.startBatch("no-input", DATE);
       pair.awaitTerminal(ServerId.A, "no-input", DATE, Duration.ofSeconds(30));
     }
@@ -55,7 +61,9 @@ class NoSecretsInLogsTest {
     secrets.add(keys.seed().toBase64().replace("=", ""));
     secrets.add(HexFormat.of().formatHex(seed));
     for (String line : gen.forA.toString().split("\n")) {
-      secrets.add(line.substring(line.indexOf("\"payload\": \"") + 12, line.indexOf("\"payload\": \"") + 60));
+      secrets.add(
+          line.substring(
+              line.indexOf("\"payload\": \"") + 12, line.indexOf("\"payload\": \"") + 60));
     }
     secrets.addAll(List.of(ServerPair.PEER_AUTH.secrets()));
     for (String secret : secrets) {

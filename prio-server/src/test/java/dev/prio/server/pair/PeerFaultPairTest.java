@@ -43,12 +43,17 @@ class PeerFaultPairTest {
     ServerPair.Keys keys = Generated.newKeys();
     gen = new Generated(keys, PrioConfig.of(6, BATCH), 13);
     gen.addValid(12);
-    pair = new ServerPair(work, keys, "[{\"batch_id\": \"" + BATCH + "\", \"n_data\": 6}]")
-        .with("prio.batch.chunk-size", "5").with("prio.peer.read-timeout", "1s").with("prio.peer.initial-backoff", "20ms");
+    pair =
+        new ServerPair(work, keys, "[{\"batch_id\": \"" + BATCH + "\", \"n_data\": 6}]")
+            .with("prio.batch.chunk-size", "5")
+            .with("prio.peer.read-timeout", "1s")
+            .with("prio.peer.initial-backoff", "20ms");
     pair.startB();
-    proxy = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+    proxy =
+        new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
     proxy.start();
-    proxy.stubFor(any(anyUrl()).atPriority(10).willReturn(aResponse().proxiedFrom(pair.url(ServerId.B))));
+    proxy.stubFor(
+        any(anyUrl()).atPriority(10).willReturn(aResponse().proxiedFrom(pair.url(ServerId.B))));
     pair.with("prio.peer.url", "http://127.0.0.1:" + proxy.port());
     Staging.write(pair.root(ServerId.A), DATE, BATCH, ServerId.A, "in.ndjson", gen.forA.toString());
     Staging.write(pair.root(ServerId.B), DATE, BATCH, ServerId.B, "in.ndjson", gen.forB.toString());
@@ -71,10 +76,13 @@ class PeerFaultPairTest {
     List<LoggedRequest> verify2 = requests("verify2");
     assertThat(verify2).hasSize(2);
     assertThat(verify2.get(1).getLoggedDate().getTime() - verify2.get(0).getLoggedDate().getTime())
-        .as("waited for Retry-After").isGreaterThanOrEqualTo(1000);
+        .as("waited for Retry-After")
+        .isGreaterThanOrEqualTo(1000);
     assertThat(pair.get(ServerId.A, "/actuator/prometheus").body())
-        .contains("prio_peer_request_seconds_count{outcome=\"server_error\",round=\"verify1\",server=\"a\"} 1")
-        .contains("prio_peer_request_seconds_count{outcome=\"client_error\",round=\"verify2\",server=\"a\"} 1");
+        .contains(
+            "prio_peer_request_seconds_count{outcome=\"server_error\",round=\"verify1\",server=\"a\"} 1")
+        .contains(
+            "prio_peer_request_seconds_count{outcome=\"client_error\",round=\"verify2\",server=\"a\"} 1");
   }
 
   @Test
@@ -86,29 +94,43 @@ class PeerFaultPairTest {
     assertPublished();
     assertThat(requests("verify2")).hasSize(2);
     assertThat(pair.get(ServerId.A, "/actuator/prometheus").body())
-        .contains("prio_peer_request_seconds_count{outcome=\"timeout\",round=\"verify2\",server=\"a\"} 1");
+        .contains(
+            "prio_peer_request_seconds_count{outcome=\"timeout\",round=\"verify2\",server=\"a\"} 1");
   }
 
   @Test
   void aPeerThatKeepsFailingEndsTheBatchUnpublished() throws Exception {
-    // Retries stop at max-elapsed (10 min by default); here the attempt cap, the safety net, ends them.
+    // Retries stop at max-elapsed (10 min by default); here the attempt cap, the safety net, ends
+    // them.
     pair.with("prio.peer.max-attempts", "6");
-    proxy.stubFor(put(urlPathMatching(CHUNK0 + "verify1")).atPriority(1).willReturn(aResponse().withStatus(500)));
+    proxy.stubFor(
+        put(urlPathMatching(CHUNK0 + "verify1"))
+            .atPriority(1)
+            .willReturn(aResponse().withStatus(500)));
     pair.startA();
     pair.startBatch(BATCH, DATE);
     String a = pair.awaitTerminal(ServerId.A, BATCH, DATE, Duration.ofSeconds(60));
-    assertThat(a).contains("\"phase\":\"FAILED\"").contains("\"failure\":\"PEER_UNAVAILABLE\"").contains("\"failureRetryable\":true");
+    assertThat(a)
+        .contains("\"phase\":\"FAILED\"")
+        .contains("\"failure\":\"PEER_UNAVAILABLE\"")
+        .contains("\"failureRetryable\":true");
     assertThat(requests("verify1")).hasSize(6);
-    assertThat(pair.awaitTerminal(ServerId.B, BATCH, DATE, Duration.ofSeconds(10))).contains("\"phase\":\"FAILED\"");
+    assertThat(pair.awaitTerminal(ServerId.B, BATCH, DATE, Duration.ofSeconds(10)))
+        .contains("\"phase\":\"FAILED\"");
     assertThat(Files.exists(pair.root(ServerId.A).resolve("prio/v1/published"))).isFalse();
     assertThat(Files.exists(pair.root(ServerId.B).resolve("prio/v1/published"))).isFalse();
   }
 
   @Test
   void aPermanentRefusalIsNotRetried() throws Exception {
-    proxy.stubFor(put(urlPathMatching(CHUNK0 + "verify1")).atPriority(1)
-        .willReturn(aResponse().withStatus(422).withHeader("Content-Type", "application/problem+json")
-            .withBody("{\"type\":\"urn:prio:problem:peer-protocol\",\"status\":422}")));
+    proxy.stubFor(
+        put(urlPathMatching(CHUNK0 + "verify1"))
+            .atPriority(1)
+            .willReturn(
+                aResponse()
+                    .withStatus(422)
+                    .withHeader("Content-Type", "application/problem+json")
+                    .withBody("{\"type\":\"urn:prio:problem:peer-protocol\",\"status\":422}")));
     pair.startA();
     pair.startBatch(BATCH, DATE);
     String a = pair.awaitTerminal(ServerId.A, BATCH, DATE, Duration.ofSeconds(30));
@@ -116,9 +138,15 @@ class PeerFaultPairTest {
     assertThat(requests("verify1")).hasSize(1);
   }
 
-  private void failOnce(String round, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder response) {
-    proxy.stubFor(put(urlPathMatching(CHUNK0 + round)).atPriority(1).inScenario(round).whenScenarioStateIs(STARTED)
-        .willReturn(response).willSetStateTo("passed"));
+  private void failOnce(
+      String round, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder response) {
+    proxy.stubFor(
+        put(urlPathMatching(CHUNK0 + round))
+            .atPriority(1)
+            .inScenario(round)
+            .whenScenarioStateIs(STARTED)
+            .willReturn(response)
+            .willSetStateTo("passed"));
   }
 
   private List<LoggedRequest> requests(String round) {

@@ -95,11 +95,13 @@ public final class ServerPair implements AutoCloseable {
   }
 
   public String url(ServerId s) {
-    return "http://127.0.0.1:" + ((WebServerApplicationContext) context(s)).getWebServer().getPort();
+    return "http://127.0.0.1:"
+        + ((WebServerApplicationContext) context(s)).getWebServer().getPort();
   }
 
   private ConfigurableApplicationContext context(ServerId role, int port) {
-    Map<String, String> props = properties(role, keys, root(role), dataConfig, port, "http://127.0.0.1:" + portB);
+    Map<String, String> props =
+        properties(role, keys, root(role), dataConfig, port, "http://127.0.0.1:" + portB);
     props.putAll(extra);
     props.putAll(extraByRole.getOrDefault(role, Map.of()));
     return new SpringApplicationBuilder(TestServerApplication.class).run(args(props));
@@ -110,8 +112,8 @@ public final class ServerPair implements AutoCloseable {
    * {@code dev.prio.server.faults}): its role and keys, its storage root, DATA_CONFIG, its port and
    * the peer URL, fast retries, the metrics tag and the peer-auth keys. Mutable, for extras.
    */
-  public static Map<String, String> properties(ServerId role, Keys keys, Path root, String dataConfig, int port,
-      String peerUrl) {
+  public static Map<String, String> properties(
+      ServerId role, Keys keys, Path root, String dataConfig, int port, String peerUrl) {
     KeyPair own = role == ServerId.A ? keys.a() : keys.b();
     KeyPair other = role == ServerId.A ? keys.b() : keys.a();
     Map<String, String> props = new LinkedHashMap<>();
@@ -137,34 +139,54 @@ public final class ServerPair implements AutoCloseable {
 
   /** Command-line arguments, which outrank prio-server.yaml's environment placeholders. */
   public static String[] args(Map<String, String> props) {
-    return props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+    return props.entrySet().stream()
+        .map(e -> "--" + e.getKey() + "=" + e.getValue())
+        .toArray(String[]::new);
   }
 
   /** POST /batches/{id} on A. */
-  public HttpResponse<String> startBatch(String batchId, String date) throws IOException, InterruptedException {
+  public HttpResponse<String> startBatch(String batchId, String date)
+      throws IOException, InterruptedException {
     return post(ServerId.A, "/batches/" + batchId, "{\"submissionDate\":\"" + date + "\"}");
   }
 
-  public HttpResponse<String> post(ServerId s, String path, String body) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create(url(s) + path)).header("Authorization", PeerAuthTestSupport.BEARER).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  public HttpResponse<String> post(ServerId s, String path, String body)
+      throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url(s) + path))
+            .header("Authorization", PeerAuthTestSupport.BEARER)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
-  public HttpResponse<String> get(ServerId s, String path) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create(url(s) + path)).header("Authorization", PeerAuthTestSupport.BEARER).GET().build(), HttpResponse.BodyHandlers.ofString());
+  public HttpResponse<String> get(ServerId s, String path)
+      throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url(s) + path))
+            .header("Authorization", PeerAuthTestSupport.BEARER)
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static final Pattern PHASE = Pattern.compile("\"phase\"\\s*:\\s*\"([A-Z]+)\"");
 
   /** Polls GET /batches/{id} on a server until the batch is terminal; returns the last body. */
-  public String awaitTerminal(ServerId s, String batchId, String date, Duration timeout) throws Exception {
+  public String awaitTerminal(ServerId s, String batchId, String date, Duration timeout)
+      throws Exception {
     Instant end = Instant.now().plus(timeout);
     String body = "";
     while (Instant.now().isBefore(end)) {
       HttpResponse<String> r = get(s, "/batches/" + batchId + "?submissionDate=" + date);
       body = r.body();
       Matcher m = PHASE.matcher(body);
-      if (r.statusCode() == 200 && m.find() && (m.group(1).equals("PUBLISHED") || m.group(1).equals("FAILED") || m.group(1).equals("ABANDONED"))) {
+      if (r.statusCode() == 200
+          && m.find()
+          && (m.group(1).equals("PUBLISHED")
+              || m.group(1).equals("FAILED")
+              || m.group(1).equals("ABANDONED"))) {
         return body;
       }
       Thread.sleep(50);

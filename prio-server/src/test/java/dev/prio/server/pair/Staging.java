@@ -10,16 +10,27 @@ import java.util.Locale;
 public final class Staging {
   private Staging() {}
 
-  public static Path inputDir(Path root, String date, String batchId, ServerId s) throws IOException {
-    return Files.createDirectories(root.resolve("prio/v1/submission_date=" + date + "/batch_id=" + batchId
-        + "/server_id=" + s.name().toLowerCase(Locale.ROOT)));
+  public static Path inputDir(Path root, String date, String batchId, ServerId s)
+      throws IOException {
+    return Files.createDirectories(
+        root.resolve(
+            "prio/v1/submission_date="
+                + date
+                + "/batch_id="
+                + batchId
+                + "/server_id="
+                + s.name().toLowerCase(Locale.ROOT)));
   }
 
-  public static void write(Path root, String date, String batchId, ServerId s, String file, String content) throws IOException {
+  public static void write(
+      Path root, String date, String batchId, ServerId s, String file, String content)
+      throws IOException {
     Files.writeString(inputDir(root, date, batchId, s).resolve(file), content);
   }
 
   public static String published(Path root, String date, String batchId) throws IOException {
-    return Files.readString(root.resolve("prio/v1/published/submission_date=" + date + "/batch_id=" + batchId + "/data.ndjson"));
+    return Files.readString(
+        root.resolve(
+            "prio/v1/published/submission_date=" + date + "/batch_id=" + batchId + "/data.ndjson"));
   }
 }

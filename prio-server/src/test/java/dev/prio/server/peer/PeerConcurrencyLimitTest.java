@@ -14,11 +14,15 @@ class PeerConcurrencyLimitTest {
     AtomicReference<MockHttpServletResponse> inner = new AtomicReference<>();
     MockHttpServletResponse outer = new MockHttpServletResponse();
     // While the first round holds the only slot, a second one arrives.
-    limit.doFilter(request(), outer, (req, res) -> {
-      MockHttpServletResponse second = new MockHttpServletResponse();
-      limit.doFilter(request(), second, (r2, s2) -> ((MockHttpServletResponse) s2).setStatus(200));
-      inner.set(second);
-    });
+    limit.doFilter(
+        request(),
+        outer,
+        (req, res) -> {
+          MockHttpServletResponse second = new MockHttpServletResponse();
+          limit.doFilter(
+              request(), second, (r2, s2) -> ((MockHttpServletResponse) s2).setStatus(200));
+          inner.set(second);
+        });
     assertThat(inner.get().getStatus()).isEqualTo(429);
     assertThat(inner.get().getHeader("Retry-After")).isEqualTo("2");
     assertThat(inner.get().getContentAsString()).contains("urn:prio:problem:busy");
@@ -32,7 +36,10 @@ class PeerConcurrencyLimitTest {
     PeerConcurrencyLimit limit = new PeerConcurrencyLimit(1, 1);
     MockHttpServletRequest ops = new MockHttpServletRequest("GET", "/batches/x");
     MockHttpServletResponse res = new MockHttpServletResponse();
-    limit.doFilter(request(), new MockHttpServletResponse(), (a, b) -> limit.doFilter(ops, res, (c, d) -> ((MockHttpServletResponse) d).setStatus(200)));
+    limit.doFilter(
+        request(),
+        new MockHttpServletResponse(),
+        (a, b) -> limit.doFilter(ops, res, (c, d) -> ((MockHttpServletResponse) d).setStatus(200)));
     assertThat(res.getStatus()).isEqualTo(200);
   }
 

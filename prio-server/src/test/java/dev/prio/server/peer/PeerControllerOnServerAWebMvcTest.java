@@ -20,8 +20,12 @@ class PeerControllerOnServerAWebMvcTest {
 
   @Test
   void serverAAnswersNoRounds() throws Exception {
-    mvc.perform(put("/peer/v1/batches/2026-11-20/b-0/total").contentType(MediaType.APPLICATION_JSON)
-            .content("{\"attempt\":1,\"chunkCount\":1,\"validCount\":0,\"validIdChecksum\":\"\"}"))
-        .andExpect(status().isNotFound()).andExpect(jsonPath("$.type").value("urn:prio:problem:not-helper"));
+    mvc.perform(
+            put("/peer/v1/batches/2026-11-20/b-0/total")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(
+                    "{\"attempt\":1,\"chunkCount\":1,\"validCount\":0,\"validIdChecksum\":\"\"}"))
+        .andExpect(status().isNotFound())
+        .andExpect(jsonPath("$.type").value("urn:prio:problem:not-helper"));
   }
 }

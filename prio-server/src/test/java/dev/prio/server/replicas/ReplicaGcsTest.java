@@ -31,11 +31,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Two replicas of A and two of B on fake-gcs-server (each role one bucket, as one Deployment's
- * pods share one), B's replicas behind one round-robin address: the batch publishes once with the
- * true sums whether every replica stays up, a replica of A dies mid-verify (its chunks are taken
- * over once their leases expire), a replica of B stops mid-round (A's retry reaches the other),
- * or every replica is restarted one by one during the batch.
+ * Two replicas of A and two of B on fake-gcs-server (each role one bucket, as one Deployment's pods
+ * share one), B's replicas behind one round-robin address: the batch publishes once with the true
+ * sums whether every replica stays up, a replica of A dies mid-verify (its chunks are taken over
+ * once their leases expire), a replica of B stops mid-round (A's retry reaches the other), or every
+ * replica is restarted one by one during the batch.
  */
 class ReplicaGcsTest {
   private static final String DATE = "2026-12-01";
@@ -59,10 +59,12 @@ class ReplicaGcsTest {
       buckets.put(s, gcs.newBucket("replicas-" + s.name().toLowerCase()));
       roots.put(s, "gs://" + buckets.get(s) + "/p/");
       String part = "p/" + StorageLayout.inputPrefix(KEY, s) + "part-0.ndjson";
-      client.create(BlobInfo.newBuilder(buckets.get(s), part).build(),
+      client.create(
+          BlobInfo.newBuilder(buckets.get(s), part).build(),
           (s == ServerId.A ? gen.forA : gen.forB).toString().getBytes(StandardCharsets.UTF_8));
     }
-    return new ReplicaSet(keys, "[{\"batch_id\": \"" + BATCH + "\", \"n_data\": " + N_DATA + "}]", roots, 2, 2)
+    return new ReplicaSet(
+            keys, "[{\"batch_id\": \"" + BATCH + "\", \"n_data\": " + N_DATA + "}]", roots, 2, 2)
         .with("prio.storage.gcs-host", gcs.host())
         .with("prio.batch.chunk-size", String.valueOf(chunkSize))
         .with("prio.batch.parallel-chunks", "2")
@@ -79,7 +81,8 @@ class ReplicaGcsTest {
       JsonNode by = a.get("chunksDoneBy");
       assertThat(by.get("a1").asLong()).as(by.toString()).isPositive();
       assertThat(by.get("a2").asLong()).as(by.toString()).isPositive();
-      assertThat(by.get("a1").asLong() + by.get("a2").asLong()).isEqualTo(a.get("chunksTotal").asLong());
+      assertThat(by.get("a1").asLong() + by.get("a2").asLong())
+          .isEqualTo(a.get("chunksTotal").asLong());
     }
   }
 
@@ -89,16 +92,28 @@ class ReplicaGcsTest {
       set.a(1).leaveLeasesOnStop = true;
       set.start();
       startOnEveryA(set);
-      awaitState(set.a(2), s -> s.path("chunksDoneBy").path("a1").asLong() >= 2, Duration.ofMinutes(1));
+      awaitState(
+          set.a(2), s -> s.path("chunksDoneBy").path("a1").asLong() >= 2, Duration.ofMinutes(1));
       Leases leases = set.a(2).context.getBean(Leases.class);
-      List<String> heldByA1 = chunkLeases(set.a(2)).stream()
-          .filter(p -> leases.peek(p).filter(r -> r.holder().equals("a1") && r.isLive(Instant.now())).isPresent()).toList();
+      List<String> heldByA1 =
+          chunkLeases(set.a(2)).stream()
+              .filter(
+                  p ->
+                      leases
+                          .peek(p)
+                          .filter(r -> r.holder().equals("a1") && r.isLive(Instant.now()))
+                          .isPresent())
+              .toList();
       set.stop(set.a(1)); // as kill -9: no lease given up, no more renewals
       assertThat(heldByA1).as("a1 was running chunks when it died").isNotEmpty();
 
       JsonNode a = awaitPublished(set, Duration.ofMinutes(2));
       assertPublishedOnce(a);
-      long takenOver = heldByA1.stream().map(p -> leases.peek(p).orElseThrow()).filter(r -> r.holder().equals("a2")).count();
+      long takenOver =
+          heldByA1.stream()
+              .map(p -> leases.peek(p).orElseThrow())
+              .filter(r -> r.holder().equals("a2"))
+              .count();
       assertThat(takenOver).as("a2 took over a1's chunks").isPositive();
       for (String p : heldByA1) {
         LeaseRecord r = leases.peek(p).orElseThrow();
@@ -115,7 +130,9 @@ class ReplicaGcsTest {
       set.stop(set.b(1));
       JsonNode a = awaitPublished(set, Duration.ofMinutes(2));
       assertPublishedOnce(a);
-      assertThat(set.proxy().failedForwards()).as("requests that found b1 gone, retried by A").isPositive();
+      assertThat(set.proxy().failedForwards())
+          .as("requests that found b1 gone, retried by A")
+          .isPositive();
     }
   }
 
@@ -134,10 +151,16 @@ class ReplicaGcsTest {
     }
   }
 
-  /** The nightly job's POST reaches one replica through the Service; here each gets one (it is idempotent). */
+  /**
+   * The nightly job's POST reaches one replica through the Service; here each gets one (it is
+   * idempotent).
+   */
   private static void startOnEveryA(ReplicaSet set) throws Exception {
     for (int i = 1; i <= 2; i++) {
-      assertThat(set.post(set.a(i), "/batches/" + BATCH, "{\"submissionDate\":\"" + DATE + "\"}").statusCode()).isEqualTo(202);
+      assertThat(
+              set.post(set.a(i), "/batches/" + BATCH, "{\"submissionDate\":\"" + DATE + "\"}")
+                  .statusCode())
+          .isEqualTo(202);
     }
   }
 
@@ -148,10 +171,22 @@ class ReplicaGcsTest {
     String published = null;
     for (ServerId s : ServerId.values()) {
       String dir = "p/" + StorageLayout.publishedDir(KEY);
-      List<String> names = StreamSupport.stream(client.list(buckets.get(s), Storage.BlobListOption.prefix(dir)).iterateAll().spliterator(), false)
-          .map(Blob::getName).map(n -> n.substring(dir.length())).sorted().toList();
+      List<String> names =
+          StreamSupport.stream(
+                  client
+                      .list(buckets.get(s), Storage.BlobListOption.prefix(dir))
+                      .iterateAll()
+                      .spliterator(),
+                  false)
+              .map(Blob::getName)
+              .map(n -> n.substring(dir.length()))
+              .sorted()
+              .toList();
       assertThat(names).as("published on " + s).containsExactly("data.ndjson", "provenance.json");
-      String data = new String(client.readAllBytes(BlobId.of(buckets.get(s), dir + "data.ndjson")), StandardCharsets.UTF_8);
+      String data =
+          new String(
+              client.readAllBytes(BlobId.of(buckets.get(s), dir + "data.ndjson")),
+              StandardCharsets.UTF_8);
       assertThat(data).contains("\"payload\":" + gen.expectedPayload());
       assertThat(published == null || published.equals(data)).as("B's copy is A's").isTrue();
       published = data;
@@ -159,7 +194,9 @@ class ReplicaGcsTest {
   }
 
   private static List<String> chunkLeases(Replica r) throws Exception {
-    return r.context.getBean(ObjectStore.class).list(StorageLayout.stateDir(KEY) + "attempt=1/leases/chunk-");
+    return r.context
+        .getBean(ObjectStore.class)
+        .list(StorageLayout.stateDir(KEY) + "attempt=1/leases/chunk-");
   }
 
   private static JsonNode status(Replica r) throws Exception {
@@ -171,14 +208,17 @@ class ReplicaGcsTest {
   }
 
   private static JsonNode awaitPublished(ReplicaSet set, Duration timeout) throws Exception {
-    return awaitState(null, set, s -> List.of("PUBLISHED", "FAILED", "ABANDONED").contains(phase(s)), timeout);
+    return awaitState(
+        null, set, s -> List.of("PUBLISHED", "FAILED", "ABANDONED").contains(phase(s)), timeout);
   }
 
-  private static JsonNode awaitState(Replica r, Predicate<JsonNode> done, Duration timeout) throws Exception {
+  private static JsonNode awaitState(Replica r, Predicate<JsonNode> done, Duration timeout)
+      throws Exception {
     return awaitState(r, null, done, timeout);
   }
 
-  private static JsonNode awaitState(Replica r, ReplicaSet set, Predicate<JsonNode> done, Duration timeout) throws Exception {
+  private static JsonNode awaitState(
+      Replica r, ReplicaSet set, Predicate<JsonNode> done, Duration timeout) throws Exception {
     Instant end = Instant.now().plus(timeout);
     JsonNode last = null;
     while (Instant.now().isBefore(end)) {

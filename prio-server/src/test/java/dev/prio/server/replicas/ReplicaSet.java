@@ -21,17 +21,21 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Replicas of A and of B, each a real Spring context with real HTTP, all of one role on the same
- * storage root, as pods of one Deployment share a bucket. A's replicas reach B's through one
- * {@link RoundRobinProxy}, as through a Service. Any replica can be stopped (gracefully, or as a
- * crash: its leases left to expire) and started again; B's replicas come back on their port.
+ * storage root, as pods of one Deployment share a bucket. A's replicas reach B's through one {@link
+ * RoundRobinProxy}, as through a Service. Any replica can be stopped (gracefully, or as a crash:
+ * its leases left to expire) and started again; B's replicas come back on their port.
  */
 final class ReplicaSet implements AutoCloseable {
-  /** One replica: its role, index (1-based), holder name, port (kept over restarts for B), context. */
+  /**
+   * One replica: its role, index (1-based), holder name, port (kept over restarts for B), context.
+   */
   static final class Replica {
     final ServerId role;
     final String name;
+
     /** Stopping it leaves its leases to expire, as kill -9 does (instead of giving them up). */
     boolean leaveLeasesOnStop;
+
     int port;
     ConfigurableApplicationContext context;
 
@@ -49,8 +53,12 @@ final class ReplicaSet implements AutoCloseable {
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-      return HTTP.send(HttpRequest.newBuilder(URI.create(url() + path)).header("Authorization", PeerAuthTestSupport.BEARER)
-          .GET().build(), HttpResponse.BodyHandlers.ofString());
+      return HTTP.send(
+          HttpRequest.newBuilder(URI.create(url() + path))
+              .header("Authorization", PeerAuthTestSupport.BEARER)
+              .GET()
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
     }
   }
 
@@ -63,7 +71,13 @@ final class ReplicaSet implements AutoCloseable {
   private final RoundRobinProxy proxy;
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  ReplicaSet(ServerPair.Keys keys, String dataConfig, Map<ServerId, String> roots, int replicasA, int replicasB) throws IOException {
+  ReplicaSet(
+      ServerPair.Keys keys,
+      String dataConfig,
+      Map<ServerId, String> roots,
+      int replicasA,
+      int replicasB)
+      throws IOException {
     this.keys = keys;
     this.dataConfig = dataConfig;
     this.roots = roots;
@@ -132,7 +146,10 @@ final class ReplicaSet implements AutoCloseable {
     props.put("management.metrics.tags.server", r.role.name().toLowerCase());
     props.putAll(ServerPair.PEER_AUTH.propertiesFor(r.role == ServerId.A));
     props.putAll(extra);
-    String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+    String[] args =
+        props.entrySet().stream()
+            .map(e -> "--" + e.getKey() + "=" + e.getValue())
+            .toArray(String[]::new);
     r.context = new SpringApplicationBuilder(TestServerApplication.class).run(args);
     r.port = ((WebServerApplicationContext) r.context).getWebServer().getPort();
   }
@@ -153,9 +170,14 @@ final class ReplicaSet implements AutoCloseable {
     return as.stream().filter(Replica::isUp).findFirst().orElseThrow();
   }
 
-  HttpResponse<String> post(Replica r, String path, String body) throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(r.url() + path)).header("Authorization", PeerAuthTestSupport.BEARER)
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+  HttpResponse<String> post(Replica r, String path, String body)
+      throws IOException, InterruptedException {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(r.url() + path))
+            .header("Authorization", PeerAuthTestSupport.BEARER)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

@@ -20,19 +20,27 @@ import java.util.function.Supplier;
 
 /**
  * One loopback address in front of several replicas of B, as a Kubernetes Service is: each request
- * goes to the next backend in turn, headers and body as they are (the peer signatures cover
- * method, path, query and digest, not the address). A backend that is down answers 502 here, and
- * the retry of server A — not this proxy — has to reach another replica.
+ * goes to the next backend in turn, headers and body as they are (the peer signatures cover method,
+ * path, query and digest, not the address). A backend that is down answers 502 here, and the retry
+ * of server A — not this proxy — has to reach another replica.
  */
 final class RoundRobinProxy implements AutoCloseable {
-  private static final Set<String> HOP_BY_HOP = Set.of("connection", "content-length", "expect", "host", "upgrade",
-      "transfer-encoding", "keep-alive");
+  private static final Set<String> HOP_BY_HOP =
+      Set.of(
+          "connection",
+          "content-length",
+          "expect",
+          "host",
+          "upgrade",
+          "transfer-encoding",
+          "keep-alive");
 
   private final HttpServer server;
   private final List<Supplier<String>> backends;
   private final AtomicInteger next = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   RoundRobinProxy(List<Supplier<String>> backends) throws IOException {
     this.backends = backends;
@@ -57,14 +65,21 @@ final class RoundRobinProxy implements AutoCloseable {
     try (InputStream in = ex.getRequestBody()) {
       body = in.readAllBytes();
     }
-    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(backend + ex.getRequestURI()))
-        .timeout(Duration.ofSeconds(60))
-        .method(ex.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-    ex.getRequestHeaders().forEach((name, values) -> {
-      if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
-        values.forEach(v -> req.header(name, v));
-      }
-    });
+    HttpRequest.Builder req =
+        HttpRequest.newBuilder(URI.create(backend + ex.getRequestURI()))
+            .timeout(Duration.ofSeconds(60))
+            .method(
+                ex.getRequestMethod(),
+                body.length == 0
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
+    ex.getRequestHeaders()
+        .forEach(
+            (name, values) -> {
+              if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+                values.forEach(v -> req.header(name, v));
+              }
+            });
     HttpResponse<byte[]> res;
     try {
       res = client.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -74,11 +89,14 @@ final class RoundRobinProxy implements AutoCloseable {
       ex.close();
       return;
     }
-    res.headers().map().forEach((name, values) -> {
-      if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
-        ex.getResponseHeaders().put(name, values);
-      }
-    });
+    res.headers()
+        .map()
+        .forEach(
+            (name, values) -> {
+              if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
+                ex.getResponseHeaders().put(name, values);
+              }
+            });
     byte[] out = res.body();
     ex.sendResponseHeaders(res.statusCode(), out.length == 0 ? -1 : out.length);
     if (out.length > 0) {

@@ -36,7 +36,9 @@ class ChunkPlanTest {
     Setup s = scan(3);
     ScanResult scan = s.scan();
     assertThat(scan.uniqueCount()).isEqualTo(8);
-    assertThat(scan.localRejects()).containsEntry("duplicate_id", 3L).containsEntry("malformed_line", 1L);
+    assertThat(scan.localRejects())
+        .containsEntry("duplicate_id", 3L)
+        .containsEntry("malformed_line", 1L);
     assertThat(scan.chunkCount()).isEqualTo(3);
     List<String> all = new ArrayList<>();
     for (ChunkPlan c : page(s).chunks()) {
@@ -45,7 +47,8 @@ class ChunkPlanTest {
       assertThat(lines.values()).allMatch(InputLine::isOk);
     }
     assertThat(all).containsExactly("a", "b", "c", "d", "e", "f", "g", "h");
-    // chunk 1 holds d (after a duplicate), e (after a refused line) and f (the next file): three ranges
+    // chunk 1 holds d (after a duplicate), e (after a refused line) and f (the next file): three
+    // ranges
     assertThat(page(s).chunks().get(1).ranges()).hasSize(3);
   }
 
@@ -54,27 +57,38 @@ class ChunkPlanTest {
     Setup s = scan(3);
     Path file = root.resolve(PREFIX + "part-0.ndjson");
     // same length, one payload byte different: ids and offsets still line up, the bytes do not
-    Files.writeString(file, Files.readString(file).replace("\"AAEC\"}\n{\"id\": \"b\"", "\"AAED\"}\n{\"id\": \"b\""));
+    Files.writeString(
+        file,
+        Files.readString(file).replace("\"AAEC\"}\n{\"id\": \"b\"", "\"AAED\"}\n{\"id\": \"b\""));
     ChunkPlan first = page(s).chunks().get(0);
     assertThatThrownBy(() -> LeaderVerify.readLines(s.reader(), s.scan(), first))
-        .isInstanceOfSatisfying(BatchSteps.BatchFailed.class, e -> assertThat(e.failure).isEqualTo(BatchFailure.INPUT_CHANGED));
+        .isInstanceOfSatisfying(
+            BatchSteps.BatchFailed.class,
+            e -> assertThat(e.failure).isEqualTo(BatchFailure.INPUT_CHANGED));
     // a line removed shifts every range after it
-    Files.writeString(file, Files.readString(file).substring(Files.readString(file).indexOf('\n') + 1));
+    Files.writeString(
+        file, Files.readString(file).substring(Files.readString(file).indexOf('\n') + 1));
     ChunkPlan second = page(s).chunks().get(1);
     assertThatThrownBy(() -> LeaderVerify.readLines(s.reader(), s.scan(), second))
-        .isInstanceOfSatisfying(BatchSteps.BatchFailed.class, e -> assertThat(e.failure).isEqualTo(BatchFailure.INPUT_CHANGED));
+        .isInstanceOfSatisfying(
+            BatchSteps.BatchFailed.class,
+            e -> assertThat(e.failure).isEqualTo(BatchFailure.INPUT_CHANGED));
   }
 
   private record Setup(SubmissionReader reader, RoundStore rounds, ScanResult scan) {}
 
   private Setup scan(int chunkSize) throws Exception {
     FileObjectStore store = new FileObjectStore(root);
-    store.createIfAbsent(PREFIX + "part-0.ndjson", lines("a", "b", "a", "c", "b", "d", "!", "e").getBytes(StandardCharsets.UTF_8));
-    store.createIfAbsent(PREFIX + "part-1.ndjson", lines("f", "c", "g", "h").getBytes(StandardCharsets.UTF_8));
+    store.createIfAbsent(
+        PREFIX + "part-0.ndjson",
+        lines("a", "b", "a", "c", "b", "d", "!", "e").getBytes(StandardCharsets.UTF_8));
+    store.createIfAbsent(
+        PREFIX + "part-1.ndjson", lines("f", "c", "g", "h").getBytes(StandardCharsets.UTF_8));
     JsonMapper json = JsonMapper.builder().build();
     SubmissionReader reader = new SubmissionReader(store, json, 1 << 16);
     RoundStore rounds = new RoundStore(store, json);
-    ScanResult scan = new LeaderScan(reader, rounds, new Spill(tmp, 2)).run(KEY, 1, PREFIX, chunkSize);
+    ScanResult scan =
+        new LeaderScan(reader, rounds, new Spill(tmp, 2)).run(KEY, 1, PREFIX, chunkSize);
     return new Setup(reader, rounds, scan);
   }
 
@@ -85,7 +99,8 @@ class ChunkPlanTest {
   private static String lines(String... ids) {
     StringBuilder b = new StringBuilder();
     for (String id : ids) {
-      b.append(id.equals("!") ? "not json" : "{\"id\": \"" + id + "\", \"payload\": \"AAEC\"}").append('\n');
+      b.append(id.equals("!") ? "not json" : "{\"id\": \"" + id + "\", \"payload\": \"AAEC\"}")
+          .append('\n');
     }
     return b.toString();
   }

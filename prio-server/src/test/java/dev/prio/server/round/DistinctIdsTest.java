@@ -12,7 +12,10 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link DistinctIds} agrees with a HashSet whatever its memory bound, and leaves no spill files behind. */
+/**
+ * {@link DistinctIds} agrees with a HashSet whatever its memory bound, and leaves no spill files
+ * behind.
+ */
 class DistinctIdsTest {
   @TempDir Path tmp;
 
@@ -40,7 +43,8 @@ class DistinctIdsTest {
     }
     for (int i = 1; i < seen.size(); i++) {
       int c = Long.compareUnsigned(seen.get(i - 1)[0], seen.get(i)[0]);
-      assertThat(c < 0 || (c == 0 && Long.compareUnsigned(seen.get(i - 1)[1], seen.get(i)[1]) < 0)).isTrue();
+      assertThat(c < 0 || (c == 0 && Long.compareUnsigned(seen.get(i - 1)[1], seen.get(i)[1]) < 0))
+          .isTrue();
     }
     assertThat(seen).hasSize(500);
   }
@@ -62,13 +66,14 @@ class DistinctIdsTest {
       for (int i = 0; i < ids.size(); i++) {
         add(d, i, ids.get(i));
       }
-      d.finish((e, first) -> {
-        visited[0]++;
-        if (first) {
-          assertThat(firsts.add(e.seq())).isTrue();
-          sum.add(e.hi(), e.lo());
-        }
-      });
+      d.finish(
+          (e, first) -> {
+            visited[0]++;
+            if (first) {
+              assertThat(firsts.add(e.seq())).isTrue();
+              sum.add(e.hi(), e.lo());
+            }
+          });
     }
     assertThat(visited[0]).as("bound %d", bound).isEqualTo(ids.size());
     assertThat(firsts).as("bound %d", bound).isEqualTo(expectedFirsts);

@@ -3,13 +3,13 @@ package dev.prio.server.round;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.prio.core.packet.ServerId;
 import dev.prio.server.storage.BatchKey;
 import dev.prio.server.storage.FileObjectStore;
 import dev.prio.server.storage.InputLine;
 import dev.prio.server.storage.SealedObjectStore;
 import dev.prio.server.storage.StorageLayout;
 import dev.prio.server.storage.SubmissionReader;
-import dev.prio.core.packet.ServerId;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,12 +43,19 @@ class HelperIndexTest {
       for (int i = 0; i < 700; i++) {
         String id = "id-" + f + "-" + i;
         ids.add(id);
-        b.append("{\"id\": \"").append(id).append("\", \"payload\": \"AAE").append((char) ('A' + i % 26)).append("\"}\n");
+        b.append("{\"id\": \"")
+            .append(id)
+            .append("\", \"payload\": \"AAE")
+            .append((char) ('A' + i % 26))
+            .append("\"}\n");
         if (i % 100 == 0) {
-          b.append("{\"id\": \"").append(id).append("\", \"payload\": \"AAAA\"}\n"); // duplicate: the first wins
+          b.append("{\"id\": \"")
+              .append(id)
+              .append("\", \"payload\": \"AAAA\"}\n"); // duplicate: the first wins
         }
       }
-      files.createIfAbsent(prefix + "part-" + f + ".ndjson", b.toString().getBytes(StandardCharsets.UTF_8));
+      files.createIfAbsent(
+          prefix + "part-" + f + ".ndjson", b.toString().getBytes(StandardCharsets.UTF_8));
     }
     JsonMapper json = JsonMapper.builder().build();
     SealedObjectStore store = new SealedObjectStore(files, new byte[32], StorageLayout::isState);
@@ -69,10 +76,13 @@ class HelperIndexTest {
     Collections.shuffle(wanted, new Random(1));
     Map<String, InputLine> lines = restarted.lines(KEY, 1, restarted.get(KEY, 1), wanted);
     assertThat(lines).hasSize(250).doesNotContainKey("absent");
-    assertThat(lines.get("id-0-0").ciphertext()).containsExactly(0, 1, 0); // "AAEA", not the duplicate's "AAAA"
+    assertThat(lines.get("id-0-0").ciphertext())
+        .containsExactly(0, 1, 0); // "AAEA", not the duplicate's "AAAA"
 
     Path part = root.resolve(prefix + "part-0.ndjson");
-    Files.writeString(part, Files.readString(part).substring(Files.readString(part).indexOf('\n') + 1));
-    assertThatThrownBy(() -> restarted.lines(KEY, 1, index, List.of("id-0-5"))).isInstanceOf(InputChangedException.class);
+    Files.writeString(
+        part, Files.readString(part).substring(Files.readString(part).indexOf('\n') + 1));
+    assertThatThrownBy(() -> restarted.lines(KEY, 1, index, List.of("id-0-5")))
+        .isInstanceOf(InputChangedException.class);
   }
 }

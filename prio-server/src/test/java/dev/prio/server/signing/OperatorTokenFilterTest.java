@@ -31,8 +31,10 @@ class OperatorTokenFilterTest {
         .build();
   }
 
-  final MockMvc mvc = MockMvcBuilders.routerFunctions(routes())
-      .addFilters(new OperatorTokenFilter(OperatorTokenFilter.hash(TOKEN))).build();
+  final MockMvc mvc =
+      MockMvcBuilders.routerFunctions(routes())
+          .addFilters(new OperatorTokenFilter(OperatorTokenFilter.hash(TOKEN)))
+          .build();
 
   MockHttpServletResponse call(MockHttpServletRequestBuilder req) throws Exception {
     return mvc.perform(req).andReturn().getResponse();
@@ -41,17 +43,27 @@ class OperatorTokenFilterTest {
   static void assert401(MockHttpServletResponse res) throws Exception {
     assertThat(res.getStatus()).isEqualTo(401);
     assertThat(res.getContentType()).isEqualTo("application/problem+json");
-    assertThat(res.getContentAsString()).startsWith("{\"type\":\"urn:prio:problem:unauthorized\",\"title\":\"unauthorized\","
-        + "\"status\":401,\"detail\":");
+    assertThat(res.getContentAsString())
+        .startsWith(
+            "{\"type\":\"urn:prio:problem:unauthorized\",\"title\":\"unauthorized\","
+                + "\"status\":401,\"detail\":");
     assertThat(res.getHeader("WWW-Authenticate")).startsWith("Bearer realm=\"prio\"");
     assertThat(res.getContentAsString()).doesNotContain(TOKEN);
   }
 
   @Test
   void the_right_token_opens_the_operator_api() throws Exception {
-    assertThat(call(post("/batches/b1").header("Authorization", "Bearer " + TOKEN)).getContentAsString()).isEqualTo("started");
-    assertThat(call(get("/batches/b1").header("Authorization", "bearer " + TOKEN)).getContentAsString()).isEqualTo("view");
-    assertThat(call(get("/actuator/batches").header("Authorization", "Bearer " + TOKEN)).getContentAsString())
+    assertThat(
+            call(post("/batches/b1").header("Authorization", "Bearer " + TOKEN))
+                .getContentAsString())
+        .isEqualTo("started");
+    assertThat(
+            call(get("/batches/b1").header("Authorization", "bearer " + TOKEN))
+                .getContentAsString())
+        .isEqualTo("view");
+    assertThat(
+            call(get("/actuator/batches").header("Authorization", "Bearer " + TOKEN))
+                .getContentAsString())
         .isEqualTo("list");
   }
 
@@ -60,7 +72,8 @@ class OperatorTokenFilterTest {
     MockHttpServletResponse none = call(post("/batches/b1"));
     assert401(none);
     assertThat(none.getHeader("WWW-Authenticate")).isEqualTo("Bearer realm=\"prio\"");
-    MockHttpServletResponse wrong = call(post("/batches/b1").header("Authorization", "Bearer " + TOKEN + "x"));
+    MockHttpServletResponse wrong =
+        call(post("/batches/b1").header("Authorization", "Bearer " + TOKEN + "x"));
     assert401(wrong);
     assertThat(wrong.getHeader("WWW-Authenticate")).contains("error=\"invalid_token\"");
     assert401(call(get("/actuator/batches")));
@@ -87,10 +100,12 @@ class OperatorTokenFilterTest {
 
   @Test
   void hash_must_be_64_hex_digits() {
-    assertThatThrownBy(() -> new OperatorTokenFilter("abc")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> new OperatorTokenFilter("abc"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageNotContaining("abc");
     assertThat(OperatorTokenFilter.hash("abc"))
         .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-    assertThat(new OperatorTokenFilter(OperatorTokenFilter.hash("x").toUpperCase()).toString()).contains("redacted");
+    assertThat(new OperatorTokenFilter(OperatorTokenFilter.hash("x").toUpperCase()).toString())
+        .contains("redacted");
   }
 }

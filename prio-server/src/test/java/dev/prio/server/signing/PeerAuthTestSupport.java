@@ -25,19 +25,26 @@ public final class PeerAuthTestSupport {
   }
 
   public static PeerAuthTestSupport generate() {
-    return new PeerAuthTestSupport(TestKeys.generate("server-a-test"), TestKeys.generate("server-b-test"));
+    return new PeerAuthTestSupport(
+        TestKeys.generate("server-a-test"), TestKeys.generate("server-b-test"));
   }
 
   /** Server A's (true) or server B's (false) {@code prio.peer-auth.*} properties. */
   public Map<String, String> propertiesFor(boolean serverA) {
-    return serverA ? TestKeys.properties(a, b, OPERATOR_TOKEN) : TestKeys.properties(b, a, OPERATOR_TOKEN);
+    return serverA
+        ? TestKeys.properties(a, b, OPERATOR_TOKEN)
+        : TestKeys.properties(b, a, OPERATOR_TOKEN);
   }
 
   /**
    * Signs a peer request as server A would (for tests that call B's {@code /peer} API directly):
    * calls {@code header} with Content-Digest, Signature-Input and Signature.
    */
-  public void signAsA(String method, java.net.URI uri, byte[] body, java.util.function.BiConsumer<String, String> header) {
+  public void signAsA(
+      String method,
+      java.net.URI uri,
+      byte[] body,
+      java.util.function.BiConsumer<String, String> header) {
     new HttpSigner(a, java.time.Clock.systemUTC()).signRequest(method, uri, body).applyTo(header);
   }
 

@@ -26,10 +26,14 @@ import org.greenbytes.http.sfv.TokenItem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Structured fields, Content-Digest, the nonce cache, path normalisation, key parsing, configuration checks. */
+/**
+ * Structured fields, Content-Digest, the nonce cache, path normalisation, key parsing,
+ * configuration checks.
+ */
 class SigningPartsTest {
 
-  // ---------------------------------------------------------------- structured fields (the library, as we use it)
+  // ---------------------------------------------------------------- structured fields (the
+  // library, as we use it)
 
   static Map<String, ListElement<? extends Object>> dict(String text) {
     return Sfv.dictionary(text).orElseThrow(() -> new AssertionError("does not parse: " + text));
@@ -37,13 +41,15 @@ class SigningPartsTest {
 
   @Test
   void dictionary_round_trips_canonically() {
-    String text = "sig1=(\"@method\" \"@path\";req \"signature\";key=\"sig1\";req);created=1618884473;keyid=\"k\\\"1\""
-        + ";alg=\"ed25519\";nonce=\"n\", flag, tok=abc/def:1;q=0.5, b=:AAEC:;x=?0";
+    String text =
+        "sig1=(\"@method\" \"@path\";req \"signature\";key=\"sig1\";req);created=1618884473;keyid=\"k\\\"1\""
+            + ";alg=\"ed25519\";nonce=\"n\", flag, tok=abc/def:1;q=0.5, b=:AAEC:;x=?0";
     Map<String, ListElement<? extends Object>> d = dict(text);
     assertThat(d.keySet()).containsExactly("sig1", "flag", "tok", "b");
     InnerList l = (InnerList) d.get("sig1");
     assertThat(l.get()).hasSize(3);
-    Component signature = new Component(((StringItem) l.get().get(2)).get(), l.get().get(2).getParams());
+    Component signature =
+        new Component(((StringItem) l.get().get(2)).get(), l.get().get(2).getParams());
     assertThat(signature.stringParam("key")).isEqualTo("sig1");
     assertThat(signature.fromRequest()).isTrue();
     assertThat(signature).isEqualTo(PeerSignatureProfile.REQUEST_SIGNATURE);
@@ -53,59 +59,87 @@ class SigningPartsTest {
     assertThat(d.get("flag")).isInstanceOf(BooleanItem.class);
     assertThat(d.get("tok")).isInstanceOf(TokenItem.class);
     assertThat(((TokenItem) d.get("tok")).get()).isEqualTo("abc/def:1");
-    assertThat(((DecimalItem) d.get("tok").getParams().get("q")).get()).isEqualByComparingTo(new BigDecimal("0.5"));
+    assertThat(((DecimalItem) d.get("tok").getParams().get("q")).get())
+        .isEqualByComparingTo(new BigDecimal("0.5"));
     assertThat(Sfv.bytes((ByteSequenceItem) d.get("b"))).containsExactly(0, 1, 2);
     assertThat(Dictionary.valueOf(d).serialize()).isEqualTo(text);
   }
 
   @Test
   void whitespace_around_members_is_tolerated_and_normalised() {
-    assertThat(Dictionary.valueOf(dict("  a=1 ,\tb=( \"x\"  \"y\" )")).serialize()).isEqualTo("a=1, b=(\"x\" \"y\")");
+    assertThat(Dictionary.valueOf(dict("  a=1 ,\tb=( \"x\"  \"y\" )")).serialize())
+        .isEqualTo("a=1, b=(\"x\" \"y\")");
   }
 
   @Test
   void malformed_dictionaries_are_refused() {
-    for (String bad : List.of("a=", "A=1", "a=1,", "a=\"unterminated", "a=(\"x\"", "a=:!!:", "a=1 b=2", "a=\"\\n\"",
-        "a=1234567890123456", "a=?2", "\ta=1", "a=\"\u00e9\"")) {
+    for (String bad :
+        List.of(
+            "a=",
+            "A=1",
+            "a=1,",
+            "a=\"unterminated",
+            "a=(\"x\"",
+            "a=:!!:",
+            "a=1 b=2",
+            "a=\"\\n\"",
+            "a=1234567890123456",
+            "a=?2",
+            "\ta=1",
+            "a=\"\u00e9\"")) {
       assertThat(Sfv.dictionary(bad)).as(bad).isEmpty();
     }
   }
 
   @Test
   void strings_that_cannot_be_serialised_are_refused() {
-    assertThatThrownBy(() -> StringItem.valueOf("tab\there").serialize()).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> StringItem.valueOf("\u00e9").serialize()).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> StringItem.valueOf("tab\there").serialize())
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> StringItem.valueOf("\u00e9").serialize())
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void signature_params_keep_the_order_they_were_received_in() {
     // RFC 9421 §2.3: the base's last line must be the received inner list, byte for byte.
-    String inner = "(\"content-digest\" \"@method\";req);nonce=\"n\";alg=\"ed25519\";keyid=\"k\";created=1;expires=2";
+    String inner =
+        "(\"content-digest\" \"@method\";req);nonce=\"n\";alg=\"ed25519\";keyid=\"k\";created=1;expires=2";
     InnerList l = (InnerList) dict("sig1=" + inner).get("sig1");
     HttpMessage req = HttpMessage.request("PUT", HttpSignatureTest.TARGET, Map.of());
-    HttpMessage res = HttpMessage.response(200, Map.of("Content-Digest", List.of(ContentDigest.sha256(new byte[0]))), req);
-    assertThat(SignatureBase.build(l, res)).endsWith("\n\"@signature-params\": " + inner)
+    HttpMessage res =
+        HttpMessage.response(
+            200, Map.of("Content-Digest", List.of(ContentDigest.sha256(new byte[0]))), req);
+    assertThat(SignatureBase.build(l, res))
+        .endsWith("\n\"@signature-params\": " + inner)
         .startsWith("\"content-digest\": sha-256=:");
   }
 
   @Test
   void key_selects_a_dictionary_member_as_its_canonical_serialisation() {
-    HttpMessage m = HttpMessage.request("GET", HttpSignatureTest.TARGET,
-        Map.of("Example-Dict", List.of(" a=1,   b=2;x=1;y=2, c=(a   b c), d")));
+    HttpMessage m =
+        HttpMessage.request(
+            "GET",
+            HttpSignatureTest.TARGET,
+            Map.of("Example-Dict", List.of(" a=1,   b=2;x=1;y=2, c=(a   b c), d")));
     Component field = Component.of("example-dict");
     assertThat(SignatureBase.value(field.with("key", "a"), m)).isEqualTo("1");
     assertThat(SignatureBase.value(field.with("key", "b"), m)).isEqualTo("2;x=1;y=2");
     assertThat(SignatureBase.value(field.with("key", "c"), m)).isEqualTo("(a b c)");
     assertThat(SignatureBase.value(field.with("key", "d"), m)).isEqualTo("?1");
     assertThatThrownBy(() -> SignatureBase.value(field.with("key", "z"), m))
-        .isInstanceOf(SignatureBase.ComponentException.class).hasMessageContaining("no member");
+        .isInstanceOf(SignatureBase.ComponentException.class)
+        .hasMessageContaining("no member");
     assertThatThrownBy(() -> SignatureBase.value(field.with("key", TokenItem.valueOf("a")), m))
-        .isInstanceOf(SignatureBase.ComponentException.class).hasMessageContaining(";key must be a string");
-    HttpMessage notDict = HttpMessage.request("GET", HttpSignatureTest.TARGET, Map.of("Example-Dict", List.of("(")));
+        .isInstanceOf(SignatureBase.ComponentException.class)
+        .hasMessageContaining(";key must be a string");
+    HttpMessage notDict =
+        HttpMessage.request("GET", HttpSignatureTest.TARGET, Map.of("Example-Dict", List.of("(")));
     assertThatThrownBy(() -> SignatureBase.value(field.with("key", "a"), notDict))
-        .isInstanceOf(SignatureBase.ComponentException.class).hasMessageContaining("is not a dictionary");
+        .isInstanceOf(SignatureBase.ComponentException.class)
+        .hasMessageContaining("is not a dictionary");
     assertThatThrownBy(() -> SignatureBase.value(field.with("sf", true), m))
-        .isInstanceOf(SignatureBase.ComponentException.class).hasMessageContaining("unsupported component parameter ;sf");
+        .isInstanceOf(SignatureBase.ComponentException.class)
+        .hasMessageContaining("unsupported component parameter ;sf");
   }
 
   @Test
@@ -115,7 +149,8 @@ class SigningPartsTest {
     assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
     assertThat(a.identifier()).isEqualTo("\"signature\";key=\"sig1\";req");
     assertThat(b.identifier()).isEqualTo("\"signature\";req;key=\"sig1\"");
-    assertThat(a).isNotEqualTo(Component.of("signature").with("key", TokenItem.valueOf("sig1")).req());
+    assertThat(a)
+        .isNotEqualTo(Component.of("signature").with("key", TokenItem.valueOf("sig1")).req());
     assertThat(Component.of("@method").with("req", false).fromRequest()).isFalse();
   }
 
@@ -123,13 +158,18 @@ class SigningPartsTest {
 
   @Test
   void content_digest_of_empty_and_non_empty_bodies() {
-    assertThat(ContentDigest.sha256(new byte[0])).isEqualTo("sha-256=:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=:");
+    assertThat(ContentDigest.sha256(new byte[0]))
+        .isEqualTo("sha-256=:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=:");
     byte[] body = "{\"hello\": \"world\"}".getBytes(StandardCharsets.UTF_8);
     String d = ContentDigest.sha256(body);
     assertThat(ContentDigest.matchesSha256(d, body)).isTrue();
-    assertThat(ContentDigest.matchesSha256(d, "{\"hello\": \"World\"}".getBytes(StandardCharsets.UTF_8))).isFalse();
+    assertThat(
+            ContentDigest.matchesSha256(
+                d, "{\"hello\": \"World\"}".getBytes(StandardCharsets.UTF_8)))
+        .isFalse();
     // Other algorithms alongside are ignored; sha-256 must be there.
-    assertThat(ContentDigest.matchesSha256(ContentDigest.of("sha-512", body) + ", " + d, body)).isTrue();
+    assertThat(ContentDigest.matchesSha256(ContentDigest.of("sha-512", body) + ", " + d, body))
+        .isTrue();
     assertThat(ContentDigest.matchesSha256(ContentDigest.of("sha-512", body), body)).isFalse();
     assertThat(ContentDigest.matchesSha256("sha-256=\"not bytes\"", body)).isFalse();
     assertThat(ContentDigest.matchesSha256("garbage(", body)).isFalse();
@@ -144,7 +184,8 @@ class SigningPartsTest {
     assertThat(c.checkAndRecord("k", "n1", 100, 160, 100)).isTrue();
     assertThat(c.checkAndRecord("k", "n1", 100, 160, 159)).isFalse();
     assertThat(c.checkAndRecord("other", "n1", 100, 160, 100)).isTrue();
-    assertThat(c.checkAndRecord("k", "n1", 100, 160, 161)).isTrue(); // would be stale anyway; verifier refuses first
+    assertThat(c.checkAndRecord("k", "n1", 100, 160, 161))
+        .isTrue(); // would be stale anyway; verifier refuses first
   }
 
   @Test
@@ -155,7 +196,8 @@ class SigningPartsTest {
     }
     assertThat(c.checkAndRecord("k", "n3", 103, 163, 100)).isTrue(); // evicts n0 (created 100)
     assertThat(c.size()).isEqualTo(3);
-    assertThat(c.checkAndRecord("k", "n0", 100, 160, 100)).isFalse(); // evicted, but below the floor
+    assertThat(c.checkAndRecord("k", "n0", 100, 160, 100))
+        .isFalse(); // evicted, but below the floor
     assertThat(c.checkAndRecord("k", "n4", 104, 164, 100)).isTrue();
   }
 
@@ -186,11 +228,17 @@ class SigningPartsTest {
 
   @Test
   void bad_keys_are_refused_without_echoing_them() {
-    for (String bad : List.of("not-a-key!", "AAAA", HexFormat.of().formatHex(new byte[31]),
-        Base64.getEncoder().encodeToString(new byte[40]))) {
-      assertThatThrownBy(() -> Ed25519Keys.parsePrivate(bad)).isInstanceOf(IllegalArgumentException.class)
+    for (String bad :
+        List.of(
+            "not-a-key!",
+            "AAAA",
+            HexFormat.of().formatHex(new byte[31]),
+            Base64.getEncoder().encodeToString(new byte[40]))) {
+      assertThatThrownBy(() -> Ed25519Keys.parsePrivate(bad))
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessageNotContaining(bad);
-      assertThatThrownBy(() -> Ed25519Keys.parsePublic(bad)).isInstanceOf(IllegalArgumentException.class)
+      assertThatThrownBy(() -> Ed25519Keys.parsePublic(bad))
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessageNotContaining(bad);
     }
     // An RSA SPKI is well-formed but not Ed25519.
@@ -202,7 +250,8 @@ class SigningPartsTest {
   void keys_can_come_from_mounted_files(@TempDir Path dir) throws Exception {
     Ed25519Keys.SigningKey k = TestKeys.generate("k");
     Path priv = Files.writeString(dir.resolve("private.key"), TestKeys.privateBase64(k) + "\n");
-    assertThat(Ed25519Keys.parsePrivate("file:" + priv).getEncoded()).isEqualTo(k.privateKey().getEncoded());
+    assertThat(Ed25519Keys.parsePrivate("file:" + priv).getEncoded())
+        .isEqualTo(k.privateKey().getEncoded());
     assertThatThrownBy(() -> Ed25519Keys.parsePrivate("file:" + dir.resolve("missing")))
         .hasMessageContaining("cannot read");
   }
@@ -222,10 +271,27 @@ class SigningPartsTest {
 
   // ---------------------------------------------------------------- configuration
 
-  static PeerAuthProperties props(String keyId, String priv, String peerKeyId, String peerPub, Map<String, String> extra,
-      String tokenHash, boolean signingDisabled, boolean tokenDisabled) {
-    return new PeerAuthProperties(signingDisabled, keyId, priv, peerKeyId, peerPub, extra, Duration.ofSeconds(60), 100,
-        true, tokenHash, tokenDisabled);
+  static PeerAuthProperties props(
+      String keyId,
+      String priv,
+      String peerKeyId,
+      String peerPub,
+      Map<String, String> extra,
+      String tokenHash,
+      boolean signingDisabled,
+      boolean tokenDisabled) {
+    return new PeerAuthProperties(
+        signingDisabled,
+        keyId,
+        priv,
+        peerKeyId,
+        peerPub,
+        extra,
+        Duration.ofSeconds(60),
+        100,
+        true,
+        tokenHash,
+        tokenDisabled);
   }
 
   @Test
@@ -233,20 +299,54 @@ class SigningPartsTest {
     Ed25519Keys.SigningKey a = TestKeys.generate("ignored");
     Ed25519Keys.SigningKey bOld = TestKeys.generate("b-old");
     Ed25519Keys.SigningKey bNew = TestKeys.generate("b-new");
-    PeerAuth atA = PeerAuth.from(props(null, TestKeys.privateBase64(a), "b-new", TestKeys.publicBase64(bNew),
-        Map.of("b-old", TestKeys.publicBase64(bOld)), null, false, true), Clock.systemUTC(), r -> {});
-    assertThat(atA.signer().keyId()).isEqualTo(Ed25519Keys.fingerprint(a.publicKey())).matches("ed25519-[0-9a-f]{16}");
+    PeerAuth atA =
+        PeerAuth.from(
+            props(
+                null,
+                TestKeys.privateBase64(a),
+                "b-new",
+                TestKeys.publicBase64(bNew),
+                Map.of("b-old", TestKeys.publicBase64(bOld)),
+                null,
+                false,
+                true),
+            Clock.systemUTC(),
+            r -> {});
+    assertThat(atA.signer().keyId())
+        .isEqualTo(Ed25519Keys.fingerprint(a.publicKey()))
+        .matches("ed25519-[0-9a-f]{16}");
     // B, still on its old key during a rotation, is accepted by A.
-    PeerAuth atB = PeerAuth.from(props("b-old", TestKeys.privateBase64(bOld), null, TestKeys.publicBase64(a),
-        null, null, false, true), Clock.systemUTC(), r -> {});
+    PeerAuth atB =
+        PeerAuth.from(
+            props(
+                "b-old",
+                TestKeys.privateBase64(bOld),
+                null,
+                TestKeys.publicBase64(a),
+                null,
+                null,
+                false,
+                true),
+            Clock.systemUTC(),
+            r -> {});
     assertThat(atA.signingEnabled()).isTrue();
     assertThat(atA.operatorTokenEnabled()).isFalse();
-    HttpMessage req = HttpMessage.request("PUT", HttpSignatureTest.TARGET,
-        atA.signer().signRequest("PUT", HttpSignatureTest.TARGET, new byte[0]).asHeaders());
+    HttpMessage req =
+        HttpMessage.request(
+            "PUT",
+            HttpSignatureTest.TARGET,
+            atA.signer().signRequest("PUT", HttpSignatureTest.TARGET, new byte[0]).asHeaders());
     byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
-    HttpMessage res = HttpMessage.response(200, atB.signer().signResponse(200, body, req).asHeaders(), req);
-    new HttpVerifier(Map.of("b-old", bOld.publicKey(), "b-new", bNew.publicKey()), PeerSignatureProfile.RESPONSE,
-        Duration.ofSeconds(60), new NonceCache(10), Clock.systemUTC(), r -> {}).verify(res, body);
+    HttpMessage res =
+        HttpMessage.response(200, atB.signer().signResponse(200, body, req).asHeaders(), req);
+    new HttpVerifier(
+            Map.of("b-old", bOld.publicKey(), "b-new", bNew.publicKey()),
+            PeerSignatureProfile.RESPONSE,
+            Duration.ofSeconds(60),
+            new NonceCache(10),
+            Clock.systemUTC(),
+            r -> {})
+        .verify(res, body);
   }
 
   @Test
@@ -254,22 +354,68 @@ class SigningPartsTest {
     Ed25519Keys.SigningKey a = TestKeys.generate("a");
     Ed25519Keys.SigningKey b = TestKeys.generate("b");
     String hash = OperatorTokenFilter.hash("t");
-    assertThatThrownBy(() -> PeerAuth.from(props("a", TestKeys.privateBase64(a), "b", null, null, hash, false, false),
-        Clock.systemUTC(), r -> {})).hasMessageContaining("prio.peer-auth.peer-public-key is required");
-    assertThatThrownBy(() -> PeerAuth.from(props("a", TestKeys.privateBase64(a), "b", TestKeys.publicBase64(b), null,
-        "xyz", false, false), Clock.systemUTC(), r -> {})).hasMessageContaining("operator-token-sha256")
+    assertThatThrownBy(
+            () ->
+                PeerAuth.from(
+                    props("a", TestKeys.privateBase64(a), "b", null, null, hash, false, false),
+                    Clock.systemUTC(),
+                    r -> {}))
+        .hasMessageContaining("prio.peer-auth.peer-public-key is required");
+    assertThatThrownBy(
+            () ->
+                PeerAuth.from(
+                    props(
+                        "a",
+                        TestKeys.privateBase64(a),
+                        "b",
+                        TestKeys.publicBase64(b),
+                        null,
+                        "xyz",
+                        false,
+                        false),
+                    Clock.systemUTC(),
+                    r -> {}))
+        .hasMessageContaining("operator-token-sha256")
         .hasMessageNotContaining("xyz");
-    assertThatThrownBy(() -> PeerAuth.from(props("a", TestKeys.publicBase64(b) + "!", "b", TestKeys.publicBase64(b), null,
-        hash, false, false), Clock.systemUTC(), r -> {})).hasMessageContaining("prio.peer-auth.private-key")
+    assertThatThrownBy(
+            () ->
+                PeerAuth.from(
+                    props(
+                        "a",
+                        TestKeys.publicBase64(b) + "!",
+                        "b",
+                        TestKeys.publicBase64(b),
+                        null,
+                        hash,
+                        false,
+                        false),
+                    Clock.systemUTC(),
+                    r -> {}))
+        .hasMessageContaining("prio.peer-auth.private-key")
         .hasMessageNotContaining(TestKeys.publicBase64(b));
-    PeerAuth off = PeerAuth.from(props(null, null, null, null, null, null, true, true), Clock.systemUTC(), r -> {});
+    PeerAuth off =
+        PeerAuth.from(
+            props(null, null, null, null, null, null, true, true), Clock.systemUTC(), r -> {});
     assertThat(off.signingEnabled()).isFalse();
     assertThat(off.peerFilter()).isNull();
     assertThat(off.operatorFilter()).isNull();
     assertThat(off.clientInterceptor()).isNotNull();
     Map<String, String> extra = new LinkedHashMap<>();
     extra.put("x", "bad");
-    assertThatThrownBy(() -> PeerAuth.from(props("a", TestKeys.privateBase64(a), "b", TestKeys.publicBase64(b), extra,
-        hash, false, false), Clock.systemUTC(), r -> {})).hasMessageContaining("extra-peer-public-keys[x]");
+    assertThatThrownBy(
+            () ->
+                PeerAuth.from(
+                    props(
+                        "a",
+                        TestKeys.privateBase64(a),
+                        "b",
+                        TestKeys.publicBase64(b),
+                        extra,
+                        hash,
+                        false,
+                        false),
+                    Clock.systemUTC(),
+                    r -> {}))
+        .hasMessageContaining("extra-peer-public-keys[x]");
   }
 }

@@ -41,10 +41,12 @@ final class TestKeys {
   }
 
   /**
-   * {@code prio.peer-auth.*} properties for a server holding {@code own} and trusting {@code peer}'s
-   * public key, plus an operator token hash — the lines a two-server test adds to each context.
+   * {@code prio.peer-auth.*} properties for a server holding {@code own} and trusting {@code
+   * peer}'s public key, plus an operator token hash — the lines a two-server test adds to each
+   * context.
    */
-  static Map<String, String> properties(Ed25519Keys.SigningKey own, Ed25519Keys.SigningKey peer, String operatorToken) {
+  static Map<String, String> properties(
+      Ed25519Keys.SigningKey own, Ed25519Keys.SigningKey peer, String operatorToken) {
     Map<String, String> p = new HashMap<>();
     p.put("prio.peer-auth.key-id", own.keyId());
     p.put("prio.peer-auth.private-key", privateBase64(own));

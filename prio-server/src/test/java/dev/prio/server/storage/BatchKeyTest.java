@@ -11,13 +11,28 @@ class BatchKeyTest {
   private static final LocalDate DATE = LocalDate.of(2026, 1, 2);
 
   @ParameterizedTest
-  @ValueSource(strings = {".", "..", "...", "", "a/b", "../x", "a\\b", "a\u0000b", "a\nb", "a b", "é", "%2e%2e"})
+  @ValueSource(
+      strings = {
+        ".",
+        "..",
+        "...",
+        "",
+        "a/b",
+        "../x",
+        "a\\b",
+        "a\u0000b",
+        "a\nb",
+        "a b",
+        "é",
+        "%2e%2e"
+      })
   void refusesIdsThatAreNotOneSafePathSegment(String id) {
     assertThatThrownBy(() -> new BatchKey(DATE, id)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"content.blocking_blocked_TESTONLY-0", "a", ".a", "a..b", "a.", "v1.2_3-x"})
+  @ValueSource(
+      strings = {"content.blocking_blocked_TESTONLY-0", "a", ".a", "a..b", "a.", "v1.2_3-x"})
   void acceptsFirefoxBatchIds(String id) {
     assertThat(new BatchKey(DATE, id).batchId()).isEqualTo(id);
   }
@@ -25,6 +40,7 @@ class BatchKeyTest {
   @org.junit.jupiter.api.Test
   void refusesNullAndOverlongIds() {
     assertThatThrownBy(() -> new BatchKey(DATE, null)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new BatchKey(DATE, "x".repeat(201))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new BatchKey(DATE, "x".repeat(201)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

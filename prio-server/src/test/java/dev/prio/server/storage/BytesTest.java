@@ -10,11 +10,31 @@ class BytesTest {
   @Test
   void agreeWithAByteLoop() {
     Random random = new Random(9);
-    byte[] alphabet = {'A', 'z', '0', '+', '/', '=', ' ', '"', '\\', '\n', 0x1f, 0x20, 0x7f, (byte) 0x80, (byte) 0xff, 0};
+    byte[] alphabet = {
+      'A',
+      'z',
+      '0',
+      '+',
+      '/',
+      '=',
+      ' ',
+      '"',
+      '\\',
+      '\n',
+      0x1f,
+      0x20,
+      0x7f,
+      (byte) 0x80,
+      (byte) 0xff,
+      0
+    };
     for (int round = 0; round < 20_000; round++) {
       byte[] b = new byte[1 + random.nextInt(40)];
       for (int i = 0; i < b.length; i++) {
-        b[i] = random.nextInt(6) == 0 ? alphabet[random.nextInt(alphabet.length)] : (byte) ('a' + random.nextInt(26));
+        b[i] =
+            random.nextInt(6) == 0
+                ? alphabet[random.nextInt(alphabet.length)]
+                : (byte) ('a' + random.nextInt(26));
       }
       int from = random.nextInt(b.length);
       int to = from + random.nextInt(b.length - from + 1);

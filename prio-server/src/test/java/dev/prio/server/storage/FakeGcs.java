@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  * stops it if the JVM is killed). {@code bin/fake-gcs install} runs first; it returns at once when
  * the pinned release is already installed, and needs Go otherwise.
  *
- * <p>Set the system property or environment variable {@value #EXTERNAL} to an endpoint (e.g.
- * {@code http://127.0.0.1:4443}) to use an emulator the test command started instead.
+ * <p>Set the system property or environment variable {@value #EXTERNAL} to an endpoint (e.g. {@code
+ * http://127.0.0.1:4443}) to use an emulator the test command started instead.
  */
 public final class FakeGcs {
   public static final String EXTERNAL = "FAKE_GCS_HOST";
@@ -55,7 +55,8 @@ public final class FakeGcs {
 
   /** Creates a fresh bucket named {@code <stem>-<random>} so tests never share state. */
   public String newBucket(String stem) {
-    String name = (stem + "-" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
+    String name =
+        (stem + "-" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
     client.create(BucketInfo.of(name));
     return name;
   }
@@ -82,19 +83,23 @@ public final class FakeGcs {
           }
         }
       }
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          run(script, List.of("stop", dir.toString()), 30);
-          try (var files = Files.list(dir)) {
-            for (Path f : files.toList()) {
-              Files.deleteIfExists(f);
-            }
-          }
-          Files.deleteIfExists(dir);
-        } catch (IOException e) {
-          // the watchdog stops it once this JVM is gone
-        }
-      }, "fake-gcs-stop"));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      run(script, List.of("stop", dir.toString()), 30);
+                      try (var files = Files.list(dir)) {
+                        for (Path f : files.toList()) {
+                          Files.deleteIfExists(f);
+                        }
+                      }
+                      Files.deleteIfExists(dir);
+                    } catch (IOException e) {
+                      // the watchdog stops it once this JVM is gone
+                    }
+                  },
+                  "fake-gcs-stop"));
       return "http://127.0.0.1:" + port;
     } catch (IOException e) {
       throw new IllegalStateException("could not start fake-gcs-server: " + e.getMessage(), e);
@@ -107,7 +112,8 @@ public final class FakeGcs {
     command.add(script.toString());
     command.addAll(args);
     Path out = Files.createTempFile("fake-gcs-", ".out");
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
     pb.environment().put("FAKE_GCS_WATCH_PID", String.valueOf(ProcessHandle.current().pid()));
     Process p = pb.start();
     try {
@@ -122,7 +128,8 @@ public final class FakeGcs {
     String output = Files.readString(out, StandardCharsets.UTF_8);
     Files.deleteIfExists(out);
     if (p.exitValue() != 0) {
-      throw new IOException("bin/fake-gcs " + String.join(" ", args) + " exited " + p.exitValue() + ":\n" + output);
+      throw new IOException(
+          "bin/fake-gcs " + String.join(" ", args) + " exited " + p.exitValue() + ":\n" + output);
     }
   }
 

@@ -15,33 +15,35 @@ class FastLineTest {
 
   @Test
   void agreesWithTheGeneralPathOrDeclines() throws Exception {
-    SubmissionReader reader = new SubmissionReader(new FileObjectStore(dir), JsonMapper.builder().build(), 1 << 16);
-    List<String> lines = List.of(
-        "{\"id\": \"a\", \"payload\": \"AAEC\"}",
-        "{\"payload\":\"AAEC\",\"id\":\"b\"}",
-        "  {\"id\" : \"c\" ,\t\"payload\" : \"AAE=\" }  \r",
-        "{\"id\": \"d\", \"payload\": \"AAE\"}",
-        "{\"id\": \"e\", \"payload\": \"***\"}",
-        "{\"id\": \"f\", \"payload\": \"\"}",
-        "{\"id\": \"\", \"payload\": \"AAEC\"}",
-        "{\"id\": \"" + "x".repeat(201) + "\", \"payload\": \"AAEC\"}",
-        "{\"id\": 12, \"payload\": \"AAEC\"}",
-        "{\"id\": \"g\\u0041\", \"payload\": \"AAEC\"}",
-        "{\"id\": \"h\", \"payload\": \"AA\\nEC\"}",
-        "{\"id\": \"é\", \"payload\": \"AAEC\"}",
-        "{\"id\": \"i\", \"payload\": \"AAEC\", \"x\": 1}",
-        "{\"id\": \"j\", \"id\": \"k\", \"payload\": \"AAEC\"}",
-        "{\"id\": \"l\", \"payload\": \"AAEC\"} trailing",
-        "{\"id\": \"m\", \"payload\": \"AAEC\"",
-        "{\"id\": \"n\" \"payload\": \"AAEC\"}",
-        "{\"id\": \"o\", \"payload\": \"AA EC\"}",
-        "[\"id\", \"payload\"]",
-        "{\"id\": \"p\", \"payload\": \"AA\\\"}\"}",
-        "{\"id\": \"q\", \"payload\": \"AAEC\" }  ",
-        "{\"id\": \"r\", \"payload\": \"AAEC\"}}",
-        "{\"id\": \"s\", \"payload\": \"AA==\", \"x\": \"y\"}",
-        "{\"id\": \"t\", \"payload\": \"\"}",
-        "{\"id\": \"u\", \"payload\": \"AA\"}\"}");
+    SubmissionReader reader =
+        new SubmissionReader(new FileObjectStore(dir), JsonMapper.builder().build(), 1 << 16);
+    List<String> lines =
+        List.of(
+            "{\"id\": \"a\", \"payload\": \"AAEC\"}",
+            "{\"payload\":\"AAEC\",\"id\":\"b\"}",
+            "  {\"id\" : \"c\" ,\t\"payload\" : \"AAE=\" }  \r",
+            "{\"id\": \"d\", \"payload\": \"AAE\"}",
+            "{\"id\": \"e\", \"payload\": \"***\"}",
+            "{\"id\": \"f\", \"payload\": \"\"}",
+            "{\"id\": \"\", \"payload\": \"AAEC\"}",
+            "{\"id\": \"" + "x".repeat(201) + "\", \"payload\": \"AAEC\"}",
+            "{\"id\": 12, \"payload\": \"AAEC\"}",
+            "{\"id\": \"g\\u0041\", \"payload\": \"AAEC\"}",
+            "{\"id\": \"h\", \"payload\": \"AA\\nEC\"}",
+            "{\"id\": \"é\", \"payload\": \"AAEC\"}",
+            "{\"id\": \"i\", \"payload\": \"AAEC\", \"x\": 1}",
+            "{\"id\": \"j\", \"id\": \"k\", \"payload\": \"AAEC\"}",
+            "{\"id\": \"l\", \"payload\": \"AAEC\"} trailing",
+            "{\"id\": \"m\", \"payload\": \"AAEC\"",
+            "{\"id\": \"n\" \"payload\": \"AAEC\"}",
+            "{\"id\": \"o\", \"payload\": \"AA EC\"}",
+            "[\"id\", \"payload\"]",
+            "{\"id\": \"p\", \"payload\": \"AA\\\"}\"}",
+            "{\"id\": \"q\", \"payload\": \"AAEC\" }  ",
+            "{\"id\": \"r\", \"payload\": \"AAEC\"}}",
+            "{\"id\": \"s\", \"payload\": \"AA==\", \"x\": \"y\"}",
+            "{\"id\": \"t\", \"payload\": \"\"}",
+            "{\"id\": \"u\", \"payload\": \"AA\"}\"}");
     int fast = 0;
     for (String line : lines) {
       byte[] b = line.getBytes(StandardCharsets.UTF_8);

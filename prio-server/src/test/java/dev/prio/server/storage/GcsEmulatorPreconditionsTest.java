@@ -19,9 +19,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The emulator itself enforces generation preconditions on every upload kind: simple
- * ({@code uploadType=media}), multipart, and resumable, both {@code ifGenerationMatch=0} and a
- * stale generation. This is why bin/fake-gcs pins the release it does: older releases accepted the
+ * The emulator itself enforces generation preconditions on every upload kind: simple ({@code
+ * uploadType=media}), multipart, and resumable, both {@code ifGenerationMatch=0} and a stale
+ * generation. This is why bin/fake-gcs pins the release it does: older releases accepted the
  * precondition and overwrote anyway on simple and resumable uploads, so a "two writers never both
  * win" test against them would pass for the wrong reason, or fail for one.
  */
@@ -52,10 +52,20 @@ class GcsEmulatorPreconditionsTest {
     Storage s = gcs.client();
     BlobInfo info = BlobInfo.newBuilder(bucket, "multipart").build();
     s.create(info, bytes("one"), Storage.BlobTargetOption.doesNotExist());
-    assertThat(status(catchThrowable(() -> s.create(info, bytes("two"), Storage.BlobTargetOption.doesNotExist()))))
+    assertThat(
+            status(
+                catchThrowable(
+                    () -> s.create(info, bytes("two"), Storage.BlobTargetOption.doesNotExist()))))
         .isEqualTo(412);
     long g = s.get(info.getBlobId()).getGeneration();
-    assertThat(status(catchThrowable(() -> s.create(info, bytes("three"), Storage.BlobTargetOption.generationMatch(g + 1)))))
+    assertThat(
+            status(
+                catchThrowable(
+                    () ->
+                        s.create(
+                            info,
+                            bytes("three"),
+                            Storage.BlobTargetOption.generationMatch(g + 1)))))
         .isEqualTo(412);
     assertThat(content("multipart")).isEqualTo("one");
   }
@@ -64,23 +74,48 @@ class GcsEmulatorPreconditionsTest {
   void resumableUploads() throws Exception {
     Storage s = gcs.client();
     BlobInfo info = BlobInfo.newBuilder(bucket, "resumable").build();
-    s.createFrom(info, new ByteArrayInputStream(bytes("one")), Storage.BlobWriteOption.doesNotExist());
-    assertThat(status(catchThrowable(() -> s.createFrom(info, new ByteArrayInputStream(bytes("two")),
-        Storage.BlobWriteOption.doesNotExist())))).isEqualTo(412);
+    s.createFrom(
+        info, new ByteArrayInputStream(bytes("one")), Storage.BlobWriteOption.doesNotExist());
+    assertThat(
+            status(
+                catchThrowable(
+                    () ->
+                        s.createFrom(
+                            info,
+                            new ByteArrayInputStream(bytes("two")),
+                            Storage.BlobWriteOption.doesNotExist()))))
+        .isEqualTo(412);
     long g = s.get(info.getBlobId()).getGeneration();
-    assertThat(status(catchThrowable(() -> {
-      try (WriteChannel w = s.writer(info, Storage.BlobWriteOption.generationMatch(g + 1))) {
-        w.write(ByteBuffer.wrap(bytes("three")));
-      }
-    }))).isEqualTo(412);
+    assertThat(
+            status(
+                catchThrowable(
+                    () -> {
+                      try (WriteChannel w =
+                          s.writer(info, Storage.BlobWriteOption.generationMatch(g + 1))) {
+                        w.write(ByteBuffer.wrap(bytes("three")));
+                      }
+                    })))
+        .isEqualTo(412);
     assertThat(content("resumable")).isEqualTo("one");
   }
 
   private int simple(String name, String ifGenerationMatch, String body) throws Exception {
-    URI uri = URI.create(gcs.host() + "/upload/storage/v1/b/" + bucket + "/o?uploadType=media&name=" + name
-        + "&ifGenerationMatch=" + ifGenerationMatch);
-    return http.send(HttpRequest.newBuilder(uri).header("Content-Type", "text/plain")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    URI uri =
+        URI.create(
+            gcs.host()
+                + "/upload/storage/v1/b/"
+                + bucket
+                + "/o?uploadType=media&name="
+                + name
+                + "&ifGenerationMatch="
+                + ifGenerationMatch);
+    return http.send(
+            HttpRequest.newBuilder(uri)
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   private String content(String name) {
@@ -90,7 +125,8 @@ class GcsEmulatorPreconditionsTest {
   /** The HTTP status a client failure carries, wherever the client wrapped it. */
   private static int status(Throwable t) {
     if (t == null) {
-      throw new AssertionError("the upload succeeded: the emulator ignored the precondition and overwrote");
+      throw new AssertionError(
+          "the upload succeeded: the emulator ignored the precondition and overwrote");
     }
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof StorageException e && e.getCode() != 0) {

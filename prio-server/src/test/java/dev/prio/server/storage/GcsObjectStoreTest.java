@@ -63,8 +63,12 @@ class GcsObjectStoreTest {
       expected.add(0, key);
     }
     store.createIfAbsent("prio/v1/other/x.json", new byte[] {1});
-    gcs.client().create(BlobInfo.newBuilder(bucket, "elsewhere/prio/v1/in/part-x.ndjson").build(), new byte[] {1});
-    gcs.client().create(BlobInfo.newBuilder(bucket, "root/prio/v1/in/folder/").build(), new byte[0]);
+    gcs.client()
+        .create(
+            BlobInfo.newBuilder(bucket, "elsewhere/prio/v1/in/part-x.ndjson").build(),
+            new byte[] {1});
+    gcs.client()
+        .create(BlobInfo.newBuilder(bucket, "root/prio/v1/in/folder/").build(), new byte[0]);
 
     long pagesBefore = store.pagesRead();
     assertThat(store.list("prio/v1/in/")).containsExactlyElementsOf(expected);
@@ -79,7 +83,9 @@ class GcsObjectStoreTest {
     byte[] data = new byte[9 * 1024 * 1024 + 17];
     new Random(5).nextBytes(data);
     // Upload it through a resumable write channel, as a staging job would.
-    try (OutputStream out = Channels.newOutputStream(gcs.client().writer(BlobInfo.newBuilder(bucket, "root/big.ndjson").build()))) {
+    try (OutputStream out =
+        Channels.newOutputStream(
+            gcs.client().writer(BlobInfo.newBuilder(bucket, "root/big.ndjson").build()))) {
       out.write(data);
     }
     MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -145,13 +151,18 @@ class GcsObjectStoreTest {
     for (int round = 0; round < 15; round++) {
       String key = "race/claim-" + round + ".json";
       List<Boolean> created = race(writer -> store.createIfAbsent(key, bytes("writer-" + writer)));
-      assertThat(created).as("createIfAbsent round %d", round).containsExactlyInAnyOrder(true, false);
+      assertThat(created)
+          .as("createIfAbsent round %d", round)
+          .containsExactlyInAnyOrder(true, false);
       int winner = created.indexOf(true);
       StoredObject won = store.read(key).orElseThrow();
       assertThat(new String(won.data(), StandardCharsets.UTF_8)).isEqualTo("writer-" + winner);
 
-      List<Boolean> swapped = race(writer -> store.compareAndSet(key, won.generation(), bytes("next-" + writer)));
-      assertThat(swapped).as("compareAndSet round %d", round).containsExactlyInAnyOrder(true, false);
+      List<Boolean> swapped =
+          race(writer -> store.compareAndSet(key, won.generation(), bytes("next-" + writer)));
+      assertThat(swapped)
+          .as("compareAndSet round %d", round)
+          .containsExactlyInAnyOrder(true, false);
       assertThat(new String(store.read(key).orElseThrow().data(), StandardCharsets.UTF_8))
           .isEqualTo("next-" + swapped.indexOf(true));
     }
@@ -160,7 +171,8 @@ class GcsObjectStoreTest {
   @Test
   void otherFailuresAreIOExceptions() {
     GcsObjectStore missing = gcs.store("no-such-bucket-" + bucket, "", 10);
-    assertThatThrownBy(() -> missing.createIfAbsent("x", bytes("x"))).isInstanceOf(IOException.class)
+    assertThatThrownBy(() -> missing.createIfAbsent("x", bytes("x")))
+        .isInstanceOf(IOException.class)
         .hasMessageContaining("HTTP 404");
     assertThatThrownBy(() -> missing.list("")).isInstanceOf(IOException.class);
   }
@@ -186,14 +198,18 @@ class GcsObjectStoreTest {
         System.setProperty(ObjectStores.GCS_HOST_PROPERTY, before);
       }
     }
-    assertThatThrownBy(() -> ObjectStores.open("gs://Not_A_Bucket/x", gcs.host())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ObjectStores.open("gs://Not_A_Bucket/x", gcs.host()))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void readsInputThroughTheSubmissionReader() throws Exception {
     Storage raw = gcs.client();
-    raw.create(BlobInfo.newBuilder(bucket, "root/in/part-1.ndjson").build(), bytes("{\"id\": \"b\", \"payload\": \"AQI=\"}\n"));
-    raw.create(BlobInfo.newBuilder(bucket, "root/in/part-0.ndjson").build(),
+    raw.create(
+        BlobInfo.newBuilder(bucket, "root/in/part-1.ndjson").build(),
+        bytes("{\"id\": \"b\", \"payload\": \"AQI=\"}\n"));
+    raw.create(
+        BlobInfo.newBuilder(bucket, "root/in/part-0.ndjson").build(),
         bytes("{\"id\": \"a\", \"payload\": \"AAE=\"}\n{\"id\": 7, \"payload\": \"Ag==\"}\n"));
     List<String> ids = new ArrayList<>();
     new SubmissionReader(store, tools.jackson.databind.json.JsonMapper.builder().build(), 1 << 20)
@@ -212,11 +228,12 @@ class GcsObjectStoreTest {
     List<Future<Boolean>> futures = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
       int writer = i;
-      Callable<Boolean> task = () -> {
-        ready.countDown();
-        go.await();
-        return w.write(writer);
-      };
+      Callable<Boolean> task =
+          () -> {
+            ready.countDown();
+            go.await();
+            return w.write(writer);
+          };
       futures.add(pool.submit(task));
     }
     ready.await();

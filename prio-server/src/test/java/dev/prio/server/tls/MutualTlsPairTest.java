@@ -42,29 +42,36 @@ class MutualTlsPairTest {
     ServerPair.Keys keys = Generated.newKeys();
     Generated gen = new Generated(keys, PrioConfig.of(7, BATCH), 23);
     gen.addValid(9);
-    try (ServerPair pair = new ServerPair(work, keys, "[{\"batch_id\": \"" + BATCH + "\", \"n_data\": 7}]")) {
+    try (ServerPair pair =
+        new ServerPair(work, keys, "[{\"batch_id\": \"" + BATCH + "\", \"n_data\": 7}]")) {
       pair.with("server.ssl.bundle", "peer")
           .with("server.ssl.client-auth", "need")
           .with("spring.ssl.bundle.pem.peer.keystore.certificate", "file:" + b.certificate())
           .with("spring.ssl.bundle.pem.peer.keystore.private-key", "file:" + b.privateKey())
           .with("spring.ssl.bundle.pem.peer.truststore.certificate", "file:" + a.certificate());
       pair.startB();
-      int portB = Integer.parseInt(pair.url(ServerId.B).substring(pair.url(ServerId.B).lastIndexOf(':') + 1));
+      int portB =
+          Integer.parseInt(
+              pair.url(ServerId.B).substring(pair.url(ServerId.B).lastIndexOf(':') + 1));
       pair.with("server.ssl.enabled", "false")
           .with("prio.peer.url", "https://127.0.0.1:" + portB)
           .with("prio.peer.ssl-bundle", "peer")
           .with("prio.peer.max-attempts", "2")
           .with("spring.ssl.bundle.pem.peer.keystore.certificate", "file:" + a.certificate())
           .with("spring.ssl.bundle.pem.peer.keystore.private-key", "file:" + a.privateKey())
-          .with("spring.ssl.bundle.pem.peer.truststore.certificate",
+          .with(
+              "spring.ssl.bundle.pem.peer.truststore.certificate",
               "file:" + (trustWrongCertificate ? other.certificate() : b.certificate()));
       pair.startA();
-      Staging.write(pair.root(ServerId.A), DATE, BATCH, ServerId.A, "in.ndjson", gen.forA.toString());
-      Staging.write(pair.root(ServerId.B), DATE, BATCH, ServerId.B, "in.ndjson", gen.forB.toString());
+      Staging.write(
+          pair.root(ServerId.A), DATE, BATCH, ServerId.A, "in.ndjson", gen.forA.toString());
+      Staging.write(
+          pair.root(ServerId.B), DATE, BATCH, ServerId.B, "in.ndjson", gen.forB.toString());
       pair.startBatch(BATCH, DATE);
       String state = pair.awaitTerminal(ServerId.A, BATCH, DATE, Duration.ofSeconds(60));
       if (!trustWrongCertificate) {
-        assertThat(Staging.published(pair.root(ServerId.A), DATE, BATCH)).contains("\"payload\":" + gen.expectedPayload())
+        assertThat(Staging.published(pair.root(ServerId.A), DATE, BATCH))
+            .contains("\"payload\":" + gen.expectedPayload())
             .isEqualTo(Staging.published(pair.root(ServerId.B), DATE, BATCH));
       } else {
         assertThat(pair.root(ServerId.A).resolve("prio/v1/published")).doesNotExist();

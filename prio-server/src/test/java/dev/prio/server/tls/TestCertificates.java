@@ -29,15 +29,32 @@ public record TestCertificates(Path certificate, Path privateKey) {
     KeyPair kp = gen.generateKeyPair();
     X500Name subject = new X500Name("CN=" + name);
     Instant now = Instant.now();
-    JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, BigInteger.valueOf(now.toEpochMilli()),
-        Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(Duration.ofDays(1))), subject, kp.getPublic());
-    builder.addExtension(Extension.subjectAlternativeName, false,
-        new GeneralNames(new GeneralName[] {new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}));
-    X509CertificateHolder cert = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate()));
+    JcaX509v3CertificateBuilder builder =
+        new JcaX509v3CertificateBuilder(
+            subject,
+            BigInteger.valueOf(now.toEpochMilli()),
+            Date.from(now.minus(Duration.ofMinutes(5))),
+            Date.from(now.plus(Duration.ofDays(1))),
+            subject,
+            kp.getPublic());
+    builder.addExtension(
+        Extension.subjectAlternativeName,
+        false,
+        new GeneralNames(
+            new GeneralName[] {
+              new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+              new GeneralName(GeneralName.dNSName, "localhost")
+            }));
+    X509CertificateHolder cert =
+        builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate()));
     Path certFile = dir.resolve(name + ".crt");
     Path keyFile = dir.resolve(name + ".key");
     Files.writeString(certFile, pem(cert));
-    Files.writeString(keyFile, pem(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(kp.getPrivate(), null).generate()));
+    Files.writeString(
+        keyFile,
+        pem(
+            new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(kp.getPrivate(), null)
+                .generate()));
     return new TestCertificates(certFile, keyFile);
   }
 
