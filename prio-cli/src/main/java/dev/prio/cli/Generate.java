@@ -60,8 +60,8 @@ final class Generate {
     long started = System.nanoTime();
     PrioConfig config = PrioConfig.of(o.nData(), o.batchId());
     int total = (int) o.total();
-    boolean[] invalidAt = invalidPositions(total, (int) o.invalid(), o.seed());
-    double[] p = probabilities(o.nData(), o.seed());
+    boolean[] invalidAt = SyntheticData.invalidPositions(total, (int) o.invalid(), o.seed());
+    double[] p = SyntheticData.probabilities(o.nData(), o.seed());
     Path dirA = inputDir(o.rootA(), o, "a");
     Path dirB = inputDir(o.rootB(), o, "b");
     if (dirA.toAbsolutePath().normalize().equals(dirB.toAbsolutePath().normalize())) {
@@ -189,11 +189,11 @@ final class Generate {
     Base64.Encoder b64 = Base64.getEncoder();
     for (int k = 0; k < n; k++) {
       int index = start + k;
-      SplittableRandom r = new SplittableRandom(mix(o.seed(), index));
+      SplittableRandom r = new SplittableRandom(SyntheticData.mix(o.seed(), index));
       String id =
           new UUID((r.nextLong() & ~0xf000L) | 0x4000L, (r.nextLong() & ~(3L << 62)) | (1L << 63))
               .toString();
-      long[] v = vector(r, p, invalidAt[index]);
+      long[] v = SyntheticData.vector(r, p, invalidAt[index]);
       if (!invalidAt[index]) {
         for (int j = 0; j < v.length; j++) {
           sums[j] += v[j];
@@ -207,60 +207,6 @@ final class Generate {
     return new Block(a, b, sums, valid);
   }
 
-  /** Bits with P(v_j = 1) = p_j; an invalid one gets a 2 at one coordinate. */
-  static long[] vector(SplittableRandom r, double[] p, boolean invalid) {
-    long[] v = new long[p.length];
-    for (int j = 0; j < v.length; j++) {
-      v[j] = r.nextDouble() < p[j] ? 1 : 0;
-    }
-    if (invalid) {
-      v[r.nextInt(v.length)] = 2;
-    }
-    return v;
-  }
-
-  /** p_j uniform in [0, 1), one per coordinate, from the seed. */
-  static double[] probabilities(int nData, long seed) {
-    SplittableRandom r = new SplittableRandom(mix(seed, -1));
-    double[] p = new double[nData];
-    for (int j = 0; j < nData; j++) {
-      p[j] = r.nextDouble();
-    }
-    return p;
-  }
-
-  /**
-   * {@code invalid} distinct positions among {@code total}, from the seed (partial Fisher–Yates).
-   */
-  static boolean[] invalidPositions(int total, int invalid, long seed) {
-    SplittableRandom r = new SplittableRandom(mix(seed, -2));
-    boolean[] at = new boolean[total];
-    if (invalid == 0) {
-      return at;
-    }
-    int[] order = new int[total];
-    for (int i = 0; i < total; i++) {
-      order[i] = i;
-    }
-    for (int i = 0; i < invalid; i++) {
-      int j = i + r.nextInt(total - i);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-      at[order[i]] = true;
-    }
-    return at;
-  }
-
-  /** A well-spread 64-bit seed for stream {@code index} of {@code seed} (murmur3's fmix64). */
-  static long mix(long seed, long index) {
-    long z = seed + (index + 3) * 0x9E3779B97F4A7C15L;
-    z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
-    z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
-    return z ^ (z >>> 33);
-  }
-
-  /** Exactly Python's json.dumps({"id": id, "payload": payload}) for these ASCII values. */
   private static String line(String id, String payload) {
     return "{\"id\": \"" + id + "\", \"payload\": \"" + payload + "\"}\n";
   }

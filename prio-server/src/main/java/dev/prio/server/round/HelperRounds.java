@@ -1,8 +1,6 @@
 package dev.prio.server.round;
 
-import dev.prio.core.error.RejectReason;
 import dev.prio.core.packet.PrioConfig;
-import dev.prio.core.packet.ServerId;
 import dev.prio.server.batch.BatchFailure;
 import dev.prio.server.batch.BatchLifecycle;
 import dev.prio.server.batch.BatchPhase;
@@ -50,6 +48,8 @@ public final class HelperRounds implements HelperApi {
   private final HelperIndexes inputs;
   private final HelperHandshake handshake;
   private final HelperStates states;
+  private final StoredAnswers answers;
+  private final HelperTotal totals;
   private final HelperPublish publishing;
 
   /**
@@ -87,6 +87,8 @@ public final class HelperRounds implements HelperApi {
     this.clock = clock;
     this.inputs = new HelperIndexes(reader, rounds, spill);
     this.handshake = new HelperHandshake(settings, lifecycle, rounds, inputs, json, clock);
+    this.totals = new HelperTotal(lifecycle, rounds, metrics, clock);
+    this.answers = new StoredAnswers(rounds, json);
     this.states = new HelperStates(lifecycle);
     this.publishing = new HelperPublish(lifecycle, states, rounds, publisher, inputs, json, clock);
   }
@@ -104,7 +106,7 @@ public final class HelperRounds implements HelperApi {
         req.attempt(),
         () -> {
           BatchState state = states.active(key, req.attempt());
-          return answer(
+          return answers.answer(
               key,
               state,
               "verify1",
@@ -129,7 +131,7 @@ public final class HelperRounds implements HelperApi {
         req.attempt(),
         () -> {
           BatchState state = states.active(key, req.attempt());
-          return answer(
+          return answers.answer(
               key,
               state,
               "verify2",
@@ -162,63 +164,15 @@ public final class HelperRounds implements HelperApi {
         req.attempt(),
         () -> {
           BatchState state = states.active(key, req.attempt());
-          return answer(
-              key, state, "total", null, body, Total.Response.class, () -> sumUp(key, state, req));
+          return answers.answer(
+              key,
+              state,
+              "total",
+              null,
+              body,
+              Total.Response.class,
+              () -> totals.sumUp(key, state, req, input(key, state.attempt())));
         });
-  }
-
-  private Total.Response sumUp(BatchKey key, BatchState state, Total.Request req) {
-    if (req.chunkCount() != state.chunksTotal()) {
-      throw new ProblemException(
-          ProblemType.PEER_PROTOCOL, "chunk count differs from the handshake");
-    }
-    ChunkTotals totals =
-        ChunkTotals.of(
-            PrioConfig.of(state.nData(), key.batchId()),
-            ServerId.B,
-            req.chunkCount(),
-            c ->
-                rounds
-                    .findChunk(key, state.attempt(), c)
-                    .orElseThrow(
-                        () ->
-                            new ProblemException(
-                                ProblemType.PEER_PROTOCOL,
-                                "chunk " + c + " has not finished on server B")));
-    HelperIndex input = input(key, state.attempt());
-    long peerOnly = input.uniqueCount() - totals.matched();
-    if (peerOnly < 0) {
-      throw new InputChangedException("server B holds fewer ids than its chunks matched");
-    }
-    Funnel funnel = totals.funnel();
-    funnel.addAll(input.localRejects());
-    funnel.add(RejectReason.MISSING_ON_PEER.label(), peerOnly);
-    if (totals.validCount() != req.validCount()
-        || !totals.validIds().hex().equals(req.validIdChecksum())
-        || !totals.chunkDigest().equals(req.chunkDigest())) {
-      lifecycle.fail(
-          key,
-          state.attempt(),
-          BatchFailure.BATCH_MISMATCH,
-          "valid submissions differ between the servers");
-      throw new ProblemException(
-          ProblemType.BATCH_MISMATCH, "server B counted different valid submissions");
-    }
-    funnel.toMap().forEach(metrics::submission);
-    lifecycle.advance(
-        key,
-        state.attempt(),
-        BatchPhase.TOTAL,
-        s ->
-            s.withProgress(s.chunksTotal(), req.chunkCount(), funnel.toMap(), clock.instant())
-                .withPeer(BatchPhase.TOTAL, null, clock.instant()));
-    return new Total.Response(
-        totals.totalShareBase64(),
-        totals.validCount(),
-        totals.validIds().hex(),
-        totals.chunkDigest(),
-        funnel.toMap(),
-        peerOnly);
   }
 
   @Override
@@ -287,56 +241,6 @@ public final class HelperRounds implements HelperApi {
       // batch.json itself is what is corrupt or unwritable: the answer to A still carries the
       // reason
     }
-  }
-
-  private interface Compute<T> {
-    T get() throws PeerProtocolException;
-  }
-
-  /**
-   * @param chunk the chunk a per-chunk round is for; null for a batch-level round
-   */
-  private <T> T answer(
-      BatchKey key,
-      BatchState state,
-      String round,
-      Integer chunk,
-      String body,
-      Class<T> type,
-      Compute<T> compute) {
-    if (chunk != null && (chunk < 0 || chunk >= state.chunksTotal())) {
-      throw new ProblemException(
-          ProblemType.PEER_PROTOCOL, "chunk index outside the handshake's chunk count");
-    }
-    int index = chunk == null ? 0 : chunk;
-    String digest = RoundStore.digest(body);
-    var stored = rounds.findRound(key, state.attempt(), round, index);
-    if (stored.isPresent()) {
-      return replay(stored.get(), digest, type);
-    }
-    T response;
-    try {
-      response = compute.get();
-    } catch (PeerProtocolException e) {
-      throw new ProblemException(ProblemType.PEER_PROTOCOL, e.getMessage());
-    }
-    var saved =
-        rounds.saveRound(
-            key,
-            state.attempt(),
-            round,
-            index,
-            RoundStore.StoredRound.answered(digest, body, json.writeValueAsString(response)));
-    return replay(saved, digest, type);
-  }
-
-  private <T> T replay(RoundStore.StoredRound stored, String digest, Class<T> type) {
-    if (!stored.requestDigest().equals(digest)) {
-      throw new ProblemException(
-          ProblemType.ROUND_CONFLICT,
-          "a different request was already answered for this round and chunk");
-    }
-    return json.readValue(stored.response(), type);
   }
 
   private RoundMessage storedVerify1Request(BatchKey key, int attempt, int chunk) {
