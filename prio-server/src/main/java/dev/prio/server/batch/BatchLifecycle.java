@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,22 +78,15 @@ public final class BatchLifecycle {
    */
   public BatchState advance(
       BatchKey key, int attempt, BatchPhase to, UnaryOperator<BatchState> also) {
-    Instant now = clock.instant();
-    BatchState[] from = new BatchState[1];
-    BatchState after =
-        batches.update(
+    Change c =
+        change(
             key,
-            s -> {
-              from[0] = s;
-              if (!isCurrent(s, attempt) || s.phase() == to) {
-                return s;
-              }
-              return also.apply(s).withPhase(to, now);
-            });
-    if (after != from[0] && after.phase() == to) {
-      entered(key, from[0], after, now);
+            (s, now) ->
+                !isCurrent(s, attempt) || s.phase() == to ? s : also.apply(s).withPhase(to, now));
+    if (c.happened() && c.after().phase() == to) {
+      entered(key, c);
     }
-    return after;
+    return c.after();
   }
 
   public BatchState advance(BatchKey key, int attempt, BatchPhase to) {
@@ -109,31 +103,21 @@ public final class BatchLifecycle {
    * committed to publish: from there it can only end PUBLISHED, or both servers would disagree.
    */
   public BatchState fail(BatchKey key, int attempt, BatchFailure failure, String detail) {
-    Instant now = clock.instant();
-    BatchState[] from = new BatchState[1];
-    BatchState after =
-        batches.update(
+    Change c =
+        change(
             key,
-            s -> {
-              from[0] = s;
-              return isCurrent(s, attempt) && !s.committed() ? s.failed(failure, detail, now) : s;
-            });
-    if (after != from[0]) {
+            (s, now) ->
+                isCurrent(s, attempt) && !s.committed() ? s.failed(failure, detail, now) : s);
+    BatchState after = c.after();
+    if (c.happened()) {
       log.warn(
           "batch {} attempt {} failed: {} ({}) in {}",
           key,
           attempt,
           failure,
           detail,
-          from[0].phase());
-      entered(key, from[0], after, now);
-    } else if (isCurrent(after, attempt) && after.committed()) {
-      log.error(
-          "batch {} attempt {} is committed to publish; {} ({}) does not end it, the step is retried",
-          key,
-          attempt,
-          failure,
-          detail);
+          c.before().phase());
+      entered(key, c);
     }
     return after;
   }
@@ -143,13 +127,10 @@ public final class BatchLifecycle {
    * publish (on A: the commit itself; on B, which cannot know: once it holds the pending copy).
    */
   public BatchState abandon(BatchKey key) {
-    Instant now = clock.instant();
-    BatchState[] from = new BatchState[1];
-    BatchState after =
-        batches.update(
+    Change c =
+        change(
             key,
-            s -> {
-              from[0] = s;
+            (s, now) -> {
               boolean pastCommit =
                   s.committed() || (role == ServerId.B && s.phase() == BatchPhase.PUBLISHING);
               if (pastCommit && !s.phase().isTerminal()) {
@@ -159,23 +140,20 @@ public final class BatchLifecycle {
               }
               return s.phase().isTerminal() ? s : s.withPhase(BatchPhase.ABANDONED, now);
             });
-    if (after != from[0]) {
-      log.info("batch {} attempt {} abandoned in {}", key, after.attempt(), from[0].phase());
-      entered(key, from[0], after, now);
+    if (c.happened()) {
+      log.info("batch {} attempt {} abandoned in {}", key, c.after().attempt(), c.before().phase());
+      entered(key, c);
     }
-    return after;
+    return c.after();
   }
 
   /** On B: A's notice that the attempt ended there as FAILED or ABANDONED. */
   public BatchState endedByPeer(
       BatchKey key, int attempt, BatchPhase outcome, BatchFailure failure) {
-    Instant now = clock.instant();
-    BatchState[] from = new BatchState[1];
-    BatchState after =
-        batches.update(
+    Change c =
+        change(
             key,
-            s -> {
-              from[0] = s;
+            (s, now) -> {
               if (!isCurrent(s, attempt)) {
                 return s;
               }
@@ -185,31 +163,33 @@ public final class BatchLifecycle {
                       : s.withPhase(BatchPhase.ABANDONED, now);
               return ended.withPeer(outcome, null, now);
             });
-    if (after != from[0]) {
+    if (c.happened()) {
       log.info("batch {} attempt {} ended on server A as {}", key, attempt, outcome);
-      entered(key, from[0], after, now);
+      entered(key, c);
     }
-    return after;
+    return c.after();
   }
 
   /** A new attempt on A, from an ended one only; a published batch only with {@code force}. */
   public BatchState rerun(BatchKey key, boolean force) {
     Instant now = clock.instant();
-    return batches.update(
-        key,
-        s -> {
-          if (!s.phase().isTerminal()) {
-            throw new ProblemException(
-                ProblemType.BATCH_CONFLICT, "the batch is still running (" + s.phase() + ")");
-          }
-          if (s.phase() == BatchPhase.PUBLISHED && !force) {
-            throw new ProblemException(
-                ProblemType.BATCH_CONFLICT,
-                "the batch is published; rerun with force=true to publish a new version");
-          }
-          log.info("batch {} attempt {} starts after {}", key, s.attempt() + 1, s.phase());
-          return s.rerun(force || s.phase() == BatchPhase.PUBLISHED, now);
-        });
+    BatchState next =
+        batches.update(
+            key,
+            s -> {
+              if (!s.phase().isTerminal()) {
+                throw new ProblemException(
+                    ProblemType.BATCH_CONFLICT, "the batch is still running (" + s.phase() + ")");
+              }
+              if (s.phase() == BatchPhase.PUBLISHED && !force) {
+                throw new ProblemException(
+                    ProblemType.BATCH_CONFLICT,
+                    "the batch is published; rerun with force=true to publish a new version");
+              }
+              return s.rerun(force || s.phase() == BatchPhase.PUBLISHED, now);
+            });
+    log.info("batch {} attempt {} starts", key, next.attempt());
+    return next;
   }
 
   /**
@@ -265,10 +245,32 @@ public final class BatchLifecycle {
     return s.attempt() == attempt && !s.phase().isTerminal();
   }
 
-  private void entered(BatchKey key, BatchState before, BatchState after, Instant now) {
+  /** One compare-and-set: the state it was made on (the last read, after any retries) and after. */
+  private record Change(BatchState before, BatchState after, Instant at) {
+    boolean happened() {
+      return after != before;
+    }
+  }
+
+  private Change change(BatchKey key, BiFunction<BatchState, Instant, BatchState> next) {
+    Instant now = clock.instant();
+    BatchState[] read = new BatchState[1];
+    BatchState after =
+        batches.update(
+            key,
+            s -> {
+              read[0] = s;
+              return next.apply(s, now);
+            });
+    return new Change(read[0], after, now);
+  }
+
+  private void entered(BatchKey key, Change c) {
+    BatchState before = c.before();
+    BatchState after = c.after();
     Instant since = before.phaseEnteredAt().get(before.phase().label());
     if (since != null) {
-      metrics.phaseTime(before.phase(), Duration.between(since, now));
+      metrics.phaseTime(before.phase(), Duration.between(since, c.at()));
     }
     if (after.phase().isTerminal()) {
       metrics.batchFinished(after.phase(), after.failure());

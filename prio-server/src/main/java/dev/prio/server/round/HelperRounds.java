@@ -26,6 +26,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -101,78 +102,62 @@ public final class HelperRounds implements HelperApi {
 
   @Override
   public RoundMessage verify1(BatchKey key, int chunk, RoundMessage req, String body) {
-    return guarded(
+    return round(
         key,
         req.attempt(),
-        () -> {
-          BatchState state = states.active(key, req.attempt());
-          return answers.answer(
-              key,
-              state,
-              "verify1",
-              chunk,
-              body,
-              RoundMessage.class,
-              () -> {
-                ChunkWork work = newWork(key, state, chunk, req.items());
-                List<PacketItem> own = work.verify1();
-                work.verify2(req.items());
-                pending.put(pendingKey(key, state.attempt(), chunk), work);
-                lifecycle.advance(key, state.attempt(), BatchPhase.VERIFY);
-                return new RoundMessage(state.attempt(), own);
-              });
-        });
+        "verify1",
+        chunk,
+        body,
+        RoundMessage.class,
+        state ->
+            () -> {
+              ChunkWork work = newWork(key, state, chunk, req.items());
+              List<PacketItem> own = work.verify1();
+              work.verify2(req.items());
+              pending.put(pendingKey(key, state.attempt(), chunk), work);
+              lifecycle.advance(key, state.attempt(), BatchPhase.VERIFY);
+              return new RoundMessage(state.attempt(), own);
+            });
   }
 
   @Override
   public RoundMessage verify2(BatchKey key, int chunk, RoundMessage req, String body) {
-    return guarded(
+    return round(
         key,
         req.attempt(),
-        () -> {
-          BatchState state = states.active(key, req.attempt());
-          return answers.answer(
-              key,
-              state,
-              "verify2",
-              chunk,
-              body,
-              RoundMessage.class,
-              () -> {
-                ChunkWork work = pending.remove(pendingKey(key, state.attempt(), chunk));
-                RoundMessage first = storedVerify1Request(key, state.attempt(), chunk);
-                if (work == null) {
-                  work = newWork(key, state, chunk, first.items());
-                  work.verify1();
-                }
-                List<PacketItem> own = work.verify2(first.items());
-                ChunkResult result = work.finish(req.items());
-                if (rounds.saveChunk(key, state.attempt(), result)) {
-                  lifecycle.progress(
-                      key, state.attempt(), s -> s.withChunkDone(result.funnel(), clock.instant()));
-                  metrics.chunkDone();
-                }
-                return new RoundMessage(state.attempt(), own);
-              });
-        });
+        "verify2",
+        chunk,
+        body,
+        RoundMessage.class,
+        state ->
+            () -> {
+              ChunkWork work = pending.remove(pendingKey(key, state.attempt(), chunk));
+              RoundMessage first = storedVerify1Request(key, state.attempt(), chunk);
+              if (work == null) {
+                work = newWork(key, state, chunk, first.items());
+                work.verify1();
+              }
+              List<PacketItem> own = work.verify2(first.items());
+              ChunkResult result = work.finish(req.items());
+              if (rounds.saveChunk(key, state.attempt(), result)) {
+                lifecycle.progress(
+                    key, state.attempt(), s -> s.withChunkDone(result.funnel(), clock.instant()));
+                metrics.chunkDone();
+              }
+              return new RoundMessage(state.attempt(), own);
+            });
   }
 
   @Override
   public Total.Response total(BatchKey key, Total.Request req, String body) {
-    return guarded(
+    return round(
         key,
         req.attempt(),
-        () -> {
-          BatchState state = states.active(key, req.attempt());
-          return answers.answer(
-              key,
-              state,
-              "total",
-              null,
-              body,
-              Total.Response.class,
-              () -> totals.sumUp(key, state, req, input(key, state.attempt())));
-        });
+        "total",
+        null,
+        body,
+        Total.Response.class,
+        state -> () -> totals.sumUp(key, state, req, input(key, state.attempt())));
   }
 
   @Override
@@ -216,6 +201,24 @@ public final class HelperRounds implements HelperApi {
    * Runs a round; corrupt stored state or changed input ends the attempt on B with its reason and
    * answers A with the same reason, so A ends it too and nothing is published.
    */
+  /** A round's answer for the attempt A names: computed once, stored, replayed, and guarded. */
+  private <T> T round(
+      BatchKey key,
+      int attempt,
+      String round,
+      Integer chunk,
+      String body,
+      Class<T> type,
+      Function<BatchState, StoredAnswers.Compute<T>> compute) {
+    return guarded(
+        key,
+        attempt,
+        () -> {
+          BatchState state = states.active(key, attempt);
+          return answers.answer(key, state, round, chunk, body, type, compute.apply(state));
+        });
+  }
+
   private <T> T guarded(BatchKey key, int attempt, Supplier<T> round) {
     try {
       return round.get();
