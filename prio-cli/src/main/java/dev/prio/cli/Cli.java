@@ -65,6 +65,9 @@ final class Cli {
     cl.setUnmatchedOptionsAllowedAsOptionParameters(false);
     cl.setEndOfOptionsDelimiter("--\0"); // click has no "--": it is an unexpected argument
     cl.getCommandSpec().parser().collectErrors(true);
+    // Values are data, never templates: a batch id such as 'a${b}c' from BATCH_ID must reach the
+    // command as it is (picocli would otherwise expand ${...} in values from the provider below).
+    cl.setInterpolateVariables(false);
     if (command instanceof ProcessorCommands.Processor) {
       cl.setDefaultValueProvider(
           arg -> {

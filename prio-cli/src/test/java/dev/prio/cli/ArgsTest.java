@@ -135,6 +135,31 @@ class ArgsTest {
   }
 
   @Test
+  void anEnvironmentValueIsTakenVerbatimNeverExpanded() throws CliException {
+    ProcessorCommands.Verify1 a =
+        verify1(
+            List.of(
+                "--n-data",
+                "4",
+                "--server-id",
+                "A",
+                "--private-key-hex",
+                "p",
+                "--shared-secret",
+                "s",
+                "--public-key-hex-internal",
+                "i",
+                "--public-key-hex-external",
+                "e",
+                "--input",
+                "in",
+                "--output",
+                "out"),
+            Map.of("BATCH_ID", "K${o*QQ$uwq}z ${env:HOME} %s"));
+    assertThat(a.data.batchId).isEqualTo("K${o*QQ$uwq}z ${env:HOME} %s");
+  }
+
+  @Test
   void emptyEnvironmentVariableIsUnset() {
     assertThatThrownBy(() -> verify1(List.of(), Map.of("N_DATA", "")))
         .isInstanceOf(CliException.class)
