@@ -30,9 +30,20 @@ class HelperConfiguration {
       Publisher publisher,
       PrioMetrics metrics,
       JsonMapper json,
-      Clock clock) {
+      Clock clock,
+      PrioProperties props) {
+    // B works on at most this many round requests at once, so it never needs more chunks pending
     return new HelperRounds(
-        settings, lifecycle, rounds, reader, publisher, metrics, json, Spill.defaults(), clock);
+        settings,
+        lifecycle,
+        rounds,
+        reader,
+        publisher,
+        metrics,
+        json,
+        Spill.defaults(),
+        clock,
+        props.peer().maxConcurrentRounds());
   }
 
   @Bean

@@ -138,6 +138,14 @@ public final class ChunkWork {
     return ownVerify2Items;
   }
 
+  /** Own round-2 items, once {@link #verify2(List)} has computed them. */
+  public List<PacketItem> ownVerify2() {
+    if (ownVerify2Items == null) {
+      throw new IllegalStateException("verify2 has not run for chunk " + chunk);
+    }
+    return ownVerify2Items;
+  }
+
   /** Decision and aggregation; the result is what gets persisted for this chunk. */
   public ChunkResult finish(List<PacketItem> peerVerify2) throws PeerProtocolException {
     Map<String, PacketItem> peer = byId(peerVerify2);

@@ -10,7 +10,10 @@ import dev.prio.server.web.ProblemException;
 import dev.prio.server.web.ProblemType;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,6 +27,21 @@ final class HelperHandshake {
   private final HelperIndexes inputs;
   private final JsonMapper json;
   private final Clock clock;
+
+  /**
+   * Agreed handshakes already read: every round checks B's input against one, and a stored
+   * handshake never changes (create-if-absent), so reading it once per attempt is enough.
+   */
+  private final Map<String, Handshake.Response> agreed =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Handshake.Response> eldest) {
+              return size() > 64;
+            }
+          });
 
   HelperHandshake(
       ProtocolSettings settings,
@@ -124,6 +142,17 @@ final class HelperHandshake {
 
   /** What B answered to the attempt's handshake: its count and id checksum pin its input. */
   Handshake.Response agreed(BatchKey key, int attempt) {
+    String k = key + "#" + attempt;
+    Handshake.Response known = agreed.get(k);
+    if (known != null) {
+      return known;
+    }
+    Handshake.Response stored = storedAgreement(key, attempt);
+    agreed.put(k, stored);
+    return stored;
+  }
+
+  private Handshake.Response storedAgreement(BatchKey key, int attempt) {
     return rounds
         .findRound(key, attempt, "handshake", 0)
         .filter(r -> r.configMismatch() == null)

@@ -21,9 +21,7 @@ import dev.prio.server.web.ProblemException;
 import dev.prio.server.web.ProblemType;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -38,7 +36,6 @@ import tools.jackson.databind.json.JsonMapper;
  * recombined from B's own share before B holds it pending (see {@link Publish}).
  */
 public final class HelperRounds implements HelperApi {
-  private static final int PENDING_LIMIT = 64;
   private final ProtocolSettings settings;
   private final BatchLifecycle lifecycle;
   private final RoundStore rounds;
@@ -53,21 +50,7 @@ public final class HelperRounds implements HelperApi {
   private final HelperTotal totals;
   private final HelperPublish publishing;
 
-  /**
-   * Chunks between their verify1 and verify2 on this replica: only a cache (a miss rebuilds the
-   * work from the stored verify1 request). Bounded, because with several replicas of B the verify2
-   * often goes to another one and this replica never hears of the chunk again.
-   */
-  private final Map<String, ChunkWork> pending =
-      Collections.synchronizedMap(
-          new LinkedHashMap<>(16, 0.75f, true) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, ChunkWork> eldest) {
-              return size() > PENDING_LIMIT;
-            }
-          });
+  private final PendingChunks pending;
 
   public HelperRounds(
       ProtocolSettings settings,
@@ -78,7 +61,8 @@ public final class HelperRounds implements HelperApi {
       PrioMetrics metrics,
       JsonMapper json,
       Spill spill,
-      Clock clock) {
+      Clock clock,
+      int pendingChunks) {
     this.settings = settings;
     this.lifecycle = lifecycle;
     this.rounds = rounds;
@@ -86,6 +70,7 @@ public final class HelperRounds implements HelperApi {
     this.metrics = metrics;
     this.json = json;
     this.clock = clock;
+    this.pending = new PendingChunks(pendingChunks);
     this.inputs = new HelperIndexes(reader, rounds, spill);
     this.handshake = new HelperHandshake(settings, lifecycle, rounds, inputs, json, clock);
     this.totals = new HelperTotal(lifecycle, rounds, metrics, clock);
@@ -115,7 +100,9 @@ public final class HelperRounds implements HelperApi {
               List<PacketItem> own = work.verify1();
               work.verify2(req.items());
               pending.put(pendingKey(key, state.attempt(), chunk), work);
-              lifecycle.advance(key, state.attempt(), BatchPhase.VERIFY);
+              if (state.phase() != BatchPhase.VERIFY) {
+                lifecycle.advance(key, state.attempt(), BatchPhase.VERIFY);
+              }
               return new RoundMessage(state.attempt(), own);
             });
   }
@@ -131,13 +118,14 @@ public final class HelperRounds implements HelperApi {
         RoundMessage.class,
         state ->
             () -> {
-              ChunkWork work = pending.remove(pendingKey(key, state.attempt(), chunk));
-              RoundMessage first = storedVerify1Request(key, state.attempt(), chunk);
-              if (work == null) {
-                work = newWork(key, state, chunk, first.items());
+              ChunkWork work = pending.take(pendingKey(key, state.attempt(), chunk));
+              if (work == null) { // verify1 went to another replica, or this one forgot it
+                List<PacketItem> first = storedVerify1Request(key, state.attempt(), chunk).items();
+                work = newWork(key, state, chunk, first);
                 work.verify1();
+                work.verify2(first);
               }
-              List<PacketItem> own = work.verify2(first.items());
+              List<PacketItem> own = work.ownVerify2();
               ChunkResult result = work.finish(req.items());
               if (rounds.saveChunk(key, state.attempt(), result)) {
                 lifecycle.progress(

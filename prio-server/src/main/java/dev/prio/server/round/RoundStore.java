@@ -42,6 +42,20 @@ public final class RoundStore {
     return read(StorageLayout.storedRound(key, attempt, round, chunk), StoredRound.class);
   }
 
+  /**
+   * Stores the answer unless one is already there; true only for the call that stored it (the
+   * others read the stored one).
+   */
+  public boolean createRound(
+      BatchKey key, int attempt, String round, int chunk, StoredRound answer) {
+    try {
+      return store.createIfAbsent(
+          StorageLayout.storedRound(key, attempt, round, chunk), json.writeValueAsBytes(answer));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Stores the answer unless one is already there; returns the stored one either way. */
   public StoredRound saveRound(
       BatchKey key, int attempt, String round, int chunk, StoredRound answer) {

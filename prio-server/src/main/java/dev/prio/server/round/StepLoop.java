@@ -80,7 +80,9 @@ final class StepLoop {
       } catch (RuntimeException e) {
         failure = BatchFailure.INTERNAL_ERROR;
         detail = e.getClass().getSimpleName();
-        log.error("batch {} step {} failed unexpectedly", key, s.phase(), e);
+        if (!isStopping()) { // a shutdown refuses new chunks: expected, reported as a pause below
+          log.error("batch {} step {} failed unexpectedly", key, s.phase(), e);
+        }
       }
       if (isStopping()) {
         log.info("batch {} paused in {} by shutdown", key, s.phase());

@@ -50,14 +50,18 @@ final class StoredAnswers {
     } catch (PeerProtocolException e) {
       throw new ProblemException(ProblemType.PEER_PROTOCOL, e.getMessage());
     }
-    var saved =
-        rounds.saveRound(
+    boolean created =
+        rounds.createRound(
             key,
             state.attempt(),
             round,
             index,
             RoundStore.StoredRound.answered(digest, body, json.writeValueAsString(response)));
-    return replay(saved, digest, type);
+    if (created) {
+      return response;
+    }
+    // another replica answered the same round meanwhile: its stored answer is the one A gets
+    return replay(rounds.findRound(key, state.attempt(), round, index).orElseThrow(), digest, type);
   }
 
   private <T> T replay(RoundStore.StoredRound stored, String digest, Class<T> type) {
