@@ -114,6 +114,15 @@ public final class ServerPair implements AutoCloseable {
    */
   public static Map<String, String> properties(
       ServerId role, Keys keys, Path root, String dataConfig, int port, String peerUrl) {
+    return properties(role, keys, "file:" + root, dataConfig, port, peerUrl);
+  }
+
+  /**
+   * As above, on any storage root ({@code file:/path} or {@code gs://bucket/prefix}): the replica
+   * harnesses in {@code dev.prio.server.replicas} run on fake-gcs-server.
+   */
+  public static Map<String, String> properties(
+      ServerId role, Keys keys, String root, String dataConfig, int port, String peerUrl) {
     KeyPair own = role == ServerId.A ? keys.a() : keys.b();
     KeyPair other = role == ServerId.A ? keys.b() : keys.a();
     Map<String, String> props = new LinkedHashMap<>();
@@ -126,7 +135,7 @@ public final class ServerPair implements AutoCloseable {
     props.put("prio.keys.public-key-hex-internal", own.publicKey().toHex());
     props.put("prio.keys.public-key-hex-external", other.publicKey().toHex());
     props.put("prio.keys.shared-secret", keys.seed().toBase64());
-    props.put("prio.storage.root", "file:" + root);
+    props.put("prio.storage.root", root);
     props.put("prio.batch.data-config", dataConfig);
     props.put("prio.peer.url", peerUrl);
     props.put("prio.peer.initial-backoff", "20ms");

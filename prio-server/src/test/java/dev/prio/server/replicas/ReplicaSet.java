@@ -1,15 +1,9 @@
 package dev.prio.server.replicas;
 
-import dev.prio.core.crypto.KeyPair;
 import dev.prio.core.packet.ServerId;
 import dev.prio.server.pair.ServerPair;
 import dev.prio.server.pair.TestServerApplication;
-import dev.prio.server.signing.PeerAuthTestSupport;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -51,36 +45,16 @@ final class ReplicaSet implements AutoCloseable {
     String url() {
       return "http://127.0.0.1:" + port;
     }
-
-    HttpResponse<String> get(String path) throws IOException, InterruptedException {
-      return HTTP.send(
-          HttpRequest.newBuilder(URI.create(url() + path))
-              .header("Authorization", PeerAuthTestSupport.BEARER)
-              .GET()
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
-    }
   }
 
-  private final ServerPair.Keys keys;
-  private final String dataConfig;
-  private final Map<ServerId, String> roots;
+  private final ReplicaSetup setup;
   private final Map<String, String> extra = new HashMap<>();
   private final List<Replica> as = new ArrayList<>();
   private final List<Replica> bs = new ArrayList<>();
   private final RoundRobinProxy proxy;
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  ReplicaSet(
-      ServerPair.Keys keys,
-      String dataConfig,
-      Map<ServerId, String> roots,
-      int replicasA,
-      int replicasB)
-      throws IOException {
-    this.keys = keys;
-    this.dataConfig = dataConfig;
-    this.roots = roots;
+  ReplicaSet(ReplicaSetup setup, int replicasA, int replicasB) throws IOException {
+    this.setup = setup;
     for (int i = 1; i <= replicasA; i++) {
       as.add(new Replica(ServerId.A, i));
     }
@@ -124,33 +98,11 @@ final class ReplicaSet implements AutoCloseable {
 
   /** Starts (or restarts) a replica. */
   void start(Replica r) {
-    KeyPair own = r.role == ServerId.A ? keys.a() : keys.b();
-    KeyPair other = r.role == ServerId.A ? keys.b() : keys.a();
-    Map<String, Object> props = new HashMap<>();
-    props.put("spring.config.import", "classpath:prio-server.yaml");
-    props.put("spring.application.name", "prio-server-" + r.name);
-    props.put("server.port", String.valueOf(r.port));
-    props.put("server.address", "127.0.0.1");
-    props.put("prio.role", r.role.name());
-    props.put("prio.keys.private-key-hex", own.privateKey().toHex());
-    props.put("prio.keys.public-key-hex-internal", own.publicKey().toHex());
-    props.put("prio.keys.public-key-hex-external", other.publicKey().toHex());
-    props.put("prio.keys.shared-secret", keys.seed().toBase64());
-    props.put("prio.storage.root", roots.get(r.role));
-    props.put("prio.batch.data-config", dataConfig);
-    props.put("prio.peer.url", proxy.url());
-    props.put("prio.peer.initial-backoff", "20ms");
-    props.put("prio.peer.max-backoff", "300ms");
-    props.put("prio.lease.holder", r.name);
-    props.put("prio.lease.release-on-shutdown", String.valueOf(!r.leaveLeasesOnStop));
-    props.put("management.metrics.tags.server", r.role.name().toLowerCase());
-    props.putAll(ServerPair.PEER_AUTH.propertiesFor(r.role == ServerId.A));
+    Map<String, String> props =
+        setup.properties(r.role, r.name, r.port, proxy.url(), !r.leaveLeasesOnStop);
     props.putAll(extra);
-    String[] args =
-        props.entrySet().stream()
-            .map(e -> "--" + e.getKey() + "=" + e.getValue())
-            .toArray(String[]::new);
-    r.context = new SpringApplicationBuilder(TestServerApplication.class).run(args);
+    r.context =
+        new SpringApplicationBuilder(TestServerApplication.class).run(ServerPair.args(props));
     r.port = ((WebServerApplicationContext) r.context).getWebServer().getPort();
   }
 
@@ -168,17 +120,6 @@ final class ReplicaSet implements AutoCloseable {
   /** A replica of A that is up, for the operator API. */
   Replica anyA() {
     return as.stream().filter(Replica::isUp).findFirst().orElseThrow();
-  }
-
-  HttpResponse<String> post(Replica r, String path, String body)
-      throws IOException, InterruptedException {
-    return HTTP.send(
-        HttpRequest.newBuilder(URI.create(r.url() + path))
-            .header("Authorization", PeerAuthTestSupport.BEARER)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
   }
 
   @Override

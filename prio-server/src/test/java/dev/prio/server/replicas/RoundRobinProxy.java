@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.Supplier;
 
 /**
@@ -39,11 +40,13 @@ final class RoundRobinProxy implements AutoCloseable {
   private final List<Supplier<String>> backends;
   private final AtomicInteger next = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
+  private final AtomicIntegerArray inFlight;
   private final HttpClient client =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   RoundRobinProxy(List<Supplier<String>> backends) throws IOException {
     this.backends = backends;
+    this.inFlight = new AtomicIntegerArray(backends.size());
     this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
     server.setExecutor(Executors.newCachedThreadPool());
     server.createContext("/", this::forward);
@@ -59,8 +62,17 @@ final class RoundRobinProxy implements AutoCloseable {
     return failed.get();
   }
 
+  /**
+   * Requests sent to backend {@code index} (0-based, in the order given) and not yet answered: a
+   * test kills a backend while this is positive to hit it mid-round.
+   */
+  int inFlight(int index) {
+    return inFlight.get(index);
+  }
+
   private void forward(HttpExchange ex) throws IOException {
-    String backend = backends.get(Math.floorMod(next.getAndIncrement(), backends.size())).get();
+    int index = Math.floorMod(next.getAndIncrement(), backends.size());
+    String backend = backends.get(index).get();
     byte[] body;
     try (InputStream in = ex.getRequestBody()) {
       body = in.readAllBytes();
@@ -81,6 +93,7 @@ final class RoundRobinProxy implements AutoCloseable {
               }
             });
     HttpResponse<byte[]> res;
+    inFlight.incrementAndGet(index);
     try {
       res = client.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException | InterruptedException | IllegalArgumentException e) {
@@ -88,6 +101,8 @@ final class RoundRobinProxy implements AutoCloseable {
       ex.sendResponseHeaders(502, -1);
       ex.close();
       return;
+    } finally {
+      inFlight.decrementAndGet(index);
     }
     res.headers()
         .map()
