@@ -1,12 +1,12 @@
 package dev.prio.cli;
 
 import dev.prio.core.json.JsonParser;
-import java.io.BufferedReader;
+import dev.prio.core.ndjson.LineReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.Writer;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -23,39 +23,47 @@ import java.nio.file.StandardOpenOption;
 public final class Files2 {
   private Files2() {}
 
-  interface RowHandler {
+  /** Receives one parsed row of an ndjson file. */
+  public interface RowHandler {
     void row(int lineNumber, Object value) throws CliException;
   }
 
+  // Python's universal newlines, as commands.py reads its files: a line ends at \n, \r\n or \r.
+  private static final LineReader PYTHON_LINES =
+      new LineReader(LineReader.Ends.UNIVERSAL, false, Integer.MAX_VALUE - 16);
+
   /**
-   * Each non-blank line of an ndjson file, parsed, in order. Lines end at \n, \r\n or \r, as
-   * Python's universal newlines split them.
+   * Each non-blank line of an ndjson file, parsed, in order (prio-core's {@link LineReader} splits
+   * them). Every line must be UTF-8 and JSON; the first that is not stops the run, named by its
+   * line number.
    */
-  static void forEachRow(Path file, RowHandler handler) throws CliException {
-    CharsetDecoder utf8 =
-        StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
-    int lineNumber = 0;
-    try (BufferedReader r =
-        new BufferedReader(new InputStreamReader(Files.newInputStream(file), utf8), 1 << 16)) {
-      String line;
-      while ((line = r.readLine()) != null) {
-        lineNumber++;
-        if (line.isBlank()) {
-          continue;
-        }
-        Object value;
-        try {
-          value = JsonParser.parse(line);
-        } catch (JsonParser.JsonException e) {
-          throw CliException.failure(file + ":" + lineNumber + ": invalid JSON: " + e.getMessage());
-        }
-        handler.row(lineNumber, value);
-      }
-    } catch (CharacterCodingException e) {
-      throw CliException.failure(file + ":" + (lineNumber + 1) + ": not valid UTF-8");
+  public static void forEachRow(Path file, RowHandler handler) throws CliException {
+    try (InputStream in = Files.newInputStream(file)) {
+      PYTHON_LINES.read(
+          in,
+          0,
+          (bytes, length, offset, number) -> {
+            String where = file + ":" + number;
+            if (bytes == null) {
+              throw CliException.failure(where + ": line too long");
+            }
+            String line;
+            try {
+              line = utf8(bytes, 0, length);
+            } catch (CharacterCodingException e) {
+              throw CliException.failure(where + ": not valid UTF-8");
+            }
+            if (line.isBlank()) {
+              return;
+            }
+            Object value;
+            try {
+              value = JsonParser.parse(line);
+            } catch (JsonParser.JsonException e) {
+              throw CliException.failure(where + ": invalid JSON: " + e.getMessage());
+            }
+            handler.row(number, value);
+          });
     } catch (IOException e) {
       throw ioError(file, e);
     }
@@ -65,17 +73,22 @@ public final class Files2 {
   public static String readText(Path file) throws CliException {
     try {
       byte[] bytes = Files.readAllBytes(file);
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(bytes))
-          .toString();
+      return utf8(bytes, 0, bytes.length);
     } catch (CharacterCodingException e) {
       throw CliException.failure(file + ": not valid UTF-8");
     } catch (IOException e) {
       throw ioError(file, e);
     }
+  }
+
+  /** Strict UTF-8: a malformed or unmappable byte is an error, never a replacement character. */
+  public static String utf8(byte[] bytes, int offset, int length) throws CharacterCodingException {
+    return StandardCharsets.UTF_8
+        .newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT)
+        .decode(ByteBuffer.wrap(bytes, offset, length))
+        .toString();
   }
 
   /** A whole file holding one JSON document (Python's json.load). */

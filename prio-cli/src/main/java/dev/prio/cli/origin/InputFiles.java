@@ -1,15 +1,13 @@
 package dev.prio.cli.origin;
 
 import dev.prio.cli.CliException;
+import dev.prio.cli.Files2;
 import dev.prio.cli.Values;
+import dev.prio.core.ndjson.LineReader;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -62,9 +60,10 @@ final class InputFiles {
   }
 
   /**
-   * Calls the handler for each non-blank line. A line over {@code maxLineBytes} is reported as too
-   * long without being buffered whole. An unreadable file stops the run: staging part of a file
-   * would lose data without saying so.
+   * Calls the handler for each non-blank line, split by prio-core's {@link LineReader} (at {@code
+   * \n}; a {@code \r} before it is JSON white space to the ping parser). A line over {@code
+   * maxLineBytes} is reported as too long without being buffered whole. An unreadable file stops
+   * the run: staging part of a file would lose data without saying so.
    */
   static void forEachLine(Path file, int maxLineBytes, LineHandler handler) throws CliException {
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
@@ -72,29 +71,27 @@ final class InputFiles {
       int b0 = raw.read();
       int b1 = raw.read();
       raw.reset();
-      InputStream in =
-          b0 == 0x1f && b1 == 0x8b
-              ? new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16)
-              : raw;
-      ByteArrayOutputStream line = new ByteArrayOutputStream(1 << 16);
-      boolean tooLong = false;
-      int number = 1;
-      byte[] buf = new byte[1 << 16];
-      int n;
-      while ((n = in.read(buf)) != -1) {
-        int from = 0;
-        for (int i = 0; i < n; i++) {
-          if (buf[i] == '\n') {
-            tooLong = append(line, buf, from, i - from, tooLong, maxLineBytes);
-            emit(number++, line, tooLong, handler);
-            line.reset();
-            tooLong = false;
-            from = i + 1;
-          }
-        }
-        tooLong = append(line, buf, from, n - from, tooLong, maxLineBytes);
-      }
-      emit(number, line, tooLong, handler);
+      InputStream in = b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(raw, 1 << 16) : raw;
+      new LineReader(LineReader.Ends.LF, false, maxLineBytes)
+          .read(
+              in,
+              0,
+              (bytes, length, offset, number) -> {
+                if (bytes == null) {
+                  handler.line(number, null, true);
+                  return;
+                }
+                String text;
+                try {
+                  text = Files2.utf8(bytes, 0, length);
+                } catch (CharacterCodingException e) {
+                  handler.line(number, null, false);
+                  return;
+                }
+                if (!text.isBlank()) {
+                  handler.line(number, text, false);
+                }
+              });
     } catch (NoSuchFileException e) {
       throw CliException.failure(file + ": no such file or directory");
     } catch (IOException e) {
@@ -103,46 +100,6 @@ final class InputFiles {
               + ": cannot read: "
               + e.getClass().getSimpleName()
               + (e.getMessage() == null ? "" : ": " + Values.printable(e.getMessage())));
-    }
-  }
-
-  private static boolean append(
-      ByteArrayOutputStream line, byte[] buf, int from, int len, boolean tooLong, int max) {
-    if (tooLong || line.size() + len > max) {
-      line.reset();
-      return true;
-    }
-    line.write(buf, from, len);
-    return false;
-  }
-
-  private static void emit(
-      int number, ByteArrayOutputStream line, boolean tooLong, LineHandler handler)
-      throws CliException {
-    if (tooLong) {
-      handler.line(number, null, true);
-      return;
-    }
-    byte[] bytes = line.toByteArray();
-    int end = bytes.length;
-    if (end > 0 && bytes[end - 1] == '\r') {
-      end--;
-    }
-    String text;
-    try {
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(bytes, 0, end))
-              .toString();
-    } catch (CharacterCodingException e) {
-      handler.line(number, null, false);
-      return;
-    }
-    if (!text.isBlank()) {
-      handler.line(number, text, false);
     }
   }
 }

@@ -1,12 +1,10 @@
 package dev.prio.cli.origin;
 
+import dev.prio.cli.Files2;
 import dev.prio.core.json.JsonParser;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -150,14 +148,7 @@ record Ping(String id, List<Entry> entries) {
           bytes = in.readAllBytes();
         }
       }
-      String text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(bytes))
-              .toString();
-      return JsonParser.parse(text);
+      return JsonParser.parse(Files2.utf8(bytes, 0, bytes.length));
     } catch (IllegalArgumentException | IOException | JsonParser.JsonException e) {
       return null;
     }

@@ -2,7 +2,6 @@ package dev.prio.cli.origin;
 
 import dev.prio.cli.CliException;
 import dev.prio.cli.Files2;
-import dev.prio.core.json.JsonParser;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.DirectoryStream;
@@ -74,34 +73,26 @@ record Published(Object id, String timestamp, List<BigInteger> payload) {
 
   static List<Published> read(Path file) throws CliException {
     List<Published> out = new ArrayList<>();
-    String[] lines = Files2.readText(file).split("\r?\n|\r");
-    for (int i = 0; i < lines.length; i++) {
-      if (lines[i].isBlank()) {
-        continue;
-      }
-      String where = file + ":" + (i + 1);
-      Object doc;
-      try {
-        doc = JsonParser.parse(lines[i]);
-      } catch (JsonParser.JsonException e) {
-        throw CliException.failure(where + ": invalid JSON: " + e.getMessage());
-      }
-      if (!(doc instanceof Map<?, ?> m)
-          || !(m.get("timestamp") instanceof String ts)
-          || !(m.get("id") instanceof String || m.get("id") instanceof BigInteger)
-          || !(m.get("payload") instanceof List<?> payload)) {
-        throw CliException.failure(
-            where + ": not a published record {\"id\", \"timestamp\", \"payload\": [...]}");
-      }
-      List<BigInteger> counts = new ArrayList<>(payload.size());
-      for (Object c : payload) {
-        if (!(c instanceof BigInteger n) || n.signum() < 0) {
-          throw CliException.failure(where + ": payload must hold non-negative integers");
-        }
-        counts.add(n);
-      }
-      out.add(new Published(m.get("id"), ts, List.copyOf(counts)));
-    }
+    Files2.forEachRow(
+        file,
+        (number, doc) -> {
+          String where = file + ":" + number;
+          if (!(doc instanceof Map<?, ?> m)
+              || !(m.get("timestamp") instanceof String ts)
+              || !(m.get("id") instanceof String || m.get("id") instanceof BigInteger)
+              || !(m.get("payload") instanceof List<?> payload)) {
+            throw CliException.failure(
+                where + ": not a published record {\"id\", \"timestamp\", \"payload\": [...]}");
+          }
+          List<BigInteger> counts = new ArrayList<>(payload.size());
+          for (Object c : payload) {
+            if (!(c instanceof BigInteger n) || n.signum() < 0) {
+              throw CliException.failure(where + ": payload must hold non-negative integers");
+            }
+            counts.add(n);
+          }
+          out.add(new Published(m.get("id"), ts, List.copyOf(counts)));
+        });
     if (out.isEmpty()) {
       throw CliException.failure(file + ": no published record");
     }

@@ -1,6 +1,7 @@
 package dev.prio.server.storage;
 
 import dev.prio.core.error.RejectReason;
+import dev.prio.core.ndjson.Bytes;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

@@ -1,7 +1,7 @@
 package dev.prio.server.storage;
 
 import dev.prio.core.error.RejectReason;
-import java.io.BufferedInputStream;
+import dev.prio.core.ndjson.LineReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 import tools.jackson.core.JacksonException;
@@ -21,29 +22,31 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code _SUCCESS} beside the data is not input), in name order, one line at a time: {@code {"id":
  * "<uuid>" | <int>, "payload": "<standard base64>"}}, or locates each line (file, byte range, id,
  * CRC32C) so a chunk can later read only its own lines by range. Lines longer than the configured
- * bound are skipped without being buffered whole.
+ * bound are refused without being buffered whole.
  *
- * <p>Edges: a UTF-8 byte order mark at the start of a file is dropped; a blank line (empty or
- * whitespace only) is not a submission and is skipped without a verdict, so it never counts in a
- * batch's {@code total}; every other line is a submission, counted as such or as a reject. An id is
- * an integer or a non-empty string of at most {@value #MAX_ID_CHARS} characters with no control,
- * format, separator-line or lone-surrogate characters (NUL, newline, U+2028, bidi marks…) and not
- * only whitespace; anything else is {@link RejectReason#MALFORMED_LINE}.
+ * <p>Edges: the bytes split into lines by prio-core's {@link LineReader} (lines end at {@code \n},
+ * a UTF-8 byte order mark at the start of a file is dropped); a blank line (empty or whitespace
+ * only, a no-break space included) is not a submission and is skipped without a verdict, so it
+ * never counts in a batch's {@code total}; every other line is a submission, counted as such or as
+ * a reject. An id is an integer or a non-empty string of at most {@value #MAX_ID_CHARS} characters
+ * with no control, format, separator-line or lone-surrogate characters (NUL, newline, U+2028, bidi
+ * marks…) and not only whitespace; anything else is {@link RejectReason#MALFORMED_LINE}.
  */
 public final class SubmissionReader {
   /** Longest accepted string id, in chars. */
   public static final int MAX_ID_CHARS = 200;
 
-  private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
-
   private final ObjectStore store;
   private final JsonMapper json;
-  private final int maxLineBytes;
+  // A whole file may open with a byte order mark; a range starts mid-file, where one is data.
+  private final LineReader fileLines;
+  private final LineReader rangeLines;
 
   public SubmissionReader(ObjectStore store, JsonMapper json, int maxLineBytes) {
     this.store = store;
     this.json = json;
-    this.maxLineBytes = maxLineBytes;
+    this.fileLines = new LineReader(LineReader.Ends.LF, true, maxLineBytes);
+    this.rangeLines = new LineReader(LineReader.Ends.LF, false, maxLineBytes);
   }
 
   public List<String> files(String prefix) throws IOException {
@@ -58,21 +61,7 @@ public final class SubmissionReader {
 
   /** Feeds every line under the prefix to the consumer, in a stable order. */
   public void forEach(String prefix, Consumer<InputLine> consumer) throws IOException {
-    List<String> files = files(prefix);
-    for (int f = 0; f < files.size(); f++) {
-      String file = files.get(f);
-      try (InputStream in =
-          store.open(file).orElseThrow(() -> new IOException("input vanished: " + file))) {
-        readFile(
-            in,
-            (bytes, len, offset, number) -> {
-              InputLine line = parse(bytes, len, file + ":" + number, true);
-              if (line != null) {
-                consumer.accept(line);
-              }
-            });
-      }
-    }
+    readFiles(files(prefix), true, (file, line, bytes, len, offset) -> consumer.accept(line));
   }
 
   /**
@@ -90,21 +79,11 @@ public final class SubmissionReader {
    * when the line is read again by range for its chunk.
    */
   public void locate(List<String> files, Locator locator) throws IOException {
-    for (int f = 0; f < files.size(); f++) {
-      String file = files.get(f);
-      int fileIndex = f;
-      try (InputStream in =
-          store.open(file).orElseThrow(() -> new IOException("input vanished: " + file))) {
-        readFile(
-            in,
-            (bytes, len, offset, number) -> {
-              InputLine line = parse(bytes, len, file + ":" + number, false);
-              if (line != null) {
-                locator.accept(fileIndex, offset, len, line.id(), line.reject(), crc(bytes, len));
-              }
-            });
-      }
-    }
+    readFiles(
+        files,
+        false,
+        (file, line, bytes, len, offset) ->
+            locator.accept(file, offset, len, line.id(), line.reject(), crc(bytes, len)));
   }
 
   /**
@@ -112,11 +91,8 @@ public final class SubmissionReader {
    */
   public List<Located> readRange(String file, long offset, long length) throws IOException {
     List<Located> out = new ArrayList<>();
-    try (InputStream in =
-        store
-            .open(file, offset, length)
-            .orElseThrow(() -> new IOException("input vanished: " + file))) {
-      readLines(
+    try (InputStream in = present(file, store.open(file, offset, length))) {
+      rangeLines.read(
           in,
           offset,
           (bytes, len, at, number) -> {
@@ -131,12 +107,36 @@ public final class SubmissionReader {
 
   /** Bytes {@code [offset, offset + length)} of an input object (fewer if it ends first). */
   public byte[] bytes(String file, long offset, int length) throws IOException {
-    try (InputStream in =
-        store
-            .open(file, offset, length)
-            .orElseThrow(() -> new IOException("input vanished: " + file))) {
+    try (InputStream in = present(file, store.open(file, offset, length))) {
       return in.readNBytes(length);
     }
+  }
+
+  private interface ParsedLine {
+    /** {@code bytes == null} for a line over the bound. */
+    void accept(int file, InputLine line, byte[] bytes, int len, long offset) throws IOException;
+  }
+
+  private void readFiles(List<String> files, boolean decode, ParsedLine sink) throws IOException {
+    for (int f = 0; f < files.size(); f++) {
+      String file = files.get(f);
+      int fileIndex = f;
+      try (InputStream in = present(file, store.open(file))) {
+        fileLines.read(
+            in,
+            0,
+            (bytes, len, offset, number) -> {
+              InputLine line = parse(bytes, len, file + ":" + number, decode);
+              if (line != null) {
+                sink.accept(fileIndex, line, bytes, len, offset);
+              }
+            });
+      }
+    }
+  }
+
+  private static InputStream present(String file, Optional<InputStream> in) throws IOException {
+    return in.orElseThrow(() -> new IOException("input vanished: " + file));
   }
 
   /** One located line given as a slice of a buffer, fully parsed (payload decoded). */
@@ -159,60 +159,6 @@ public final class SubmissionReader {
     CRC32C c = new CRC32C();
     c.update(bytes, off, len);
     return (int) c.getValue();
-  }
-
-  private interface RawLine {
-    /** {@code bytes == null}: the line was longer than the bound (its length is still reported). */
-    void accept(byte[] bytes, int len, long offset, int number) throws IOException;
-  }
-
-  /**
-   * A whole file from its start: past a leading UTF-8 byte order mark, offsets still counted from
-   * byte 0.
-   */
-  private void readFile(InputStream raw, RawLine sink) throws IOException {
-    BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
-    in.mark(BOM.length);
-    byte[] head = in.readNBytes(BOM.length);
-    if (Arrays.equals(head, BOM)) {
-      readLines(in, BOM.length, sink);
-    } else {
-      in.reset();
-      readLines(in, 0, sink);
-    }
-  }
-
-  private void readLines(InputStream in, long base, RawLine sink) throws IOException {
-    byte[] buf = new byte[1 << 16];
-    LineBuffer line = new LineBuffer(maxLineBytes);
-    long pos = base;
-    long start = base;
-    int number = 1;
-    int n;
-    while ((n = in.read(buf)) != -1) {
-      int from = 0;
-      for (int i = Bytes.indexOfNewline(buf, 0, n);
-          i >= 0;
-          i = Bytes.indexOfNewline(buf, from, n)) {
-        line.append(buf, from, i - from);
-        emit(line, start, number++, sink);
-        start = pos + i + 1;
-        from = i + 1;
-      }
-      line.append(buf, from, n - from);
-      pos += n;
-    }
-    emit(line, start, number, sink);
-  }
-
-  private static void emit(LineBuffer line, long offset, int number, RawLine sink)
-      throws IOException {
-    if (line.tooLong()) {
-      sink.accept(null, (int) Math.min(Integer.MAX_VALUE, line.length()), offset, number);
-    } else if (line.length() > 0) {
-      sink.accept(line.bytes(), (int) line.length(), offset, number);
-    }
-    line.reset();
   }
 
   /** The line's verdict; null for a blank line, which is not a submission. */

@@ -1,4 +1,4 @@
-package dev.prio.server.storage;
+package dev.prio.core.ndjson;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,6 +21,7 @@ class BytesTest {
       '"',
       '\\',
       '\n',
+      '\r',
       0x1f,
       0x20,
       0x7f,
@@ -39,6 +40,7 @@ class BytesTest {
       int from = random.nextInt(b.length);
       int to = from + random.nextInt(b.length - from + 1);
       assertThat(Bytes.indexOfNewline(b, from, to)).isEqualTo(naiveNewline(b, from, to));
+      assertThat(Bytes.indexOfLineEnd(b, from, to)).isEqualTo(naiveLineEnd(b, from, to));
       assertThat(Bytes.endOfPlainAscii(b, from, to)).isEqualTo(naivePlain(b, from, to));
     }
   }
@@ -46,6 +48,15 @@ class BytesTest {
   private static int naiveNewline(byte[] b, int from, int to) {
     for (int i = from; i < to; i++) {
       if (b[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static int naiveLineEnd(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] == '\n' || b[i] == '\r') {
         return i;
       }
     }

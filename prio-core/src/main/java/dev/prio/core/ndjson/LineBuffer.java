@@ -1,4 +1,4 @@
-package dev.prio.server.storage;
+package dev.prio.core.ndjson;
 
 import java.util.Arrays;
 

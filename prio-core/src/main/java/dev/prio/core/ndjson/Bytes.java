@@ -1,17 +1,17 @@
-package dev.prio.server.storage;
+package dev.prio.core.ndjson;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * Byte searches over input lines eight bytes at a time (SWAR). An input line at n_data 2046 is ~63
- * KB, read once at the scan and once for its chunk; the byte-at-a-time loops for the newline and
- * the payload's closing quote were ~40 % of A's CPU in the profile after {@link FastLine}. Each
- * word test may fire for a word that holds no match (then the bytes are checked one by one), never
- * miss one.
+ * Byte searches over ndjson lines eight bytes at a time (SWAR). A server's input line at n_data
+ * 2046 is ~63 KB, read once at the scan and once for its chunk; the byte-at-a-time loops for the
+ * newline and the payload's closing quote were ~40 % of A's CPU in the profile
+ * (docs/benchmark-pair.md). Each word test may fire for a word that holds no match (then the bytes
+ * are checked one by one), never miss one.
  */
-final class Bytes {
+public final class Bytes {
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long ONES = 0x0101010101010101L;
@@ -20,7 +20,7 @@ final class Bytes {
   private Bytes() {}
 
   /** Index of the first '\n' in {@code [from, to)}, or -1. */
-  static int indexOfNewline(byte[] b, int from, int to) {
+  public static int indexOfNewline(byte[] b, int from, int to) {
     int i = from;
     for (; i + 8 <= to; i += 8) {
       if (hasZero((long) LONGS.get(b, i) ^ (ONES * '\n'))) {
@@ -35,11 +35,28 @@ final class Bytes {
     return -1;
   }
 
+  /** Index of the first '\n' or '\r' in {@code [from, to)}, or -1. */
+  public static int indexOfLineEnd(byte[] b, int from, int to) {
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      long v = (long) LONGS.get(b, i);
+      if ((zeroByte(v ^ (ONES * '\n')) | zeroByte(v ^ (ONES * '\r'))) != 0) {
+        break;
+      }
+    }
+    for (; i < to; i++) {
+      if (b[i] == '\n' || b[i] == '\r') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /**
    * Index of the first byte in {@code [from, to)} that ends a plain JSON string run: a quote, a
    * backslash, a control byte (< 0x20) or a non-ASCII byte (>= 0x80); {@code to} if none.
    */
-  static int endOfPlainAscii(byte[] b, int from, int to) {
+  public static int endOfPlainAscii(byte[] b, int from, int to) {
     int i = from;
     for (; i + 8 <= to; i += 8) {
       long v = (long) LONGS.get(b, i);
