@@ -18,7 +18,11 @@ class BytesTest {
       '/',
       '=',
       ' ',
+      '!',
       '"',
+      '#',
+      '[',
+      ']',
       '\\',
       '\n',
       '\r',
@@ -30,7 +34,7 @@ class BytesTest {
       0
     };
     for (int round = 0; round < 20_000; round++) {
-      byte[] b = new byte[1 + random.nextInt(40)];
+      byte[] b = new byte[1 + random.nextInt(70)];
       for (int i = 0; i < b.length; i++) {
         b[i] =
             random.nextInt(6) == 0
