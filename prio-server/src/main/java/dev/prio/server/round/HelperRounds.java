@@ -4,6 +4,7 @@ import dev.prio.core.packet.PrioConfig;
 import dev.prio.server.batch.BatchFailure;
 import dev.prio.server.batch.BatchLifecycle;
 import dev.prio.server.batch.BatchPhase;
+import dev.prio.server.batch.BatchProgress;
 import dev.prio.server.batch.BatchState;
 import dev.prio.server.metrics.PrioMetrics;
 import dev.prio.server.peer.Handshake;
@@ -41,6 +42,7 @@ public final class HelperRounds implements HelperApi {
   private static final int PENDING_LIMIT = 64;
   private final ProtocolSettings settings;
   private final BatchLifecycle lifecycle;
+  private final BatchProgress progress;
   private final RoundStore rounds;
   private final Publisher publisher;
   private final PrioMetrics metrics;
@@ -72,6 +74,7 @@ public final class HelperRounds implements HelperApi {
   public HelperRounds(
       ProtocolSettings settings,
       BatchLifecycle lifecycle,
+      BatchProgress progress,
       RoundStore rounds,
       SubmissionReader reader,
       Publisher publisher,
@@ -81,6 +84,7 @@ public final class HelperRounds implements HelperApi {
       Clock clock) {
     this.settings = settings;
     this.lifecycle = lifecycle;
+    this.progress = progress;
     this.rounds = rounds;
     this.publisher = publisher;
     this.metrics = metrics;
@@ -140,8 +144,7 @@ public final class HelperRounds implements HelperApi {
               List<PacketItem> own = work.verify2(first.items());
               ChunkResult result = work.finish(req.items());
               if (rounds.saveChunk(key, state.attempt(), result)) {
-                lifecycle.progress(
-                    key, state.attempt(), s -> s.withChunkDone(result.funnel(), clock.instant()));
+                progress.chunkDone(key, state.attempt(), result.funnel(), null);
                 metrics.chunkDone();
               }
               return new RoundMessage(state.attempt(), own);
