@@ -69,7 +69,9 @@ class ReplicaGcsTest {
         .with("prio.batch.chunk-size", String.valueOf(chunkSize))
         .with("prio.batch.parallel-chunks", "2")
         .with("prio.lease.duration", LEASE)
-        .with("prio.census-interval", "300ms");
+        .with("prio.census-interval", "300ms")
+        // The tests time their faults by the progress they read: written every 100 ms, not 2 s.
+        .with("prio.batch.progress-interval", "100ms");
   }
 
   @Test
