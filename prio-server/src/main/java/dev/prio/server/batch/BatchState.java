@@ -17,7 +17,11 @@ import java.util.TreeMap;
  *     A's)
  * @param committed both servers hold the same pending aggregate and A has decided to publish it:
  *     from here the attempt can only end PUBLISHED (design: the two-sided publish)
- * @param chunksDoneBy on A, finished chunks by the lease holder (replica) that committed them
+ * @param chunksDone finished chunks; while in VERIFY a running count written at most every {@code
+ *     prio.batch.progress-interval} per replica, and from the total round on exact (counted from
+ *     the stored chunk results)
+ * @param chunksDoneBy on A, finished chunks by the lease holder (replica) that committed them; as
+ *     {@code chunksDone}
  */
 public record BatchState(
     LocalDate submissionDate,
@@ -167,19 +171,27 @@ public record BatchState(
     return b.build();
   }
 
-  /** One more finished chunk, its funnel added to the running counts. */
-  public BatchState withChunkDone(Map<String, Long> chunkFunnel, Instant now) {
+  /**
+   * Chunks finished since the last write ({@link BatchProgress}): their count and funnels added to
+   * the running counts, and on A counted for the replicas that committed them.
+   */
+  BatchState plusChunks(
+      int chunks, Map<String, Long> chunkFunnel, Map<String, Long> byHolder, Instant now) {
     Map<String, Long> counts = new TreeMap<>(funnel);
     chunkFunnel.forEach((k, v) -> counts.merge(k, v, Long::sum));
-    return withProgress(chunksTotal, chunksDone + 1, counts, now);
+    Builder b = new Builder(withProgress(chunksTotal, chunksDone + chunks, counts, now));
+    byHolder.forEach((k, v) -> b.chunksDoneBy.merge(k, v, Long::sum));
+    return b.build();
   }
 
   /**
-   * As {@link #withChunkDone(Map, Instant)}, and counted for the replica that committed the chunk.
+   * Finished chunks per replica exactly as the stored chunk results say (A's total round): whatever
+   * running counts a crashed replica never wrote are replaced.
    */
-  public BatchState withChunkDone(Map<String, Long> chunkFunnel, String holder, Instant now) {
-    Builder b = new Builder(withChunkDone(chunkFunnel, now));
-    b.chunksDoneBy.merge(holder, 1L, Long::sum);
+  public BatchState withChunksDoneBy(Map<String, Long> byHolder, Instant now) {
+    Builder b = with(now);
+    b.chunksDoneBy.clear();
+    b.chunksDoneBy.putAll(byHolder);
     return b.build();
   }
 

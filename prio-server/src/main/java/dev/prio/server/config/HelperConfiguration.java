@@ -1,6 +1,7 @@
 package dev.prio.server.config;
 
 import dev.prio.server.batch.BatchLifecycle;
+import dev.prio.server.batch.BatchProgress;
 import dev.prio.server.metrics.PrioMetrics;
 import dev.prio.server.peer.PeerConcurrencyLimit;
 import dev.prio.server.publish.Publisher;
@@ -25,6 +26,7 @@ class HelperConfiguration {
   HelperRounds helperRounds(
       ProtocolSettings settings,
       BatchLifecycle lifecycle,
+      BatchProgress progress,
       RoundStore rounds,
       SubmissionReader reader,
       Publisher publisher,
@@ -36,6 +38,7 @@ class HelperConfiguration {
     return new HelperRounds(
         settings,
         lifecycle,
+        progress,
         rounds,
         reader,
         publisher,

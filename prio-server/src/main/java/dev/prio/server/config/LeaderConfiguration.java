@@ -1,6 +1,7 @@
 package dev.prio.server.config;
 
 import dev.prio.server.batch.BatchLifecycle;
+import dev.prio.server.batch.BatchProgress;
 import dev.prio.server.lease.LeaseProperties;
 import dev.prio.server.lease.Leases;
 import dev.prio.server.logging.PeerRequestLog;
@@ -81,6 +82,7 @@ class LeaderConfiguration {
       ProtocolSettings settings,
       PrioProperties props,
       BatchLifecycle lifecycle,
+      BatchProgress progress,
       RoundStore rounds,
       SubmissionReader reader,
       PeerClient peer,
@@ -101,6 +103,7 @@ class LeaderConfiguration {
         settings,
         props.batch(),
         lifecycle,
+        progress,
         rounds,
         reader,
         peer,

@@ -2,6 +2,7 @@ package dev.prio.server.config;
 
 import dev.prio.core.packet.ServerId;
 import dev.prio.server.batch.BatchLifecycle;
+import dev.prio.server.batch.BatchProgress;
 import dev.prio.server.batch.BatchRepository;
 import dev.prio.server.batch.BatchService;
 import dev.prio.server.batch.BatchesEndpoint;
@@ -128,6 +129,15 @@ public class PrioServerConfiguration {
   BatchLifecycle batchLifecycle(
       ServerId role, BatchRepository batches, PrioMetrics metrics, Clock clock) {
     return new BatchLifecycle(role, batches, metrics, clock);
+  }
+
+  /**
+   * Finished chunks' counts, written once per interval instead of once per chunk; closed (what it
+   * holds written) at a graceful stop, before the store it writes to.
+   */
+  @Bean
+  BatchProgress batchProgress(BatchLifecycle lifecycle, Clock clock, PrioProperties props) {
+    return new BatchProgress(lifecycle, clock, props.batch().progressInterval());
   }
 
   @Bean

@@ -1,7 +1,6 @@
 package dev.prio.server.round;
 
-import dev.prio.server.batch.BatchLifecycle;
-import dev.prio.server.batch.BatchPhase;
+import dev.prio.server.batch.BatchProgress;
 import dev.prio.server.lease.Lease;
 import dev.prio.server.lease.Leases;
 import dev.prio.server.metrics.PrioMetrics;
@@ -23,8 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * the chunk's, and only the call that stored it counts the chunk in the batch's progress. The lease
  * is checked right before (a compare-and-set renewal, so a holder that lost it cannot commit),
  * which keeps a replica that was paused past its expiry from even trying; if it wins the narrow
- * race anyway, the two results are the same bytes (the rounds are deterministic and B replays its
- * stored answers), and the create-if-absent still counts the chunk once.
+ * race anyway, the two results hold the same sums (the rounds are deterministic and B replays its
+ * stored answers), and the create-if-absent still counts the chunk once, for the replica it names.
  */
 final class ChunkClaims {
   /**
@@ -40,20 +39,16 @@ final class ChunkClaims {
 
   private final Leases leases;
   private final RoundStore rounds;
-  private final BatchLifecycle lifecycle;
+  private final BatchProgress progress;
   private final PrioMetrics metrics;
   private final Clock clock;
   private final Map<String, Lease> drivers = new ConcurrentHashMap<>();
 
   ChunkClaims(
-      Leases leases,
-      RoundStore rounds,
-      BatchLifecycle lifecycle,
-      PrioMetrics metrics,
-      Clock clock) {
+      Leases leases, RoundStore rounds, BatchProgress progress, PrioMetrics metrics, Clock clock) {
     this.leases = leases;
     this.rounds = rounds;
-    this.lifecycle = lifecycle;
+    this.progress = progress;
     this.metrics = metrics;
     this.clock = clock;
   }
@@ -83,16 +78,10 @@ final class ChunkClaims {
       if (!leases.renew(lease)) {
         return false;
       }
-      if (!rounds.saveChunk(key, attempt, result)) {
+      if (!rounds.saveChunk(key, attempt, result.committedBy(leases.holder()))) {
         return false;
       }
-      lifecycle.progress(
-          key,
-          attempt,
-          x ->
-              x.phase() == BatchPhase.VERIFY
-                  ? x.withChunkDone(result.funnel(), leases.holder(), clock.instant())
-                  : x);
+      progress.chunkDone(key, attempt, result.funnel(), leases.holder());
       metrics.chunkDone();
       return true;
     } finally {

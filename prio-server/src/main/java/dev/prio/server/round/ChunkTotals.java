@@ -11,12 +11,15 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The sum over a batch's finished chunks on one server: funnel, valid ids and total share, and
  * {@code chunkDigest}, a SHA-256 over every chunk's index, valid count and valid-id checksum in
  * order, which the servers compare at the total round so one chunk that differs between them stops
- * the batch even where the batch-wide sums would agree.
+ * the batch even where the batch-wide sums would agree. {@code chunksBy}: on A, the chunks each
+ * replica committed (the results' holders).
  */
 public record ChunkTotals(
     Funnel funnel,
@@ -24,7 +27,8 @@ public record ChunkTotals(
     IdChecksum validIds,
     TotalShare totalShare,
     long matched,
-    String chunkDigest) {
+    String chunkDigest,
+    Map<String, Long> chunksBy) {
 
   /** Reads one stored chunk result; may throw when it is missing. */
   public interface Source<E extends Exception> {
@@ -43,6 +47,7 @@ public record ChunkTotals(
     long valid = 0;
     long matched = 0;
     MessageDigest digest = Sha256.newDigest();
+    Map<String, Long> by = new TreeMap<>();
     for (int index = 0; index < count; index++) {
       ChunkResult c = source.chunk(index);
       digest.update(
@@ -51,6 +56,9 @@ public record ChunkTotals(
       funnel.addAll(c.funnel());
       valid += c.validCount();
       matched += c.matched();
+      if (c.holder() != null) {
+        by.merge(c.holder(), 1L, Long::sum);
+      }
       ids.add(IdChecksum.parse(c.validIdChecksum()));
       TotalShare part;
       try {
@@ -68,7 +76,8 @@ public record ChunkTotals(
         ids,
         new TotalShare(server, sum),
         matched,
-        HexFormat.of().formatHex(digest.digest()));
+        HexFormat.of().formatHex(digest.digest()),
+        by);
   }
 
   public String totalShareBase64() {

@@ -180,7 +180,8 @@ public final class ChunkWork {
         acc.count(),
         valid.hex(),
         B64.encodeToString(TotalShareCodec.write(acc.totalShare())),
-        matched);
+        matched,
+        null);
   }
 
   /** The peer's items must name exactly this chunk's ids, in any order. */

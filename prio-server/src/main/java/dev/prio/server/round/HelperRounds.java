@@ -4,6 +4,7 @@ import dev.prio.core.packet.PrioConfig;
 import dev.prio.server.batch.BatchFailure;
 import dev.prio.server.batch.BatchLifecycle;
 import dev.prio.server.batch.BatchPhase;
+import dev.prio.server.batch.BatchProgress;
 import dev.prio.server.batch.BatchState;
 import dev.prio.server.metrics.PrioMetrics;
 import dev.prio.server.peer.Handshake;
@@ -38,6 +39,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class HelperRounds implements HelperApi {
   private final ProtocolSettings settings;
   private final BatchLifecycle lifecycle;
+  private final BatchProgress progress;
   private final RoundStore rounds;
   private final Publisher publisher;
   private final PrioMetrics metrics;
@@ -55,6 +57,7 @@ public final class HelperRounds implements HelperApi {
   public HelperRounds(
       ProtocolSettings settings,
       BatchLifecycle lifecycle,
+      BatchProgress progress,
       RoundStore rounds,
       SubmissionReader reader,
       Publisher publisher,
@@ -65,6 +68,7 @@ public final class HelperRounds implements HelperApi {
       int pendingChunks) {
     this.settings = settings;
     this.lifecycle = lifecycle;
+    this.progress = progress;
     this.rounds = rounds;
     this.publisher = publisher;
     this.metrics = metrics;
@@ -128,8 +132,7 @@ public final class HelperRounds implements HelperApi {
               List<PacketItem> own = work.ownVerify2();
               ChunkResult result = work.finish(req.items());
               if (rounds.saveChunk(key, state.attempt(), result)) {
-                lifecycle.progress(
-                    key, state.attempt(), s -> s.withChunkDone(result.funnel(), clock.instant()));
+                progress.chunkDone(key, state.attempt(), result.funnel(), null);
                 metrics.chunkDone();
               }
               return new RoundMessage(state.attempt(), own);

@@ -10,6 +10,7 @@ import dev.prio.server.batch.BatchDriver;
 import dev.prio.server.batch.BatchFailure;
 import dev.prio.server.batch.BatchLifecycle;
 import dev.prio.server.batch.BatchPhase;
+import dev.prio.server.batch.BatchProgress;
 import dev.prio.server.batch.BatchState;
 import dev.prio.server.batch.FailureHints;
 import dev.prio.server.lease.Leases;
@@ -50,12 +51,14 @@ public final class LeaderRounds implements BatchDriver {
   private final PrioMetrics metrics;
   private final Clock clock;
   private final ChunkClaims claims;
+  private final BatchProgress progress;
   private final ExecutorService chunkPool;
 
   public LeaderRounds(
       ProtocolSettings settings,
       PrioProperties.Batch config,
       BatchLifecycle lifecycle,
+      BatchProgress progress,
       RoundStore rounds,
       SubmissionReader reader,
       PeerClient peer,
@@ -74,7 +77,8 @@ public final class LeaderRounds implements BatchDriver {
     this.metrics = metrics;
     this.clock = clock;
     this.chunkPool = chunkPool;
-    this.claims = new ChunkClaims(leases, rounds, lifecycle, metrics, clock);
+    this.progress = progress;
+    this.claims = new ChunkClaims(leases, rounds, progress, metrics, clock);
     this.verify =
         new LeaderVerify(
             settings, rounds, reader, peer, chunkPool, config.parallelChunks(), claims);
@@ -134,6 +138,7 @@ public final class LeaderRounds implements BatchDriver {
             : claims.missing(key, s.attempt(), scan.chunkCount()).isEmpty();
     claims.drive(key, s.attempt());
     if (complete || claims.missing(key, s.attempt(), scan.chunkCount()).isEmpty()) {
+      progress.flush(key, s.attempt()); // the total round then makes the counts exact
       return lifecycle.advance(key, s.attempt(), BatchPhase.TOTAL);
     }
     if (!claims.anyFree(key, s.attempt(), scan.chunkCount())) {
@@ -237,7 +242,11 @@ public final class LeaderRounds implements BatchDriver {
           rounds.save(
               StorageLayout.leaderTotal(key, s.attempt()),
               new LeaderTotal(
-                  totals.totalShareBase64(), totals.validCount(), funnel.toMap(), answer),
+                  totals.totalShareBase64(),
+                  totals.validCount(),
+                  funnel.toMap(),
+                  answer,
+                  totals.chunksBy()),
               LeaderTotal.class);
     }
     LeaderTotal total = recorded;
@@ -247,6 +256,7 @@ public final class LeaderRounds implements BatchDriver {
             s.attempt(),
             x ->
                 x.withProgress(x.chunksTotal(), x.chunksTotal(), total.funnel(), clock.instant())
+                    .withChunksDoneBy(total.chunksDoneBy(), clock.instant())
                     .withPeer(BatchPhase.TOTAL, total.peer().funnel(), clock.instant()));
     long all = Funnel.total(counted.funnel());
     long valid = total.validCount();

@@ -122,6 +122,9 @@ public record PrioProperties(
    * @param minBatchSize fewest valid submissions a batch may publish: the privacy threshold
    *     (docs/operations.md "Thresholds")
    * @param maxRejectRatio largest share of rejected submissions a batch may publish with, 0 to 1
+   * @param progressInterval how often a server (each replica) writes its finished chunks' counts to
+   *     the batch's state: one write per interval instead of one per chunk; the status lags by at
+   *     most this during VERIFY and is exact from the total round on
    */
   public record Batch(
       String dataConfig,
@@ -135,7 +138,9 @@ public record PrioProperties(
       @DefaultValue("250") @Min(1) @Max(100_000) int chunkSize,
       @DefaultValue("2") @Min(1) @Max(64) int parallelChunks,
       @DefaultValue("100") @Min(1) long minBatchSize,
-      @DefaultValue("0.5") @DecimalMin("0.0") @DecimalMax("1.0") double maxRejectRatio) {}
+      @DefaultValue("0.5") @DecimalMin("0.0") @DecimalMax("1.0") double maxRejectRatio,
+      @DefaultValue("2s") @NotNull @DurationMin(millis = 10) @DurationMax(hours = 1)
+          Duration progressInterval) {}
 
   /**
    * The other server and how A talks to it.

@@ -116,7 +116,10 @@ final class ReplicaBatch {
         "prio.lease.duration",
         LEASE,
         "prio.census-interval",
-        "300ms");
+        "300ms",
+        // the tests time their faults by the progress they read: written every 100 ms, not 2 s
+        "prio.batch.progress-interval",
+        "100ms");
   }
 
   /**
