@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -23,6 +24,10 @@ import java.util.function.Supplier;
  * goes to the next backend in turn, headers and body as they are (the peer signatures cover method,
  * path, query and digest, not the address). A backend that is down answers 502 here, and the retry
  * of server A — not this proxy — has to reach another replica.
+ *
+ * <p>It needs nothing beyond the JDK, so {@code bin/bench-pair --replicas R} runs this same file
+ * with the JDK's source launcher, {@link #main}, in front of B's processes; keep it
+ * dependency-free.
  */
 final class RoundRobinProxy implements AutoCloseable {
   private static final Set<String> HOP_BY_HOP =
@@ -43,11 +48,42 @@ final class RoundRobinProxy implements AutoCloseable {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   RoundRobinProxy(List<Supplier<String>> backends) throws IOException {
+    this(0, backends);
+  }
+
+  /** On the given loopback port (0: any free one). */
+  RoundRobinProxy(int port, List<Supplier<String>> backends) throws IOException {
     this.backends = backends;
-    this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+    this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
     server.setExecutor(Executors.newCachedThreadPool());
     server.createContext("/", this::forward);
     server.start();
+  }
+
+  /**
+   * {@code java RoundRobinProxy.java <port> <backend-url>...}: serves until the process is stopped,
+   * then prints how many requests it forwarded (each backend had every R-th of them).
+   */
+  public static void main(String[] args) throws IOException {
+    if (args.length < 2) {
+      System.err.println("usage: java RoundRobinProxy.java <port> <backend-url>...");
+      System.exit(2);
+    }
+    List<Supplier<String>> backends =
+        Arrays.stream(args, 1, args.length).<Supplier<String>>map(u -> () -> u).toList();
+    RoundRobinProxy proxy = new RoundRobinProxy(Integer.parseInt(args[0]), backends);
+    System.out.println(
+        "round-robin proxy on " + proxy.url() + " over " + backends.size() + " backends");
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () ->
+                    System.out.println(
+                        "forwarded "
+                            + proxy.next.get()
+                            + " requests, "
+                            + proxy.failedForwards()
+                            + " answered 502")));
   }
 
   String url() {
