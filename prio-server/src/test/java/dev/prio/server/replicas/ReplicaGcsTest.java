@@ -57,6 +57,8 @@ class ReplicaGcsTest {
     try (ReplicaSet set = replicas(120, 3)) {
       set.a(1).leaveLeasesOnStop = true;
       set.start();
+      // rounds slow enough that a1 cannot finish the chunks it holds between the look and the stop
+      set.proxy().delay(Duration.ofMillis(300));
       startOnEveryA(set);
       awaitState(
           () -> status(set.a(2)),
