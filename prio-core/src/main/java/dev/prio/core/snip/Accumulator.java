@@ -38,6 +38,20 @@ public final class Accumulator {
     count++;
   }
 
+  /**
+   * Adds a submission whose validity is not decided yet: server B sums its shares after its own
+   * rounds so it can drop the verifiers until A's round-2 packets arrive. The sum stands only if
+   * every submission added this way turns out valid; otherwise the caller must discard it and
+   * aggregate the valid ones with {@link #aggregate}.
+   */
+  public void addUndecided(Verifier verifier) {
+    if (verifier.serverId() != serverId) {
+      throw new IllegalArgumentException("verifier belongs to the other server");
+    }
+    addVector(verifier.dataShares());
+    count++;
+  }
+
   public void merge(Accumulator other) {
     if (other.serverId != serverId || !other.config.equals(config)) {
       throw new IllegalArgumentException("accumulators of different batches or servers");

@@ -68,4 +68,30 @@ class AccumulatorTest {
     assertThat(TotalShares.combine(beforeA, beforeB, 9)).containsOnly(1L);
     assertThat(h.combine()).containsOnly(2L);
   }
+
+  @Test
+  void undecidedSumsEqualAggregatedOnesWhenAllAreValid() throws Exception {
+    SnipHarness h = new SnipHarness(CONFIG, PrgKeyMode.LEGACY, RMode.CONSTANT, 11);
+    Accumulator undecidedB = new Accumulator(CONFIG, ServerId.B);
+    Accumulator decidedA = new Accumulator(CONFIG, ServerId.A);
+    Random rnd = new Random(11);
+    long[] expected = new long[9];
+    for (int k = 0; k < 6; k++) {
+      long[] bits = rnd.longs(9, 0, 2).toArray();
+      for (int i = 0; i < 9; i++) {
+        expected[i] += bits[i];
+      }
+      PrioClient.Submission s = h.client.encode(bits);
+      SnipHarness.Outcome o = h.verify(s.forA(), s.forB());
+      undecidedB.addUndecided(o.b());
+      decidedA.aggregate(o.a(), o.outA(), o.outB());
+    }
+    assertThat(undecidedB.count()).isEqualTo(6);
+    assertThat(TotalShares.combine(decidedA.totalShare(), undecidedB.totalShare(), 9))
+        .containsExactly(expected);
+    PrioClient.Submission s = h.client.encode(new long[9]);
+    SnipHarness.Outcome o = h.verify(s.forA(), s.forB());
+    assertThatThrownBy(() -> undecidedB.addUndecided(o.a()))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

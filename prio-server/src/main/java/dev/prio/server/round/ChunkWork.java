@@ -45,6 +45,7 @@ public final class ChunkWork {
   private final Funnel funnel = new Funnel();
   private List<PacketItem> ownVerify2Items;
   private long matched;
+  private PendingChunk undecided;
 
   /**
    * @param lines this server's input for the chunk's ids, in A's order; a null line means this
@@ -146,42 +147,118 @@ public final class ChunkWork {
     return ownVerify2Items;
   }
 
-  /** Decision and aggregation; the result is what gets persisted for this chunk. */
-  public ChunkResult finish(List<PacketItem> peerVerify2) throws PeerProtocolException {
-    Map<String, PacketItem> peer = byId(peerVerify2);
-    Accumulator acc = new Accumulator(server.config(), server.serverId());
-    IdChecksum valid = new IdChecksum();
-    for (Map.Entry<String, PacketVerify2> e : ownVerify2.entrySet()) {
-      String id = e.getKey();
-      PacketItem theirs = peer.get(id);
-      if (theirs.isRejected()) {
-        funnel.reject(RejectReason.REJECTED_BY_PEER);
-        continue;
-      }
-      try {
-        PacketVerify2 peerPacket = PacketVerify2Codec.read(B64D.decode(theirs.packet()));
-        PacketVerify2 mine = e.getValue();
-        acc.aggregate(verifiers.get(id), mine, peerPacket);
-        funnel.valid();
-        valid.add(id);
-      } catch (PrioException ex) {
-        funnel.reject(
-            ex.reason() == RejectReason.PROOF_INVALID
-                ? RejectReason.PROOF_INVALID
-                : RejectReason.REJECTED_BY_PEER);
-      } catch (IllegalArgumentException ex) {
-        funnel.reject(RejectReason.REJECTED_BY_PEER);
+  /**
+   * This chunk as B keeps it between its rounds; call after {@link #verify2(List)}. Its verifiers
+   * are summed, so the chunk can be finished without them.
+   */
+  PendingChunk pending() {
+    Accumulator undecided = new Accumulator(server.config(), server.serverId());
+    ownVerify2.keySet().forEach(id -> undecided.addUndecided(verifiers.get(id)));
+    return new PendingChunk(
+        chunk,
+        List.copyOf(ids),
+        ownVerify2(),
+        funnel.toMap(),
+        matched,
+        B64.encodeToString(TotalShareCodec.write(undecided.totalShare())),
+        undecided.count());
+  }
+
+  /** A chunk B kept between its rounds, ready for {@link #finish(List)}. */
+  static ChunkWork resume(PrioServer server, PendingChunk p) {
+    ChunkWork work = new ChunkWork(p.chunk(), server, p.ids(), Map.of());
+    for (PacketItem item : p.ownVerify2()) {
+      if (!item.isRejected()) {
+        try {
+          work.ownVerify2.put(item.id(), PacketVerify2Codec.read(B64D.decode(item.packet())));
+        } catch (PrioException e) {
+          throw new IllegalStateException("B's own stored round-2 packet does not parse", e);
+        }
       }
     }
+    work.ownVerify2Items = List.copyOf(p.ownVerify2());
+    work.funnel.addAll(p.funnel());
+    work.matched = p.matched();
+    work.undecided = p;
+    return work;
+  }
+
+  /**
+   * A resumed chunk holds a submission A found invalid: only its decrypted shares can finish it.
+   */
+  static final class SharesNeeded extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    SharesNeeded() {
+      super(
+          "a submission of the chunk is invalid: its shares are needed again", null, false, false);
+    }
+  }
+
+  /**
+   * Decision and aggregation; the result is what gets persisted for this chunk.
+   *
+   * @throws SharesNeeded for a resumed chunk where some submission turned out invalid
+   */
+  public ChunkResult finish(List<PacketItem> peerVerify2) throws PeerProtocolException {
+    Map<String, PacketItem> peer = byId(peerVerify2);
+    Funnel outcome = new Funnel();
+    Map<String, PacketVerify2> valid = new LinkedHashMap<>();
+    for (Map.Entry<String, PacketVerify2> e : ownVerify2.entrySet()) {
+      PacketVerify2 theirs = validPeerPacket(e.getValue(), peer.get(e.getKey()), outcome);
+      if (theirs != null) {
+        outcome.valid();
+        valid.put(e.getKey(), theirs);
+      }
+    }
+    String total;
+    if (undecided != null && valid.size() == undecided.undecidedCount()) {
+      total = undecided.undecidedTotal(); // every share B summed between its rounds is valid
+    } else {
+      total = B64.encodeToString(TotalShareCodec.write(aggregate(valid).totalShare()));
+    }
+    IdChecksum validIds = new IdChecksum();
+    valid.keySet().forEach(validIds::add);
+    funnel.addAll(outcome.toMap());
     verifiers.clear();
     return new ChunkResult(
-        chunk,
-        funnel.toMap(),
-        acc.count(),
-        valid.hex(),
-        B64.encodeToString(TotalShareCodec.write(acc.totalShare())),
-        matched,
-        null);
+        chunk, funnel.toMap(), valid.size(), validIds.hex(), total, matched, null);
+  }
+
+  /** The peer's round-2 packet if the submission is valid, else null with the reason counted. */
+  private static PacketVerify2 validPeerPacket(PacketVerify2 mine, PacketItem theirs, Funnel out) {
+    if (theirs.isRejected()) {
+      out.reject(RejectReason.REJECTED_BY_PEER);
+      return null;
+    }
+    PacketVerify2 peerPacket;
+    try {
+      peerPacket = PacketVerify2Codec.read(B64D.decode(theirs.packet()));
+    } catch (PrioException | IllegalArgumentException e) {
+      out.reject(RejectReason.REJECTED_BY_PEER);
+      return null;
+    }
+    if (!Verifier.isValid(mine, peerPacket)) {
+      out.reject(RejectReason.PROOF_INVALID);
+      return null;
+    }
+    return peerPacket;
+  }
+
+  private Accumulator aggregate(Map<String, PacketVerify2> valid) {
+    Accumulator acc = new Accumulator(server.config(), server.serverId());
+    for (Map.Entry<String, PacketVerify2> e : valid.entrySet()) {
+      Verifier v = verifiers.get(e.getKey());
+      if (v == null) {
+        throw new SharesNeeded();
+      }
+      try {
+        acc.aggregate(v, ownVerify2.get(e.getKey()), e.getValue());
+      } catch (PrioException ex) {
+        throw new IllegalStateException("a submission checked valid did not aggregate", ex);
+      }
+    }
+    return acc;
   }
 
   /** The peer's items must name exactly this chunk's ids, in any order. */

@@ -141,6 +141,26 @@ final class HelperHandshake {
   }
 
   /** What B answered to the attempt's handshake: its count and id checksum pin its input. */
+  /**
+   * B's input for the attempt, checked against what B agreed at the handshake: after a restart B
+   * reads its input again, and it must be the same submissions.
+   */
+  HelperIndex agreedInput(BatchKey key, int attempt) {
+    HelperIndex input = inputs.get(key, attempt);
+    Handshake.Response agreed = agreed(key, attempt);
+    if (input.uniqueCount() != agreed.submissionCount()
+        || !input.idChecksum().equals(agreed.idChecksum())) {
+      inputs.evict(key, attempt);
+      throw new InputChangedException(
+          "server B's input changed since the handshake: "
+              + input.uniqueCount()
+              + " submissions now, "
+              + agreed.submissionCount()
+              + " agreed");
+    }
+    return input;
+  }
+
   Handshake.Response agreed(BatchKey key, int attempt) {
     String k = key + "#" + attempt;
     Handshake.Response known = agreed.get(k);

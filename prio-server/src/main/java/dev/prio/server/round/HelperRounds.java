@@ -1,6 +1,5 @@
 package dev.prio.server.round;
 
-import dev.prio.core.packet.PrioConfig;
 import dev.prio.server.batch.BatchFailure;
 import dev.prio.server.batch.BatchLifecycle;
 import dev.prio.server.batch.BatchPhase;
@@ -15,16 +14,12 @@ import dev.prio.server.peer.RoundMessage;
 import dev.prio.server.peer.Total;
 import dev.prio.server.publish.Publisher;
 import dev.prio.server.storage.BatchKey;
-import dev.prio.server.storage.InputLine;
 import dev.prio.server.storage.StateCorruptException;
 import dev.prio.server.storage.SubmissionReader;
 import dev.prio.server.web.ProblemException;
 import dev.prio.server.web.ProblemType;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import tools.jackson.databind.json.JsonMapper;
@@ -37,22 +32,16 @@ import tools.jackson.databind.json.JsonMapper;
  * recombined from B's own share before B holds it pending (see {@link Publish}).
  */
 public final class HelperRounds implements HelperApi {
-  private final ProtocolSettings settings;
   private final BatchLifecycle lifecycle;
   private final BatchProgress progress;
   private final RoundStore rounds;
-  private final Publisher publisher;
   private final PrioMetrics metrics;
-  private final JsonMapper json;
-  private final Clock clock;
-  private final HelperIndexes inputs;
   private final HelperHandshake handshake;
   private final HelperStates states;
   private final StoredAnswers answers;
   private final HelperTotal totals;
   private final HelperPublish publishing;
-
-  private final PendingChunks pending;
+  private final HelperChunks chunks;
 
   public HelperRounds(
       ProtocolSettings settings,
@@ -66,17 +55,13 @@ public final class HelperRounds implements HelperApi {
       Spill spill,
       Clock clock,
       int pendingChunks) {
-    this.settings = settings;
     this.lifecycle = lifecycle;
     this.progress = progress;
     this.rounds = rounds;
-    this.publisher = publisher;
     this.metrics = metrics;
-    this.json = json;
-    this.clock = clock;
-    this.pending = new PendingChunks(pendingChunks);
-    this.inputs = new HelperIndexes(reader, rounds, spill);
+    HelperIndexes inputs = new HelperIndexes(reader, rounds, spill);
     this.handshake = new HelperHandshake(settings, lifecycle, rounds, inputs, json, clock);
+    this.chunks = new HelperChunks(settings, rounds, inputs, handshake, json, pendingChunks);
     this.totals = new HelperTotal(lifecycle, rounds, metrics, clock);
     this.answers = new StoredAnswers(rounds, json);
     this.states = new HelperStates(lifecycle);
@@ -100,10 +85,7 @@ public final class HelperRounds implements HelperApi {
         RoundMessage.class,
         state ->
             () -> {
-              ChunkWork work = newWork(key, state, chunk, req.items());
-              List<PacketItem> own = work.verify1();
-              work.verify2(req.items());
-              pending.put(pendingKey(key, state.attempt(), chunk), work);
+              List<PacketItem> own = chunks.verify1(key, state, chunk, req.items());
               if (state.phase() != BatchPhase.VERIFY) {
                 lifecycle.advance(key, state.attempt(), BatchPhase.VERIFY);
               }
@@ -122,20 +104,13 @@ public final class HelperRounds implements HelperApi {
         RoundMessage.class,
         state ->
             () -> {
-              ChunkWork work = pending.take(pendingKey(key, state.attempt(), chunk));
-              if (work == null) { // verify1 went to another replica, or this one forgot it
-                List<PacketItem> first = storedVerify1Request(key, state.attempt(), chunk).items();
-                work = newWork(key, state, chunk, first);
-                work.verify1();
-                work.verify2(first);
-              }
-              List<PacketItem> own = work.ownVerify2();
-              ChunkResult result = work.finish(req.items());
+              HelperChunks.Finished done = chunks.verify2(key, state, chunk, req.items());
+              ChunkResult result = done.result();
               if (rounds.saveChunk(key, state.attempt(), result)) {
                 progress.chunkDone(key, state.attempt(), result.funnel(), null);
                 metrics.chunkDone();
               }
-              return new RoundMessage(state.attempt(), own);
+              return new RoundMessage(state.attempt(), done.ownVerify2());
             });
   }
 
@@ -148,7 +123,7 @@ public final class HelperRounds implements HelperApi {
         null,
         body,
         Total.Response.class,
-        state -> () -> totals.sumUp(key, state, req, input(key, state.attempt())));
+        state -> () -> totals.sumUp(key, state, req, handshake.agreedInput(key, state.attempt())));
   }
 
   @Override
@@ -166,26 +141,6 @@ public final class HelperRounds implements HelperApi {
               case COMMIT -> publishing.commit(key, req);
               case FAILED, ABANDONED -> publishing.ended(key, req);
             });
-  }
-
-  /**
-   * B's input for the attempt, checked against what B agreed at the handshake: after a restart B
-   * reads its input again, and it must be the same submissions.
-   */
-  private HelperIndex input(BatchKey key, int attempt) {
-    HelperIndex input = inputs.get(key, attempt);
-    Handshake.Response agreed = handshake.agreed(key, attempt);
-    if (input.uniqueCount() != agreed.submissionCount()
-        || !input.idChecksum().equals(agreed.idChecksum())) {
-      inputs.evict(key, attempt);
-      throw new InputChangedException(
-          "server B's input changed since the handshake: "
-              + input.uniqueCount()
-              + " submissions now, "
-              + agreed.submissionCount()
-              + " agreed");
-    }
-    return input;
   }
 
   /**
@@ -235,36 +190,5 @@ public final class HelperRounds implements HelperApi {
       // batch.json itself is what is corrupt or unwritable: the answer to A still carries the
       // reason
     }
-  }
-
-  private RoundMessage storedVerify1Request(BatchKey key, int attempt, int chunk) {
-    return rounds
-        .findRound(key, attempt, "verify1", chunk)
-        .map(r -> json.readValue(r.request(), RoundMessage.class))
-        .orElseThrow(
-            () ->
-                new ProblemException(
-                    ProblemType.PEER_PROTOCOL, "verify2 before verify1 for this chunk"));
-  }
-
-  private ChunkWork newWork(BatchKey key, BatchState state, int chunk, List<PacketItem> items) {
-    HelperIndex input = input(key, state.attempt());
-    List<String> ids = new ArrayList<>(items.size());
-    for (PacketItem item : items) {
-      if (item == null || item.id() == null) {
-        throw new ProblemException(ProblemType.PEER_PROTOCOL, "round item without an id");
-      }
-      ids.add(item.id());
-    }
-    if (new HashSet<>(ids).size() != ids.size()) {
-      throw new ProblemException(ProblemType.PEER_PROTOCOL, "an id appears twice in one chunk");
-    }
-    Map<String, InputLine> lines = inputs.lines(key, state.attempt(), input, ids);
-    PrioConfig config = PrioConfig.of(state.nData(), key.batchId());
-    return new ChunkWork(chunk, settings.server(config), ids, lines);
-  }
-
-  private static String pendingKey(BatchKey key, int attempt, int chunk) {
-    return key + "#" + attempt + "#" + chunk;
   }
 }

@@ -48,9 +48,13 @@ public final class RoundStore {
    */
   public boolean createRound(
       BatchKey key, int attempt, String round, int chunk, StoredRound answer) {
+    return create(StorageLayout.storedRound(key, attempt, round, chunk), answer);
+  }
+
+  /** Create-if-absent; true only for the call that stored it. */
+  public boolean create(String path, Object value) {
     try {
-      return store.createIfAbsent(
-          StorageLayout.storedRound(key, attempt, round, chunk), json.writeValueAsBytes(answer));
+      return store.createIfAbsent(path, json.writeValueAsBytes(value));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -54,6 +54,16 @@ public final class StorageLayout {
         + ".json";
   }
 
+  /** Server B's chunk between verify1 and verify2 ({@code PendingChunk}). */
+  public static String pendingChunk(BatchKey key, int attempt, int chunk) {
+    return stateDir(key)
+        + "attempt="
+        + attempt
+        + "/pending/"
+        + String.format(Locale.ROOT, "%06d", chunk)
+        + ".json";
+  }
+
   public static String chunkResults(BatchKey key, int attempt) {
     return stateDir(key) + "attempt=" + attempt + "/chunks/";
   }

@@ -15,6 +15,7 @@ public final class Generated {
   public final long[] trueSums;
   public final StringBuilder forA = new StringBuilder();
   public final StringBuilder forB = new StringBuilder();
+  private long validCount;
   private final PrioClient client;
   private final Random random;
 
@@ -44,7 +45,13 @@ public final class Generated {
     }
     PrioClient.Submission s = client.encode(bits);
     add(id, s);
+    validCount++;
     return s;
+  }
+
+  /** Valid submissions added so far. */
+  public long validCount() {
+    return validCount;
   }
 
   public void addValid(int count) {

@@ -29,6 +29,7 @@ import java.time.LocalDate;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.StreamSupport;
 import tools.jackson.databind.JsonNode;
@@ -56,14 +57,25 @@ final class ReplicaBatch {
 
   private final FakeGcs gcs;
   private final Map<ServerId, String> buckets = new EnumMap<>(ServerId.class);
+  private static final int INVALID_EVERY = 20;
   private final Generated gen;
+  private int invalid;
   private final ReplicaSetup setup;
 
   ReplicaBatch(FakeGcs gcs, int submissions) {
     this.gcs = gcs;
     ServerPair.Keys keys = Generated.newKeys();
     gen = new Generated(keys, PrioConfig.of(N_DATA, BATCH), 11);
-    gen.addValid(submissions);
+    // one submission in INVALID_EVERY fails its proof: chunks holding one are finished from their
+    // shares, the others from the sum B kept between its rounds, on whichever replica of B
+    for (int i = 0; i < submissions; i++) {
+      if (i % INVALID_EVERY == INVALID_EVERY - 1) {
+        gen.invalidProof(UUID.randomUUID().toString());
+        invalid++;
+      } else {
+        gen.addValid(1);
+      }
+    }
     Map<ServerId, String> roots = new EnumMap<>(ServerId.class);
     for (ServerId s : ServerId.values()) {
       buckets.put(s, gcs.newBucket("replicas-" + s.name().toLowerCase()));
@@ -188,6 +200,12 @@ final class ReplicaBatch {
   void assertPublishedOnce(JsonNode a) {
     assertThat(phase(a)).as(a.toString()).isEqualTo("PUBLISHED");
     assertThat(a.get("attempt").asInt()).isEqualTo(1);
+    assertThat(a.path("submissions").path("proof_invalid").asLong())
+        .as(a.toString())
+        .isEqualTo(invalid);
+    assertThat(a.path("submissions").path("valid").asLong())
+        .as(a.toString())
+        .isEqualTo(gen.validCount());
     Storage client = gcs.client();
     String published = null;
     for (ServerId s : ServerId.values()) {
