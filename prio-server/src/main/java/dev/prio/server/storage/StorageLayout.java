@@ -46,22 +46,24 @@ public final class StorageLayout {
   }
 
   public static String chunkResult(BatchKey key, int attempt, int chunk) {
+    return perChunk(key, attempt, "chunks", chunk);
+  }
+
+  /** {@code <state>/attempt=<n>/<dir>/<chunk, six digits>.json}: one object per chunk. */
+  private static String perChunk(BatchKey key, int attempt, String dir, int chunk) {
     return stateDir(key)
         + "attempt="
         + attempt
-        + "/chunks/"
+        + "/"
+        + dir
+        + "/"
         + String.format(Locale.ROOT, "%06d", chunk)
         + ".json";
   }
 
   /** Server B's chunk between verify1 and verify2 ({@code PendingChunk}). */
   public static String pendingChunk(BatchKey key, int attempt, int chunk) {
-    return stateDir(key)
-        + "attempt="
-        + attempt
-        + "/pending/"
-        + String.format(Locale.ROOT, "%06d", chunk)
-        + ".json";
+    return perChunk(key, attempt, "pending", chunk);
   }
 
   public static String chunkResults(BatchKey key, int attempt) {
