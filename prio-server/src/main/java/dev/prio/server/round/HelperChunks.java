@@ -18,9 +18,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Server B's chunks through its two rounds. verify1 decrypts the chunk and computes both of B's
- * packets; what verify2 needs of it ({@link PendingChunk}) is stored and cached, so whichever
- * replica of B A's verify2 reaches finishes the chunk without decrypting it again. Only a chunk
- * holding an invalid submission is decrypted a second time, from the stored verify1 request.
+ * packets in one pass; what verify2 needs of it ({@link PendingChunk}) is stored and cached, so
+ * whichever replica of B A's verify2 reaches finishes the chunk without decrypting it again. Only a
+ * chunk holding an invalid submission is decrypted a second time, from the stored verify1 request.
  */
 final class HelperChunks {
   /** B's round-2 answer for a chunk and the chunk's result. */
@@ -52,8 +52,7 @@ final class HelperChunks {
   List<PacketItem> verify1(BatchKey key, BatchState state, int chunk, List<PacketItem> peer)
       throws PeerProtocolException {
     ChunkWork work = decrypted(key, state, chunk, peer);
-    List<PacketItem> own = work.verify1();
-    work.verify2(peer);
+    List<PacketItem> own = work.verifyBoth(peer);
     PendingChunk kept = work.pending();
     rounds.create(StorageLayout.pendingChunk(key, state.attempt(), chunk), kept);
     pending.put(cacheKey(key, state.attempt(), chunk), kept);
