@@ -46,7 +46,9 @@ public final class PubsubSource {
                 FlowControlSettings.newBuilder()
                     // room for one full segment per window on top of one being written
                     .setMaxOutstandingElementCount(2L * props.segmentMaxSubmissions())
-                    .build());
+                    .build())
+            // short leases, renewed: a crashed server's messages come back within one of them
+            .setMaxDurationPerAckExtensionDuration(StreamProperties.ACK_DEADLINE);
     if (props.emulatorHost() != null && !props.emulatorHost().isBlank()) {
       channel = ManagedChannelBuilder.forTarget(props.emulatorHost()).usePlaintext().build();
       b.setChannelProvider(

@@ -20,7 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param closeAfter server A closes a window (a submission date) this long after that UTC day has
  *     ended, for messages still in flight
  * @param quietPeriod server A closes a window only after no message for it has arrived for this
- *     long
+ *     long; at least the flush interval plus the 10 s ack deadline, the longest a crashed server's
+ *     unacknowledged messages take to come back
  */
 @ConfigurationProperties("prio.stream")
 public record StreamProperties(
@@ -33,10 +34,23 @@ public record StreamProperties(
     @DefaultValue("1h") Duration closeAfter,
     @DefaultValue("5m") Duration quietPeriod) {
 
+  /**
+   * How long each lease on a received message lasts (the Pub/Sub minimum): the subscriber renews it
+   * until the message is acknowledged, so after a crash its messages are redelivered within this.
+   */
+  public static final Duration ACK_DEADLINE = Duration.ofSeconds(10);
+
   public StreamProperties {
     if (enabled && (blank(project) || blank(subscription))) {
       throw new IllegalArgumentException(
           "prio.stream.project and prio.stream.subscription are required when streaming is on");
+    }
+    if (quietPeriod.compareTo(flushInterval.plus(ACK_DEADLINE)) < 0) {
+      // shorter, A could close a window before a crashed server's held messages came back
+      throw new IllegalArgumentException(
+          "prio.stream.quiet-period must be at least prio.stream.flush-interval + "
+              + ACK_DEADLINE.toSeconds()
+              + " s");
     }
     if (segmentMaxSubmissions < 1 || segmentMaxSubmissions > 100_000) {
       throw new IllegalArgumentException("prio.stream.segment-max-submissions must be 1..100000");
