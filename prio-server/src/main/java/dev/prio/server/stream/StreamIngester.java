@@ -122,6 +122,12 @@ public final class StreamIngester {
     if (startBatch != null) {
       closeWindows(now);
     }
+    // A quiet window's id set goes (B never closes windows, so they would pile up); its next
+    // message reloads it from storage.
+    windows
+        .values()
+        .removeIf(
+            w -> w.pending.isEmpty() && !w.lastMessage.plus(props.quietPeriod()).isAfter(now));
   }
 
   /** Writes everything held, whatever its age (shutdown). */
