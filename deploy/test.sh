@@ -149,6 +149,11 @@ overlay_contract() {
   need "A has no TLS app port" not grep -q 'SERVER_SSL_BUNDLE' "$a"
   need "A does not name project b" not grep -q 'prio-project-b' "$a"
   need "B does not name project a" not grep -q 'prio-project-a' "$b"
+  need "A streams from its own subscription" grep -q 'PRIO_STREAM_SUBSCRIPTION: prio-submissions-a' "$a"
+  need "B streams from its own subscription" grep -q 'PRIO_STREAM_SUBSCRIPTION: prio-submissions-b' "$b"
+  for f in "$a" "$b"; do
+    need "streaming on in $f" grep -q 'PRIO_STREAM_ENABLED: "true"' "$f"
+  done
   for f in "$a" "$b"; do
     need "gs:// bucket URIs in $f" grep -q 'BUCKET_INTERNAL: gs://' "$f"
     need "Workload Identity annotation in $f" grep -q 'iam.gke.io/gcp-service-account' "$f"
@@ -366,6 +371,17 @@ check "end to end: pair + Prometheus, every dashboard expression returns data, a
 # --- Terraform
 check "terraform: HCL parses, is formatted, references and module arguments resolve (hclcheck)" \
   "$hclcheck" deploy/terraform/modules/prio-server deploy/terraform/project-a deploy/terraform/project-b
+stream_resources() {
+  local f=deploy/terraform/modules/prio-server/pubsub.tf r
+  for r in 'google_pubsub_topic" "submissions' 'google_pubsub_subscription" "submissions' \
+    'google_pubsub_subscription_iam_member" "server_submissions' 'google_storage_notification" "staging'; do
+    grep -q "resource \"$r\"" "$f" || { echo "missing resource $r in $f"; return 1; }
+  done
+  # both roots use the module, so each project gets them
+  grep -q 'source = "../modules/prio-server"' deploy/terraform/project-a/main.tf \
+    && grep -q 'source = "../modules/prio-server"' deploy/terraform/project-b/main.tf
+}
+check "terraform: each project gets its submissions topic, subscription and staging notification" stream_resources
 broken_tf() {
   cp -r deploy/terraform "$work/tf-broken"
   sed -i 's/= var.bucket_internal$/= var.bucket_internl/' "$work/tf-broken/project-a/main.tf"

@@ -35,6 +35,7 @@ resource "google_project_service" "apis" {
   for_each = toset([
     "iam.googleapis.com",
     "iamcredentials.googleapis.com",
+    "pubsub.googleapis.com",
     "secretmanager.googleapis.com",
     "storage.googleapis.com",
   ])

@@ -22,3 +22,13 @@ output "secret_ids" {
   description = "Secret Manager secret id => variable name in the pod."
   value       = local.server_secrets
 }
+
+output "stream_subscription" {
+  description = "The subscription id for PRIO_STREAM_SUBSCRIPTION (empty when streaming is off)."
+  value       = var.enable_stream ? google_pubsub_subscription.submissions[0].name : ""
+}
+
+output "stream_topic" {
+  description = "The topic clients publish this server's shares to (empty when streaming is off)."
+  value       = var.enable_stream ? google_pubsub_topic.submissions[0].id : ""
+}

@@ -74,3 +74,15 @@ variable "labels" {
   type        = map(string)
   default     = {}
 }
+
+variable "enable_stream" {
+  description = "Create this server's Pub/Sub topic and subscription for streamed submissions, and the staging bucket's object-finalize notifications."
+  type        = bool
+  default     = true
+}
+
+variable "stream_publishers" {
+  description = "IAM members (e.g. serviceAccount:ingest@...) allowed to publish submissions to this server's topic."
+  type        = list(string)
+  default     = []
+}

@@ -38,17 +38,18 @@ public final class ConfigurationFailureAnalyzer implements FailureAnalyzer {
    * set.
    */
   static final Map<String, String> SEED_VARIABLES =
-      Map.of(
-          "prio.keys.private-key-hex", "PRIVATE_KEY_HEX",
-          "prio.keys.public-key-hex-internal", "PUBLIC_KEY_HEX_INTERNAL",
-          "prio.keys.public-key-hex-external", "PUBLIC_KEY_HEX_EXTERNAL",
-          "prio.keys.shared-secret", "SHARED_SECRET",
-          "prio.storage.root", "BUCKET_INTERNAL",
-          "prio.storage.publish-root", "BUCKET_EXTERNAL",
-          "prio.storage.gcs-host", "STORAGE_EMULATOR_HOST",
-          "prio.batch.data-config", "DATA_CONFIG",
-          "prio.batch.batch-id", "BATCH_ID",
-          "prio.batch.n-data", "N_DATA");
+      Map.ofEntries(
+          Map.entry("prio.keys.private-key-hex", "PRIVATE_KEY_HEX"),
+          Map.entry("prio.keys.public-key-hex-internal", "PUBLIC_KEY_HEX_INTERNAL"),
+          Map.entry("prio.keys.public-key-hex-external", "PUBLIC_KEY_HEX_EXTERNAL"),
+          Map.entry("prio.keys.shared-secret", "SHARED_SECRET"),
+          Map.entry("prio.storage.root", "BUCKET_INTERNAL"),
+          Map.entry("prio.storage.publish-root", "BUCKET_EXTERNAL"),
+          Map.entry("prio.storage.gcs-host", "STORAGE_EMULATOR_HOST"),
+          Map.entry("prio.batch.data-config", "DATA_CONFIG"),
+          Map.entry("prio.batch.batch-id", "BATCH_ID"),
+          Map.entry("prio.batch.n-data", "N_DATA"),
+          Map.entry("prio.stream.emulator-host", "PUBSUB_EMULATOR_HOST"));
 
   @Override
   public FailureAnalysis analyze(Throwable failure) {

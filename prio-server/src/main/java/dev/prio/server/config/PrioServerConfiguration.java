@@ -24,6 +24,7 @@ import dev.prio.server.storage.ObjectStores;
 import dev.prio.server.storage.SealedObjectStore;
 import dev.prio.server.storage.StorageLayout;
 import dev.prio.server.storage.SubmissionReader;
+import dev.prio.server.stream.StreamProperties;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
@@ -48,8 +49,17 @@ import tools.jackson.databind.json.JsonMapper;
  * role's context.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({PrioProperties.class, LeaseProperties.class})
-@Import({PeerAuthConfiguration.class, LeaderConfiguration.class, HelperConfiguration.class})
+@EnableConfigurationProperties({
+  PrioProperties.class,
+  LeaseProperties.class,
+  StreamProperties.class
+})
+@Import({
+  PeerAuthConfiguration.class,
+  LeaderConfiguration.class,
+  HelperConfiguration.class,
+  StreamConfiguration.class
+})
 @EnableScheduling
 public class PrioServerConfiguration {
   /** Longest input line read: an n_data 262143 A share in base64, with room for the id. */

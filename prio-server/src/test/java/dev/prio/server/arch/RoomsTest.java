@@ -51,6 +51,8 @@ class RoomsTest {
         .definedBy("dev.prio.server.signing..")
         .layer("canary")
         .definedBy("dev.prio.server.canary..")
+        .layer("stream")
+        .definedBy("dev.prio.server.stream..")
         .layer("lease")
         .definedBy("dev.prio.server.lease..")
         .layer("logging")
@@ -77,6 +79,8 @@ class RoomsTest {
         .mayOnlyBeAccessedByLayers("config", "peer")
         .whereLayer("canary")
         .mayOnlyBeAccessedByLayers("config")
+        .whereLayer("stream")
+        .mayOnlyBeAccessedByLayers("config")
         .whereLayer("lease")
         .mayOnlyBeAccessedByLayers("config", "round")
         .whereLayer("logging")
@@ -91,7 +95,7 @@ class RoomsTest {
         .mayOnlyBeAccessedByLayers("config", "round", "peer", "signing")
         .whereLayer("storage")
         .mayOnlyBeAccessedByLayers(
-            "config", "round", "peer", "lease", "logging", "publish", "batch", "canary")
+            "config", "round", "peer", "lease", "logging", "publish", "batch", "canary", "stream")
         .check(SERVER);
   }
 }
