@@ -2,15 +2,25 @@ package dev.prio.server.pair;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.BlobInfo;
+import com.google.cloud.storage.Storage;
 import dev.prio.core.packet.PrioConfig;
 import dev.prio.core.packet.ServerId;
 import dev.prio.core.snip.PrioClient;
+import dev.prio.server.storage.BatchKey;
+import dev.prio.server.storage.FakeGcs;
 import dev.prio.server.storage.ParquetFiles;
+import dev.prio.server.storage.StorageLayout;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -120,6 +130,47 @@ class ParquetPairTest {
           .containsEntry("duplicate_id", 1L);
       assertThat(Staging.published(pair.root(ServerId.A), PARQUET_DATE, batch))
           .contains("\"payload\":" + gen.expectedPayload());
+    }
+  }
+
+  /** Both servers on gs:// buckets of a real fake-gcs-server, reading Parquet by ranged reads. */
+  @Test
+  void parquetOnGcsPublishesTheTrueSums() throws Exception {
+    FakeGcs gcs = FakeGcs.get();
+    String batch = "content.blocking_blocked-1";
+    ServerPair.Keys keys = Generated.newKeys();
+    Generated gen = new Generated(keys, PrioConfig.of(2046, batch), 5);
+    gen.addValid(90);
+    BatchKey key = new BatchKey(LocalDate.parse(PARQUET_DATE), batch);
+    Storage client = gcs.client();
+    try (ServerPair pair =
+        new ServerPair(work, keys, "[{\"batch_id\": \"" + batch + "\", \"n_data\": 2046}]")
+            .with("prio.batch.chunk-size", "25")
+            .with("prio.storage.gcs-host", gcs.host())) {
+      Map<ServerId, String> buckets = new EnumMap<>(ServerId.class);
+      for (ServerId s : ServerId.values()) {
+        buckets.put(s, gcs.newBucket("parquet-" + s.name().toLowerCase(Locale.ROOT)));
+        pair.withRole(s, "prio.storage.root", "gs://" + buckets.get(s) + "/p/");
+        Path file =
+            writeRows(work.resolve(s + ".parquet"), gen.added, s, s == ServerId.A ? 256 : 1 << 10);
+        client.create(
+            BlobInfo.newBuilder(
+                    buckets.get(s), "p/" + StorageLayout.inputPrefix(key, s) + "part-0.parquet")
+                .build(),
+            java.nio.file.Files.readAllBytes(file));
+      }
+      pair.startB();
+      pair.startA();
+      Map<ServerId, String> states = runStates(pair, batch, PARQUET_DATE);
+      assertThat(states.get(ServerId.A)).contains("\"valid\":90");
+      String published =
+          new String(
+              client.readAllBytes(
+                  BlobId.of(buckets.get(ServerId.A), "p/" + StorageLayout.published(key, 1))),
+              StandardCharsets.UTF_8);
+      assertThat(published)
+          .contains("\"payload\":" + gen.expectedPayload())
+          .contains("\"error\":0,\"total\":90");
     }
   }
 
