@@ -77,8 +77,19 @@ final class ParquetRows {
     return (offset + STRIDE - 1) / STRIDE;
   }
 
-  /** Rows {@code [from, to)}. */
+  /**
+   * Rows {@code [from, to)}. The library reports a damaged or foreign file with unchecked
+   * exceptions; they become an IOException naming the file, as any unreadable input is.
+   */
   private void read(String file, long from, long to, Sink sink) throws IOException {
+    try {
+      readRows(file, from, to, sink);
+    } catch (RuntimeException e) {
+      throw new IOException(file + ": not readable as Parquet input: " + e.getMessage(), e);
+    }
+  }
+
+  private void readRows(String file, long from, long to, Sink sink) throws IOException {
     ParquetReadOptions options =
         ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
     try (ParquetFileReader reader =

@@ -149,6 +149,7 @@ class ParquetInputTest {
         .hasMessageContaining("in/x.parquet: no column payload");
     Files.write(root.resolve("in/x.parquet"), "not parquet".getBytes(StandardCharsets.UTF_8));
     assertThatThrownBy(() -> reader(256).forEach("in/", line -> {}))
-        .isInstanceOf(RuntimeException.class);
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("in/x.parquet: not readable as Parquet input");
   }
 }
