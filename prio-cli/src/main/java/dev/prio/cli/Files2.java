@@ -144,6 +144,31 @@ public final class Files2 {
    * overwrites its own input (same directory) still works, as in prio-processor which reads the
    * whole input first.
    */
+  /** Puts a finished temporary file in place of {@code target}, atomically where possible. */
+  static void moveInto(Path temp, Path target) throws CliException {
+    try {
+      if (Files.isDirectory(target)) {
+        throw CliException.failure(target + ": is a directory");
+      }
+      try {
+        Files.move(
+            temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw ioError(target, e);
+    }
+  }
+
+  /** A hidden temporary name beside {@code target}, so a half-written file is never input. */
+  static Path tempBeside(Path target) {
+    return target
+        .toAbsolutePath()
+        .getParent()
+        .resolve("." + target.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
+  }
+
   static final class AtomicOutput implements AutoCloseable {
     private final Path target;
     private final Path temp;
@@ -155,9 +180,7 @@ public final class Files2 {
       Path dir = target.toAbsolutePath().getParent();
       try {
         // Not createTempFile: that makes the file 0600, where Python's open() honours the umask.
-        this.temp =
-            dir.resolve(
-                "." + target.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
+        this.temp = tempBeside(target);
         this.writer =
             Files.newBufferedWriter(
                 temp,
@@ -180,19 +203,11 @@ public final class Files2 {
     void commit() throws CliException {
       try {
         writer.close();
-        if (Files.isDirectory(target)) {
-          throw CliException.failure(target + ": is a directory");
-        }
-        try {
-          Files.move(
-              temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-        committed = true;
       } catch (IOException e) {
         throw ioError(target, e);
       }
+      moveInto(temp, target);
+      committed = true;
     }
 
     @Override

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +26,8 @@ import java.util.concurrent.Future;
  * {@code prio generate}: synthetic submissions with known true sums, encoded with {@link
  * PrioClient} and written straight into each server's staging layout ({@code
  * <root>/prio/v1/submission_date=<D>/batch_id=<ID>/server_id=<a|b>/part-NNNNN.ndjson}, lines {@code
- * {"id": "<uuid4>", "payload": "<base64>"}}, the same id on both sides).
+ * {"id": "<uuid4>", "payload": "<base64>"}}, the same id on both sides), or with {@code --format
+ * parquet} {@code part-NNNNN.parquet} files with columns id and payload (raw bytes).
  *
  * <p>Valid submissions are 0/1 vectors; coordinate j is 1 with a probability p_j drawn from the
  * seed, so the true sums spread over 0..count instead of all sitting near count/2. Invalid ones are
@@ -53,8 +53,8 @@ final class Generate {
     this.out = out;
   }
 
-  /** One encoded block: its lines for A and B, and the sums and count of its valid vectors. */
-  private record Block(String[] linesA, String[] linesB, long[] sums, int valid) {}
+  /** One encoded block: ids, ciphertexts for A and B, the sums and count of its valid vectors. */
+  private record Block(String[] ids, byte[][] forA, byte[][] forB, long[] sums, int valid) {}
 
   void generate(GenerateOptions o) throws CliException {
     long started = System.nanoTime();
@@ -99,12 +99,12 @@ final class Generate {
       for (int f = 0; f < files; f++) {
         int from = (int) ((long) total * f / files);
         int to = (int) ((long) total * (f + 1) / files);
-        String name = String.format(Locale.ROOT, "part-%05d.ndjson", f);
+        String name = String.format(Locale.ROOT, "part-%05d", f) + o.format().extension();
         names.add(name);
-        try (Files2.AtomicOutput wa = new Files2.AtomicOutput(dirA.resolve(name));
-            Files2.AtomicOutput wb = new Files2.AtomicOutput(dirB.resolve(name))) {
+        try (StagedFile wa = o.format().create(dirA.resolve(name));
+            StagedFile wb = o.format().create(dirB.resolve(name))) {
           for (int i = from; i < to; i++) {
-            if (current == null || posInBlock == current.linesA().length) {
+            if (current == null || posInBlock == current.ids().length) {
               while (nextBlock < blocks && inFlight.size() < window) {
                 int start = nextBlock * BLOCK;
                 int end = Math.min(total, start + BLOCK);
@@ -118,8 +118,8 @@ final class Generate {
               }
               valid += current.valid();
             }
-            wa.write(current.linesA()[posInBlock]);
-            wb.write(current.linesB()[posInBlock]);
+            wa.write(current.ids()[posInBlock], current.forA()[posInBlock]);
+            wb.write(current.ids()[posInBlock], current.forB()[posInBlock]);
             posInBlock++;
           }
           wa.commit();
@@ -148,16 +148,18 @@ final class Generate {
         seconds,
         total / seconds,
         o.threads());
-    out.println("  A: " + dirA + "/" + summary(names));
-    out.println("  B: " + dirB + "/" + summary(names));
+    out.println("  A: " + dirA + "/" + summary(names, o));
+    out.println("  B: " + dirB + "/" + summary(names, o));
     if (o.truth() != null) {
       out.println("  truth: " + o.truth());
     }
     out.println("  seed: " + o.seed());
   }
 
-  private static String summary(List<String> names) {
-    return names.size() == 1 ? names.get(0) : "part-*.ndjson (" + names.size() + " files)";
+  private static String summary(List<String> names, GenerateOptions o) {
+    return names.size() == 1
+        ? names.get(0)
+        : "part-*" + o.format().extension() + " (" + names.size() + " files)";
   }
 
   private static Block await(Future<Block> f) throws CliException {
@@ -182,15 +184,15 @@ final class Generate {
   private static Block encode(
       PrioClient client, int start, int end, GenerateOptions o, double[] p, boolean[] invalidAt) {
     int n = end - start;
-    String[] a = new String[n];
-    String[] b = new String[n];
+    String[] ids = new String[n];
+    byte[][] a = new byte[n][];
+    byte[][] b = new byte[n][];
     long[] sums = new long[o.nData()];
     int valid = 0;
-    Base64.Encoder b64 = Base64.getEncoder();
     for (int k = 0; k < n; k++) {
       int index = start + k;
       SplittableRandom r = new SplittableRandom(SyntheticData.mix(o.seed(), index));
-      String id =
+      ids[k] =
           new UUID((r.nextLong() & ~0xf000L) | 0x4000L, (r.nextLong() & ~(3L << 62)) | (1L << 63))
               .toString();
       long[] v = SyntheticData.vector(r, p, invalidAt[index]);
@@ -201,14 +203,10 @@ final class Generate {
         valid++;
       }
       PrioClient.Submission s = client.encode(v);
-      a[k] = line(id, b64.encodeToString(s.forA()));
-      b[k] = line(id, b64.encodeToString(s.forB()));
+      a[k] = s.forA();
+      b[k] = s.forB();
     }
-    return new Block(a, b, sums, valid);
-  }
-
-  private static String line(String id, String payload) {
-    return "{\"id\": \"" + id + "\", \"payload\": \"" + payload + "\"}\n";
+    return new Block(ids, a, b, sums, valid);
   }
 
   static Path inputDir(Path root, GenerateOptions o, String server) {
@@ -220,16 +218,19 @@ final class Generate {
   }
 
   /**
-   * A server reads every *.ndjson of the directory: refuse to mix with files already staged there.
+   * A server reads every *.ndjson and *.parquet of the directory: refuse to mix with files already
+   * staged there.
    */
   private static void refuseStaged(Path dir) throws CliException {
     if (!Files.isDirectory(dir)) {
       return;
     }
-    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "*.ndjson")) {
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "*.{ndjson,parquet}")) {
       if (s.iterator().hasNext()) {
         throw CliException.failure(
-            dir + ": already holds staged .ndjson files; remove them or use another root or date");
+            dir
+                + ": already holds staged .ndjson files or .parquet files; remove them or use"
+                + " another root or date");
       }
     } catch (IOException e) {
       throw Files2.ioError(dir, e);

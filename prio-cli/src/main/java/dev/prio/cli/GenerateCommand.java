@@ -86,8 +86,14 @@ final class GenerateCommand implements CliCommand {
   @Option(
       names = "--files",
       paramLabel = "M",
-      description = "split each side into M ndjson files; default 1")
+      description = "split each side into M files; default 1")
   String files;
+
+  @Option(
+      names = "--format",
+      paramLabel = "[ndjson|parquet]",
+      description = "staged file format; default ndjson")
+  String format;
 
   @Option(
       names = "--truth",
@@ -109,6 +115,7 @@ final class GenerateCommand implements CliCommand {
   @Override
   public String helpDetails() {
     return "  Writes <ROOT>/prio/v1/submission_date=<DATE>/batch_id=<ID>/server_id=a|b/part-NNNNN.ndjson\n"
+        + "  (or .parquet with --format parquet: columns id, string, and payload, raw bytes)\n"
         + "  under --output-a and --output-b, and with --truth the true sums of the valid submissions:\n"
         + "  {\"batch_id\", \"n_data\", \"valid\", \"invalid\", ..., \"sums\": [...]}.\n";
   }

@@ -21,7 +21,8 @@ record GenerateOptions(
     PrgKeyMode prgMode,
     int files,
     Path truth,
-    int threads) {
+    int threads,
+    StagedFile.Format format) {
 
   /** Checks {@code c}'s values, in the order of its options; required ones picocli has checked. */
   static GenerateOptions of(GenerateCommand c, long defaultSeed) throws CliException {
@@ -56,12 +57,26 @@ record GenerateOptions(
         (int)
             Values.integer(
                 c.threads, "--threads", 1, 1024, Runtime.getRuntime().availableProcessors());
+    StagedFile.Format format = format(c.format);
     return new GenerateOptions(
-        nData, batchId, a, b, count, invalid, date, rootA, rootB, seed, prg, files, truth, threads);
+        nData, batchId, a, b, count, invalid, date, rootA, rootB, seed, prg, files, truth, threads,
+        format);
   }
 
   long total() {
     return count + invalid;
+  }
+
+  private static StagedFile.Format format(String value) throws CliException {
+    if (value == null) {
+      return StagedFile.Format.NDJSON;
+    }
+    for (StagedFile.Format f : StagedFile.Format.values()) {
+      if (f.name().equalsIgnoreCase(value)) {
+        return f;
+      }
+    }
+    throw CliException.usage("invalid value for --format: ndjson or parquet");
   }
 
   private static PublicKey key(String hex, String flag) throws CliException {

@@ -17,6 +17,10 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] argv) {
+    // Parquet's writer logs through SLF4J, and the CLI ships no logging backend: without this,
+    // SLF4J
+    // warns on stderr that it found none, which scripts reading stderr would take for an error.
+    System.setProperty("slf4j.internal.verbosity", "ERROR");
     int code =
         run(argv, System.getenv(), System.out, System.err, new SecureRandom(), Clock.systemUTC());
     System.out.flush();

@@ -31,6 +31,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.io.ColumnIOFactory;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.io.RecordReader;
+import org.apache.parquet.schema.MessageType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -102,15 +112,51 @@ class GenerateTest {
     List<String[]> rows = new ArrayList<>();
     List<Path> files;
     try (Stream<Path> s = Files.list(dir)) {
-      files = s.filter(p -> p.toString().endsWith(".ndjson")).sorted().toList();
+      files =
+          s.filter(p -> p.toString().endsWith(".ndjson") || p.toString().endsWith(".parquet"))
+              .sorted()
+              .toList();
     }
     for (Path f : files) {
+      if (f.toString().endsWith(".parquet")) {
+        rows.addAll(parquetRows(f));
+        continue;
+      }
       for (String line : Files.readAllLines(f)) {
         @SuppressWarnings("unchecked")
         Map<String, Object> m = (Map<String, Object>) JsonParser.parse(line);
         assertThat(m.keySet()).containsExactly("id", "payload");
         assertThat(PyJson.dumps(m)).isEqualTo(line);
         rows.add(new String[] {(String) m.get("id"), (String) m.get("payload")});
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * A Parquet file's rows through Parquet's own reader, the payload base64-encoded as in ndjson.
+   */
+  static List<String[]> parquetRows(Path f) throws Exception {
+    List<String[]> rows = new ArrayList<>();
+    try (ParquetFileReader r =
+        ParquetFileReader.open(
+            new LocalInputFile(f),
+            ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
+      MessageType schema = r.getFooter().getFileMetaData().getSchema();
+      assertThat(schema).isEqualTo(StagedFile.Parquet.SCHEMA);
+      for (PageReadStore pages; (pages = r.readNextRowGroup()) != null; ) {
+        RecordReader<Group> records =
+            new ColumnIOFactory()
+                .getColumnIO(schema)
+                .getRecordReader(pages, new GroupRecordConverter(schema));
+        for (long i = 0; i < pages.getRowCount(); i++) {
+          Group g = records.read();
+          rows.add(
+              new String[] {
+                g.getString("id", 0),
+                Base64.getEncoder().encodeToString(g.getBinary("payload", 0).getBytes())
+              });
+        }
       }
     }
     return rows;
@@ -209,6 +255,31 @@ class GenerateTest {
     assertThat(o.aggregate()).containsExactly(truth);
     // The per-coordinate probabilities spread the sums: not all equal.
     assertThat(Arrays2.distinct(truth)).isGreaterThan(5);
+  }
+
+  @Test
+  void parquetHoldsTheSameSubmissionsAsNdjsonAndTheirSumIsTheTruth() throws Exception {
+    Path pq = tmp.resolve("pq");
+    Path nd = tmp.resolve("nd");
+    Run r = run(args(pq, "p", 37, 40, 5, "--files", "2", "--seed", "3", "--format", "parquet"));
+    assertThat(r.err()).isEmpty();
+    assertThat(r.exit()).isZero();
+    assertThat(run(args(nd, "p", 37, 40, 5, "--files", "2", "--seed", "3")).exit()).isZero();
+    try (Stream<Path> s = Files.list(dir(pq, "b", "p"))) {
+      assertThat(s.map(p -> p.getFileName().toString()).sorted())
+          .containsExactly("part-00000.parquet", "part-00001.parquet");
+    }
+    Outcome o = process(pq, "p", 37, PrgKeyMode.LEGACY);
+    assertThat(o.valid()).isEqualTo(40);
+    assertThat(o.invalid()).isEqualTo(5);
+    assertThat(o.aggregate()).containsExactly(sums(truth(pq)));
+    assertThat(sums(truth(pq))).containsExactly(sums(truth(nd)));
+    assertThat(rows(dir(pq, "a", "p")).stream().map(row -> row[0]))
+        .containsExactlyElementsOf(rows(dir(nd, "a", "p")).stream().map(row -> row[0]).toList());
+    // Staged input of either format is not mixed with a new batch's.
+    Run again = run(args(pq, "p", 37, 1, 0, "--format", "ndjson"));
+    assertThat(again.exit()).isNotZero();
+    assertThat(again.err()).contains("already holds staged .ndjson files or .parquet files");
   }
 
   @Test

@@ -107,6 +107,10 @@ final class HelperIndexes {
     Ref last = refs.get(refs.size() - 1);
     String file = index.files().get(first.file());
     int span = (int) (last.offset() + last.length() - first.offset());
+    if (SubmissionReader.isParquet(file)) {
+      readRows(file, first.offset(), span, refs, out);
+      return;
+    }
     byte[] bytes;
     try {
       bytes = reader.bytes(file, first.offset(), span);
@@ -126,6 +130,27 @@ final class HelperIndexes {
             "server B's input changed since it was indexed: " + file + " at byte " + r.offset());
       }
       out.put(r.id(), line);
+    }
+  }
+
+  /** A Parquet span: its rows by address, each checked against the index as a line is. */
+  private void readRows(
+      String file, long offset, int span, List<Ref> refs, Map<String, InputLine> out) {
+    Map<Long, SubmissionReader.Located> rows = new HashMap<>();
+    try {
+      for (SubmissionReader.Located l : reader.readRange(file, offset, span)) {
+        rows.put(l.offset(), l);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    for (Ref r : refs) {
+      SubmissionReader.Located l = rows.get(r.offset());
+      if (l == null || l.crc() != r.crc() || !r.id().equals(l.line().id())) {
+        throw new InputChangedException(
+            "server B's input changed since it was indexed: " + file + " at " + r.offset());
+      }
+      out.put(r.id(), l.line());
     }
   }
 

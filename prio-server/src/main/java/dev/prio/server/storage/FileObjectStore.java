@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 
 /**
@@ -68,6 +69,15 @@ public final class FileObjectStore implements ObjectStore {
     }
     ch.position(offset);
     return Optional.of(new BoundedInputStream(Channels.newInputStream(ch), length));
+  }
+
+  @Override
+  public OptionalLong size(String key) throws IOException {
+    try {
+      return OptionalLong.of(Files.size(resolve(key)));
+    } catch (NoSuchFileException e) {
+      return OptionalLong.empty();
+    }
   }
 
   static void checkRange(long offset, long length) {

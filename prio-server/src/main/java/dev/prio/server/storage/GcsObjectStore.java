@@ -16,6 +16,7 @@ import java.nio.channels.Channels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
@@ -184,6 +185,16 @@ public final class GcsObjectStore implements ObjectStore {
       return Optional.of(new BoundedInputStream(Channels.newInputStream(channel), length));
     } catch (StorageException e) {
       throw failure("open", key, e);
+    }
+  }
+
+  @Override
+  public OptionalLong size(String key) throws IOException {
+    try {
+      Blob blob = storage.get(blobId(key), Storage.BlobGetOption.fields(Storage.BlobField.SIZE));
+      return blob == null ? OptionalLong.empty() : OptionalLong.of(blob.getSize());
+    } catch (StorageException e) {
+      throw failure("size", key, e);
     }
   }
 

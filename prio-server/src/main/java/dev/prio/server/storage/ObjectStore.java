@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The one storage interface, shaped by what GCS gives: streamed reads, listing by prefix (paged
@@ -23,6 +24,12 @@ public interface ObjectStore {
    * rest of the file.
    */
   Optional<InputStream> open(String key, long offset, long length) throws IOException;
+
+  /**
+   * The object's length in bytes; empty if absent. What a columnar reader needs to find a file's
+   * footer before it reads any range.
+   */
+  OptionalLong size(String key) throws IOException;
 
   /** Whole object and its generation; for small objects (state, stored responses). */
   Optional<StoredObject> read(String key) throws IOException;

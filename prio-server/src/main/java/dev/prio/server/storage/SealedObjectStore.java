@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Predicate;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -69,6 +70,11 @@ public final class SealedObjectStore implements ObjectStore {
       throw new IllegalArgumentException("a sealed object is read whole, not by range: " + k);
     }
     return inner.open(k, offset, length);
+  }
+
+  @Override
+  public OptionalLong size(String k) throws IOException {
+    return inner.size(k);
   }
 
   @Override

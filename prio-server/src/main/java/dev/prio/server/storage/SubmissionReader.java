@@ -31,6 +31,9 @@ import tools.jackson.databind.json.JsonMapper;
  * a reject. An id is an integer or a non-empty string of at most {@value #MAX_ID_CHARS} characters
  * with no control, format, separator-line or lone-surrogate characters (NUL, newline, U+2028, bidi
  * marks…) and not only whitespace; anything else is {@link RejectReason#MALFORMED_LINE}.
+ *
+ * <p>{@code *.parquet} objects beside them are input too, read by {@link ParquetRows} with the same
+ * verdicts; each row is located as if it were a line (see there), so callers handle both alike.
  */
 public final class SubmissionReader {
   /** Longest accepted string id, in chars. */
@@ -41,18 +44,20 @@ public final class SubmissionReader {
   // A whole file may open with a byte order mark; a range starts mid-file, where one is data.
   private final LineReader fileLines;
   private final LineReader rangeLines;
+  private final ParquetRows parquet;
 
   public SubmissionReader(ObjectStore store, JsonMapper json, int maxLineBytes) {
     this.store = store;
     this.json = json;
     this.fileLines = new LineReader(LineReader.Ends.LF, true, maxLineBytes);
     this.rangeLines = new LineReader(LineReader.Ends.LF, false, maxLineBytes);
+    this.parquet = new ParquetRows(store, maxLineBytes);
   }
 
   public List<String> files(String prefix) throws IOException {
     List<String> out = new ArrayList<>();
     for (String key : store.list(prefix)) {
-      if (key.endsWith(".ndjson")) {
+      if (key.endsWith(".ndjson") || ParquetRows.isParquet(key)) {
         out.add(key);
       }
     }
@@ -61,7 +66,14 @@ public final class SubmissionReader {
 
   /** Feeds every line under the prefix to the consumer, in a stable order. */
   public void forEach(String prefix, Consumer<InputLine> consumer) throws IOException {
-    readFiles(files(prefix), true, (file, line, bytes, len, offset) -> consumer.accept(line));
+    List<String> files = files(prefix);
+    for (int f = 0; f < files.size(); f++) {
+      if (ParquetRows.isParquet(files.get(f))) {
+        parquet.readAll(files.get(f), (row, line, crc) -> consumer.accept(line));
+      } else {
+        readFile(f, files.get(f), true, (file, line, bytes, len, offset) -> consumer.accept(line));
+      }
+    }
   }
 
   /**
@@ -79,11 +91,23 @@ public final class SubmissionReader {
    * when the line is read again by range for its chunk.
    */
   public void locate(List<String> files, Locator locator) throws IOException {
-    readFiles(
-        files,
-        false,
-        (file, line, bytes, len, offset) ->
-            locator.accept(file, offset, len, line.id(), line.reject(), crc(bytes, len)));
+    for (int f = 0; f < files.size(); f++) {
+      int fileIndex = f;
+      if (ParquetRows.isParquet(files.get(f))) {
+        parquet.readAll(
+            files.get(f),
+            (row, line, crc) ->
+                locator.accept(
+                    fileIndex, ParquetRows.offsetOf(row), 1, line.id(), line.reject(), crc));
+      } else {
+        readFile(
+            f,
+            files.get(f),
+            false,
+            (file, line, bytes, len, offset) ->
+                locator.accept(file, offset, len, line.id(), line.reject(), crc(bytes, len)));
+      }
+    }
   }
 
   /**
@@ -91,6 +115,14 @@ public final class SubmissionReader {
    */
   public List<Located> readRange(String file, long offset, long length) throws IOException {
     List<Located> out = new ArrayList<>();
+    if (ParquetRows.isParquet(file)) {
+      parquet.readRange(
+          file,
+          offset,
+          length,
+          (row, line, crc) -> out.add(new Located(ParquetRows.offsetOf(row), 1, crc, line)));
+      return out;
+    }
     try (InputStream in = present(file, store.open(file, offset, length))) {
       rangeLines.read(
           in,
@@ -105,6 +137,13 @@ public final class SubmissionReader {
     return out;
   }
 
+  /**
+   * Whether the file's lines are Parquet rows, which {@link #readRange} reads, not {@link #bytes}.
+   */
+  public static boolean isParquet(String file) {
+    return ParquetRows.isParquet(file);
+  }
+
   /** Bytes {@code [offset, offset + length)} of an input object (fewer if it ends first). */
   public byte[] bytes(String file, long offset, int length) throws IOException {
     try (InputStream in = present(file, store.open(file, offset, length))) {
@@ -117,21 +156,18 @@ public final class SubmissionReader {
     void accept(int file, InputLine line, byte[] bytes, int len, long offset) throws IOException;
   }
 
-  private void readFiles(List<String> files, boolean decode, ParsedLine sink) throws IOException {
-    for (int f = 0; f < files.size(); f++) {
-      String file = files.get(f);
-      int fileIndex = f;
-      try (InputStream in = present(file, store.open(file))) {
-        fileLines.read(
-            in,
-            0,
-            (bytes, len, offset, number) -> {
-              InputLine line = parse(bytes, len, file + ":" + number, decode);
-              if (line != null) {
-                sink.accept(fileIndex, line, bytes, len, offset);
-              }
-            });
-      }
+  private void readFile(int fileIndex, String file, boolean decode, ParsedLine sink)
+      throws IOException {
+    try (InputStream in = present(file, store.open(file))) {
+      fileLines.read(
+          in,
+          0,
+          (bytes, len, offset, number) -> {
+            InputLine line = parse(bytes, len, file + ":" + number, decode);
+            if (line != null) {
+              sink.accept(fileIndex, line, bytes, len, offset);
+            }
+          });
     }
   }
 

@@ -158,6 +158,11 @@ class BatchProgressTest {
     }
 
     @Override
+    public java.util.OptionalLong size(String key) throws IOException {
+      return inner.size(key);
+    }
+
+    @Override
     public Optional<InputStream> open(String key) throws IOException {
       return inner.open(key);
     }

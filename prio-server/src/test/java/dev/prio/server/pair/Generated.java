@@ -6,7 +6,9 @@ import dev.prio.core.packet.PrioConfig;
 import dev.prio.core.prg.PrgKeyMode;
 import dev.prio.core.snip.PrioClient;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 
@@ -15,6 +17,12 @@ public final class Generated {
   public final long[] trueSums;
   public final StringBuilder forA = new StringBuilder();
   public final StringBuilder forB = new StringBuilder();
+
+  /** What {@link #add} staged, in order: the same submissions for another input format. */
+  public final List<Added> added = new ArrayList<>();
+
+  public record Added(String id, PrioClient.Submission submission) {}
+
   private long validCount;
   private final PrioClient client;
   private final Random random;
@@ -68,6 +76,7 @@ public final class Generated {
   }
 
   public void add(String id, PrioClient.Submission s) {
+    added.add(new Added(id, s));
     line(forA, id, Base64.getEncoder().encodeToString(s.forA()));
     line(forB, id, Base64.getEncoder().encodeToString(s.forB()));
   }

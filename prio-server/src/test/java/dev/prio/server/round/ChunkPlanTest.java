@@ -7,6 +7,7 @@ import dev.prio.server.batch.BatchFailure;
 import dev.prio.server.storage.BatchKey;
 import dev.prio.server.storage.FileObjectStore;
 import dev.prio.server.storage.InputLine;
+import dev.prio.server.storage.ParquetFiles;
 import dev.prio.server.storage.StorageLayout;
 import dev.prio.server.storage.SubmissionReader;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
@@ -75,6 +77,68 @@ class ChunkPlanTest {
             e -> assertThat(e.failure).isEqualTo(BatchFailure.INPUT_CHANGED));
   }
 
+  /** The same input as Parquet rows: the same chunks, ranges of rows, read back by range. */
+  @Test
+  void parquetRowsAreCutAndReadBackLikeLines() throws Exception {
+    Setup s = scanParquet(3, 1);
+    assertThat(ParquetFiles.rowGroups(root.resolve(PREFIX + "part-0.parquet"))).isGreaterThan(2);
+    ScanResult scan = s.scan();
+    assertThat(scan.uniqueCount()).isEqualTo(8);
+    assertThat(scan.localRejects())
+        .containsEntry("duplicate_id", 3L)
+        .containsEntry("malformed_line", 1L);
+    List<String> all = new ArrayList<>();
+    for (ChunkPlan c : page(s).chunks()) {
+      Map<String, InputLine> lines = LeaderVerify.readLines(s.reader(), scan, c);
+      all.addAll(lines.keySet());
+      assertThat(lines.values()).allMatch(InputLine::isOk);
+      assertThat(lines.values()).allMatch(l -> l.ciphertext()[0] == 1);
+    }
+    assertThat(all).containsExactly("a", "b", "c", "d", "e", "f", "g", "h");
+    assertThat(page(s).chunks().get(1).ranges()).hasSize(3);
+  }
+
+  @Test
+  void aParquetChunkWhoseRowsChangedIsInputChanged() throws Exception {
+    Setup s = scanParquet(3, 1);
+    // the same ids in the same rows, one payload different
+    writeParquet("part-0.parquet", 2, "a", "b", "a", "c", "b", "d", "!", "e");
+    ChunkPlan first = page(s).chunks().get(0);
+    assertThatThrownBy(() -> LeaderVerify.readLines(s.reader(), s.scan(), first))
+        .isInstanceOfSatisfying(
+            BatchSteps.BatchFailed.class,
+            e -> assertThat(e.failure).isEqualTo(BatchFailure.INPUT_CHANGED));
+    // a row removed shifts every row after it
+    writeParquet("part-0.parquet", 1, "b", "a", "c", "b", "d", "!", "e");
+    ChunkPlan second = page(s).chunks().get(1);
+    assertThatThrownBy(() -> LeaderVerify.readLines(s.reader(), s.scan(), second))
+        .isInstanceOfSatisfying(
+            BatchSteps.BatchFailed.class,
+            e -> assertThat(e.failure).isEqualTo(BatchFailure.INPUT_CHANGED));
+  }
+
+  private Setup scanParquet(int chunkSize, int payloadByte) throws Exception {
+    writeParquet("part-0.parquet", payloadByte, "a", "b", "a", "c", "b", "d", "!", "e");
+    writeParquet("part-1.parquet", payloadByte, "f", "c", "g", "h");
+    return scanStore(new FileObjectStore(root), chunkSize);
+  }
+
+  /** "!" is a row without an id; row groups of about two rows. */
+  private void writeParquet(String name, int payloadByte, String... ids) throws Exception {
+    List<ParquetFiles.Row> rows = new ArrayList<>();
+    for (String id : ids) {
+      byte[] payload = new byte[40];
+      payload[0] = (byte) payloadByte;
+      rows.add(new ParquetFiles.Row(id.equals("!") ? null : id, payload));
+    }
+    ParquetFiles.write(
+        root.resolve(PREFIX + name),
+        ParquetFiles.OPTIONAL,
+        100,
+        CompressionCodecName.UNCOMPRESSED,
+        rows);
+  }
+
   private record Setup(SubmissionReader reader, RoundStore rounds, ScanResult scan) {}
 
   private Setup scan(int chunkSize) throws Exception {
@@ -84,6 +148,10 @@ class ChunkPlanTest {
         lines("a", "b", "a", "c", "b", "d", "!", "e").getBytes(StandardCharsets.UTF_8));
     store.createIfAbsent(
         PREFIX + "part-1.ndjson", lines("f", "c", "g", "h").getBytes(StandardCharsets.UTF_8));
+    return scanStore(store, chunkSize);
+  }
+
+  private Setup scanStore(FileObjectStore store, int chunkSize) throws Exception {
     JsonMapper json = JsonMapper.builder().build();
     SubmissionReader reader = new SubmissionReader(store, json, 1 << 16);
     RoundStore rounds = new RoundStore(store, json);

@@ -12,6 +12,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link GcsObjectStore} on the real google-cloud-storage client against a real fake-gcs-server
@@ -215,6 +218,32 @@ class GcsObjectStoreTest {
     new SubmissionReader(store, tools.jackson.databind.json.JsonMapper.builder().build(), 1 << 20)
         .forEach("in/", line -> ids.add(line.id()));
     assertThat(ids).containsExactly("a", "7", "b");
+  }
+
+  @Test
+  void readsParquetInputByRangeThroughTheSubmissionReader(@TempDir Path tmp) throws Exception {
+    List<ParquetFiles.Row> rows = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      rows.add(new ParquetFiles.Row("r-" + i, new byte[] {(byte) i, 1, 2}));
+    }
+    Path file = ParquetFiles.write(tmp.resolve("p.parquet"), 200, rows);
+    assertThat(ParquetFiles.rowGroups(file)).isGreaterThan(3);
+    byte[] data = Files.readAllBytes(file);
+    gcs.client().create(BlobInfo.newBuilder(bucket, "root/in/part-0.parquet").build(), data);
+    assertThat(store.size("in/part-0.parquet")).hasValue(data.length);
+    assertThat(store.size("in/none.parquet")).isEmpty();
+    SubmissionReader reader =
+        new SubmissionReader(
+            store, tools.jackson.databind.json.JsonMapper.builder().build(), 1 << 20);
+    List<String> ids = new ArrayList<>();
+    reader.forEach("in/", line -> ids.add(line.id()));
+    assertThat(ids).hasSize(40).startsWith("r-0").endsWith("r-39");
+    // rows 30..34: addresses 60..68
+    List<SubmissionReader.Located> back = reader.readRange("in/part-0.parquet", 60, 9);
+    assertThat(back)
+        .extracting(l -> l.line().id())
+        .containsExactly("r-30", "r-31", "r-32", "r-33", "r-34");
+    assertThat(back.get(0).line().ciphertext()).containsExactly(30, 1, 2);
   }
 
   private interface Writer {
