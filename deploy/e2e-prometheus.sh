@@ -5,8 +5,10 @@
 #
 # Starts server-b and server-a from their jars on 127.0.0.1 with the
 # environment of their pods: the ConfigMap of k8s/overlays/project-b|a
-# (kustomize build; only ports, addresses, storage, the peer URL, DATA_CONFIG
-# and the shutdown phase replaced) and exactly the keys of the overlay's Secret
+# (kustomize build; only ports, addresses, storage, the peer URL, DATA_CONFIG,
+# the shutdown phase and streaming replaced: streaming is off here, it needs a
+# Pub/Sub subscription and the streaming tests run it against the Pub/Sub
+# emulator) and exactly the keys of the overlay's Secret
 # (fresh keys, PEM contents). So B serves /peer over TLS with the "peer" SSL
 # bundle and demands A's client certificate, A reaches B through its "peer"
 # bundle, peer traffic is signed with Ed25519 keys, the operator API needs the
@@ -206,7 +208,8 @@ docs = open(sys.argv[1], encoding="utf-8").read().split("\n---\n")
 want_secret = set(sys.argv[2:])
 replaced = {"SERVER_PORT", "MANAGEMENT_SERVER_PORT", "SERVER_ADDRESS", "MANAGEMENT_SERVER_ADDRESS",
             "PRIO_PEER_URL", "BUCKET_INTERNAL", "BUCKET_EXTERNAL", "DATA_CONFIG",
-            "SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE", "PRIO_BATCH_MINBATCHSIZE"}
+            "SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE", "PRIO_BATCH_MINBATCHSIZE",
+            "PRIO_STREAM_ENABLED"}
 def unquote(v):
     if len(v) >= 2 and v[0] == v[-1] and v[0] in "\"'":
         return v[1:-1]
@@ -249,7 +252,7 @@ start_server() { # start_server a|b ENV...
   for k in "${!sec[@]}"; do envs+=("$k=${sec[$k]}"); done
   printf '%s\n' "${envs[@]%%=*}" >"$work/env-$s.keys"
   env "${envs[@]}" SERVER_ADDRESS=127.0.0.1 MANAGEMENT_SERVER_ADDRESS=127.0.0.1 \
-    SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE=5s \
+    SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE=5s PRIO_STREAM_ENABLED=false \
     BUCKET_INTERNAL="file:$work/$s" BUCKET_EXTERNAL="file:$work/$s-published" \
     "$@" java -Xmx384m -XX:TieredStopAtLevel=1 -jar "$work/server-$s.jar" >"$work/$s.log" 2>&1 &
   pids+=($!)
