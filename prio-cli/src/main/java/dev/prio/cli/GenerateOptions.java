@@ -57,7 +57,7 @@ record GenerateOptions(
         (int)
             Values.integer(
                 c.threads, "--threads", 1, 1024, Runtime.getRuntime().availableProcessors());
-    StagedFile.Format format = format(c.format);
+    StagedFile.Format format = StagedFile.Format.parse(c.format);
     return new GenerateOptions(
         nData, batchId, a, b, count, invalid, date, rootA, rootB, seed, prg, files, truth, threads,
         format);
@@ -65,18 +65,6 @@ record GenerateOptions(
 
   long total() {
     return count + invalid;
-  }
-
-  private static StagedFile.Format format(String value) throws CliException {
-    if (value == null) {
-      return StagedFile.Format.NDJSON;
-    }
-    for (StagedFile.Format f : StagedFile.Format.values()) {
-      if (f.name().equalsIgnoreCase(value)) {
-        return f;
-      }
-    }
-    throw CliException.usage("invalid value for --format: ndjson or parquet");
   }
 
   private static PublicKey key(String hex, String flag) throws CliException {

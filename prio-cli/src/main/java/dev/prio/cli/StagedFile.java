@@ -19,10 +19,20 @@ import org.apache.parquet.schema.MessageTypeParser;
 
 /**
  * One staged input file being written: submissions in, committed whole or not at all. The servers
- * read both formats from the same staging directory.
+ * read both formats from the same staging directory. {@code prio generate} and {@code prio stage}
+ * both write through it, so the two commands cannot drift apart on either format.
  */
-interface StagedFile extends AutoCloseable {
+public interface StagedFile extends AutoCloseable {
+  /** A submission with a string id (a uuid4 from {@code prio generate}). */
   void write(String id, byte[] payload) throws CliException;
+
+  /**
+   * A submission with an integer id and a payload already checked to be padded standard base64
+   * ({@code prio stage}'s records). ndjson keeps both as given, so the lines stay what
+   * prio-processor's staging writes; Parquet stores the id as its decimal string, which the servers
+   * read as the same id as the ndjson number.
+   */
+  void write(long id, String payloadBase64) throws CliException;
 
   void commit() throws CliException;
 
@@ -34,12 +44,42 @@ interface StagedFile extends AutoCloseable {
     NDJSON,
     PARQUET;
 
-    String extension() {
+    /** The characters of an ndjson line around its id and payload. */
+    private static final int NDJSON_LINE_OVERHEAD = "{\"id\": , \"payload\": \"\"}\n".length();
+
+    /** {@code --format}'s value, case-insensitive; null means ndjson. */
+    public static Format parse(String value) throws CliException {
+      if (value == null) {
+        return NDJSON;
+      }
+      for (Format f : values()) {
+        if (f.name().equalsIgnoreCase(value)) {
+          return f;
+        }
+      }
+      throw CliException.usage("invalid value for --format: ndjson or parquet");
+    }
+
+    public String extension() {
       return "." + name().toLowerCase(Locale.ROOT);
     }
 
-    StagedFile create(Path target) throws CliException {
+    public StagedFile create(Path target) throws CliException {
       return this == NDJSON ? new Ndjson(target) : new Parquet(target);
+    }
+
+    /**
+     * What {@link #write(long, String)} adds to a file, for a per-file byte bound: the ndjson line,
+     * or Parquet's plain-encoded values (each with its 4-byte length), before the footer.
+     */
+    public long recordBytes(long id, String payloadBase64) {
+      int digits = Long.toString(id).length();
+      if (this == NDJSON) {
+        return NDJSON_LINE_OVERHEAD + digits + payloadBase64.length();
+      }
+      int n = payloadBase64.length();
+      int padding = payloadBase64.endsWith("==") ? 2 : payloadBase64.endsWith("=") ? 1 : 0;
+      return 4 + digits + 4 + (long) n / 4 * 3 - padding;
     }
   }
 
@@ -55,6 +95,11 @@ interface StagedFile extends AutoCloseable {
     @Override
     public void write(String id, byte[] payload) throws CliException {
       out.write("{\"id\": \"" + id + "\", \"payload\": \"" + b64.encodeToString(payload) + "\"}\n");
+    }
+
+    @Override
+    public void write(long id, String payloadBase64) throws CliException {
+      out.write("{\"id\": " + id + ", \"payload\": \"" + payloadBase64 + "\"}\n");
     }
 
     @Override
@@ -113,6 +158,11 @@ interface StagedFile extends AutoCloseable {
       } catch (IOException e) {
         throw Files2.ioError(temp, e);
       }
+    }
+
+    @Override
+    public void write(long id, String payloadBase64) throws CliException {
+      write(Long.toString(id), Base64.getDecoder().decode(payloadBase64));
     }
 
     @Override

@@ -31,16 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.apache.parquet.ParquetReadOptions;
-import org.apache.parquet.column.page.PageReadStore;
-import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.example.data.Group;
-import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
-import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.io.ColumnIOFactory;
-import org.apache.parquet.io.LocalInputFile;
-import org.apache.parquet.io.RecordReader;
-import org.apache.parquet.schema.MessageType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -137,29 +127,9 @@ class GenerateTest {
    * A Parquet file's rows through Parquet's own reader, the payload base64-encoded as in ndjson.
    */
   static List<String[]> parquetRows(Path f) throws Exception {
-    List<String[]> rows = new ArrayList<>();
-    try (ParquetFileReader r =
-        ParquetFileReader.open(
-            new LocalInputFile(f),
-            ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
-      MessageType schema = r.getFooter().getFileMetaData().getSchema();
-      assertThat(schema).isEqualTo(StagedFile.Parquet.SCHEMA);
-      for (PageReadStore pages; (pages = r.readNextRowGroup()) != null; ) {
-        RecordReader<Group> records =
-            new ColumnIOFactory()
-                .getColumnIO(schema)
-                .getRecordReader(pages, new GroupRecordConverter(schema));
-        for (long i = 0; i < pages.getRowCount(); i++) {
-          Group g = records.read();
-          rows.add(
-              new String[] {
-                g.getString("id", 0),
-                Base64.getEncoder().encodeToString(g.getBinary("payload", 0).getBytes())
-              });
-        }
-      }
-    }
-    return rows;
+    return ParquetFiles.rows(f).stream()
+        .map(r -> new String[] {r.id(), Base64.getEncoder().encodeToString(r.payload())})
+        .toList();
   }
 
   @SuppressWarnings("unchecked")

@@ -2,6 +2,7 @@ package dev.prio.cli.origin;
 
 import dev.prio.cli.CliException;
 import dev.prio.cli.Files2;
+import dev.prio.cli.StagedFile;
 import dev.prio.cli.Values;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -57,6 +58,7 @@ public final class Stage {
         (int)
             Values.integer(
                 opts.maxLineBytes, "--max-line-bytes", 1, Integer.MAX_VALUE - 16, 64 << 20);
+    StagedFile.Format format = StagedFile.Format.parse(opts.format);
     Path reportFile = opts.report != null ? Values.path(opts.report, "--report") : null;
     Set<String> known =
         opts.dataConfig != null
@@ -77,7 +79,7 @@ public final class Stage {
           Path root = Values.root(opts.output(server), flag).toAbsolutePath().normalize();
           StagedOutput o = outputs.get(root);
           if (o == null) {
-            o = new StagedOutput(root, date, maxRecords, maxBytes);
+            o = new StagedOutput(root, date, maxRecords, maxBytes, format);
             outputs.put(root, o);
           }
           stage.byServer.put(server, o);
@@ -152,8 +154,8 @@ public final class Stage {
   private void write(String batchId, String server, long id, String payload) throws CliException {
     StagedOutput o = byServer.get(server);
     if (o != null) {
-      // The payload is checked base64, which needs no JSON escaping.
-      o.add(batchId, server, "{\"id\": " + id + ", \"payload\": \"" + payload + "\"}\n");
+      // The payload is checked base64, which needs no JSON escaping and decodes for Parquet.
+      o.add(batchId, server, id, payload);
     }
   }
 }

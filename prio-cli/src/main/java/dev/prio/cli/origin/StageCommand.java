@@ -65,6 +65,12 @@ public final class StageCommand implements CliCommand {
   String maxLineBytes;
 
   @Option(
+      names = "--format",
+      paramLabel = "[ndjson|parquet]",
+      description = "staged file format; default ndjson")
+  String format;
+
+  @Option(
       names = "--report",
       paramLabel = "FILE",
       description = "write the counts (by batch id and by reject reason) as JSON")
@@ -89,6 +95,7 @@ public final class StageCommand implements CliCommand {
   @Override
   public String helpDetails() {
     return "  Writes <ROOT>/prio/v1/submission_date=<DATE>/batch_id=<ID>/server_id=a|b/"
-        + "part-NNNNN.ndjson,\n  lines {\"id\": <row number in the batch>, \"payload\": \"<base64 share>\"}.\n";
+        + "part-NNNNN.ndjson,\n  lines {\"id\": <row number in the batch>, \"payload\": \"<base64 share>\"}\n"
+        + "  (or .parquet with --format parquet: columns id, string, and payload, raw bytes).\n";
   }
 }

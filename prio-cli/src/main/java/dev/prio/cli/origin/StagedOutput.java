@@ -1,9 +1,8 @@
 package dev.prio.cli.origin;
 
 import dev.prio.cli.CliException;
-import java.io.BufferedWriter;
+import dev.prio.cli.StagedFile;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -20,16 +19,17 @@ import java.util.stream.Stream;
 
 /**
  * The part files of one storage root, in the seed's layout {@code
- * <root>/prio/v1/submission_date=<D>/batch_id=<ID>/server_id=<a|b>/part-NNNNN.ndjson}. Lines go to
- * a private directory under {@code <root>/prio/v1/_staging/} first; {@link #commit} moves each
- * finished partition into place, so the servers never see half a staging run. A file is closed and
- * the next one opened before a line would take it past either bound.
+ * <root>/prio/v1/submission_date=<D>/batch_id=<ID>/server_id=<a|b>/part-NNNNN.ndjson} (or {@code
+ * .parquet}). Records go to a private directory under {@code <root>/prio/v1/_staging/} first;
+ * {@link #commit} moves each finished partition into place, so the servers never see half a staging
+ * run. A file is closed and the next one opened before a record would take it past either bound.
  */
 final class StagedOutput implements AutoCloseable {
   private final Path root;
   private final LocalDate date;
   private final long maxRecords;
   private final long maxBytes;
+  private final StagedFile.Format format;
   private final Path temp;
   private final Map<String, Partition> partitions = new LinkedHashMap<>();
   private boolean committed;
@@ -38,7 +38,7 @@ final class StagedOutput implements AutoCloseable {
     final String batchId;
     final String server;
     final Path dir;
-    BufferedWriter writer;
+    StagedFile writer;
     int files;
     long records;
     long bytes;
@@ -50,11 +50,13 @@ final class StagedOutput implements AutoCloseable {
     }
   }
 
-  StagedOutput(Path root, LocalDate date, long maxRecords, long maxBytes) throws CliException {
+  StagedOutput(Path root, LocalDate date, long maxRecords, long maxBytes, StagedFile.Format format)
+      throws CliException {
     this.root = root;
     this.date = date;
     this.maxRecords = maxRecords;
     this.maxBytes = maxBytes;
+    this.format = format;
     try {
       Path base = Files.createDirectories(root.resolve("prio/v1/_staging"));
       this.temp = Files.createTempDirectory(base, "stage-");
@@ -77,8 +79,8 @@ final class StagedOutput implements AutoCloseable {
         "prio/v1/submission_date=" + date + "/batch_id=" + batchId + "/server_id=" + server);
   }
 
-  /** Appends one ASCII line (with its newline) to the partition's current file. */
-  void add(String batchId, String server, String line) throws CliException {
+  /** Appends one record (a checked base64 payload) to the partition's current file. */
+  void add(String batchId, String server, long id, String payloadBase64) throws CliException {
     Partition p = partitions.get(batchId + "/" + server);
     if (p == null) {
       p =
@@ -86,28 +88,35 @@ final class StagedOutput implements AutoCloseable {
               batchId, server, temp.resolve("batch_id=" + batchId + "/server_id=" + server));
       partitions.put(batchId + "/" + server, p);
     }
-    try {
-      if (p.writer != null && (p.records >= maxRecords || p.bytes + line.length() > maxBytes)) {
-        p.writer.close();
-        p.writer = null;
-      }
-      if (p.writer == null) {
+    long size = format.recordBytes(id, payloadBase64);
+    if (p.writer != null && (p.records >= maxRecords || p.bytes + size > maxBytes)) {
+      finish(p);
+    }
+    if (p.writer == null) {
+      try {
         Files.createDirectories(p.dir);
-        p.writer =
-            Files.newBufferedWriter(p.dir.resolve(partName(p.files++)), StandardCharsets.US_ASCII);
-        p.records = 0;
-        p.bytes = 0;
+      } catch (IOException e) {
+        throw CliException.failure(p.dir + ": cannot write: " + e.getClass().getSimpleName());
       }
-      p.writer.write(line);
-      p.records++;
-      p.bytes += line.length();
-    } catch (IOException e) {
-      throw CliException.failure(p.dir + ": cannot write: " + e.getClass().getSimpleName());
+      p.writer = format.create(p.dir.resolve(partName(p.files++)));
+      p.records = 0;
+      p.bytes = 0;
+    }
+    p.writer.write(id, payloadBase64);
+    p.records++;
+    p.bytes += size;
+  }
+
+  /** Completes the partition's current file in the private directory. */
+  private static void finish(Partition p) throws CliException {
+    try (StagedFile w = p.writer) {
+      p.writer = null;
+      w.commit();
     }
   }
 
-  static String partName(int n) {
-    return String.format(Locale.ROOT, "part-%05d.ndjson", n);
+  String partName(int n) {
+    return String.format(Locale.ROOT, "part-%05d", n) + format.extension();
   }
 
   /** batch id → server → number of files written. */
@@ -119,9 +128,7 @@ final class StagedOutput implements AutoCloseable {
     return out;
   }
 
-  /**
-   * Target partitions that already hold input files (*.ndjson or *.json, what the servers read).
-   */
+  /** Target partitions that already hold input files (see {@link #inputFiles}). */
   List<Path> conflicts() throws CliException {
     List<Path> out = new ArrayList<>();
     for (Partition p : partitions.values()) {
@@ -139,11 +146,10 @@ final class StagedOutput implements AutoCloseable {
   void commit() throws CliException {
     for (Partition p : partitions.values()) {
       Path target = partitionDir(root, date, p.batchId, p.server);
+      if (p.writer != null) {
+        finish(p);
+      }
       try {
-        if (p.writer != null) {
-          p.writer.close();
-          p.writer = null;
-        }
         Files.createDirectories(target);
         for (Path old : inputFiles(target)) {
           Files.delete(old);
@@ -167,12 +173,13 @@ final class StagedOutput implements AutoCloseable {
     }
   }
 
+  /** What the servers read (*.ndjson, *.parquet), and *.json, which prio-processor's jobs write. */
   private static List<Path> inputFiles(Path dir) throws CliException {
     List<Path> out = new ArrayList<>();
     if (!Files.isDirectory(dir)) {
       return out;
     }
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.{ndjson,json}")) {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.{ndjson,json,parquet}")) {
       ds.forEach(out::add);
     } catch (IOException e) {
       throw CliException.failure(dir + ": cannot list: " + e.getClass().getSimpleName());
@@ -185,11 +192,7 @@ final class StagedOutput implements AutoCloseable {
   public void close() {
     for (Partition p : partitions.values()) {
       if (p.writer != null) {
-        try {
-          p.writer.close();
-        } catch (IOException ignored) {
-          // deleted next
-        }
+        p.writer.close(); // deletes its temporary file
         p.writer = null;
       }
     }
