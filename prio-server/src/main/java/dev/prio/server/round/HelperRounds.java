@@ -143,10 +143,6 @@ public final class HelperRounds implements HelperApi {
             });
   }
 
-  /**
-   * Runs a round; corrupt stored state or changed input ends the attempt on B with its reason and
-   * answers A with the same reason, so A ends it too and nothing is published.
-   */
   /** A round's answer for the attempt A names: computed once, stored, replayed, and guarded. */
   private <T> T round(
       BatchKey key,
@@ -165,6 +161,10 @@ public final class HelperRounds implements HelperApi {
         });
   }
 
+  /**
+   * Runs a round; corrupt stored state or changed input ends the attempt on B with its reason and
+   * answers A with the same reason, so A ends it too and nothing is published.
+   */
   private <T> T guarded(BatchKey key, int attempt, Supplier<T> round) {
     try {
       return round.get();

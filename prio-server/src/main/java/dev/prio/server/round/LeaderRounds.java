@@ -33,10 +33,10 @@ import java.util.concurrent.ExecutorService;
  * Server A drives one batch through its phases. Every replica of A runs this for every unfinished
  * batch; the batch-level steps are taken only by the replica holding the attempt's driver lease,
  * and in VERIFY every replica runs the chunks it can claim ({@link ChunkClaims}). Every step first
- * looks at what is persisted, so Every step first looks at what is persisted, so running it again
- * after a crash continues where the last run stopped: a finished chunk is never redone, a round in
- * flight is re-sent and B answers it from its stored response. How a step's trouble ends the
- * attempt (or does not) is {@link StepLoop}'s; each phase change is the {@link BatchLifecycle}'s.
+ * looks at what is persisted, so running it again after a crash continues where the last run
+ * stopped: a finished chunk is never redone, a round in flight is re-sent and B answers it from its
+ * stored response. How a step's trouble ends the attempt (or does not) is {@link StepLoop}'s; each
+ * phase change is the {@link BatchLifecycle}'s.
  */
 public final class LeaderRounds implements BatchDriver {
   private final ProtocolSettings settings;
