@@ -31,7 +31,13 @@ final class HelperChunks {
   private final HelperIndexes inputs;
   private final HelperHandshake handshake;
   private final JsonMapper json;
-  private final PendingChunks pending;
+
+  /**
+   * Chunks between their rounds on this replica, so verify2 need not read them back: no more than B
+   * answers rounds at once (~40 KiB each), since with several replicas of B a verify2 often reaches
+   * another replica and leaves this replica's entry behind.
+   */
+  private final BoundedCache<String, PendingChunk> pending;
 
   HelperChunks(
       ProtocolSettings settings,
@@ -45,7 +51,7 @@ final class HelperChunks {
     this.inputs = inputs;
     this.handshake = handshake;
     this.json = json;
-    this.pending = new PendingChunks(cachedChunks);
+    this.pending = new BoundedCache<>(cachedChunks);
   }
 
   /** verify1: B's round-1 items, with the chunk kept for verify2. */

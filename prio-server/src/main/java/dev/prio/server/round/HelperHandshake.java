@@ -10,10 +10,7 @@ import dev.prio.server.web.ProblemException;
 import dev.prio.server.web.ProblemType;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -32,16 +29,7 @@ final class HelperHandshake {
    * Agreed handshakes already read: every round checks B's input against one, and a stored
    * handshake never changes (create-if-absent), so reading it once per attempt is enough.
    */
-  private final Map<String, Handshake.Response> agreed =
-      Collections.synchronizedMap(
-          new LinkedHashMap<>(16, 0.75f, true) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Handshake.Response> eldest) {
-              return size() > 64;
-            }
-          });
+  private final BoundedCache<String, Handshake.Response> agreed = new BoundedCache<>(64);
 
   HelperHandshake(
       ProtocolSettings settings,
