@@ -59,6 +59,16 @@ class ApiDocumentation {
           ProblemType.BUSY,
           ProblemType.INTERNAL);
 
+  /** verify1 and verify2 of a chunk can fail the same ways. */
+  private static final List<ProblemType> CHUNK_ROUND =
+      List.of(
+          ProblemType.NOT_HELPER,
+          ProblemType.UNKNOWN_BATCH,
+          ProblemType.STALE_ATTEMPT,
+          ProblemType.ROUND_CONFLICT,
+          ProblemType.BATCH_CONFLICT,
+          ProblemType.PEER_PROTOCOL);
+
   /** What each operation adds to its API's common list, by operation id. */
   private static final Map<String, List<ProblemType>> SPECIFIC =
       Map.ofEntries(
@@ -89,24 +99,8 @@ class ApiDocumentation {
                   ProblemType.ROUND_CONFLICT,
                   ProblemType.BATCH_CONFLICT,
                   ProblemType.PEER_PROTOCOL)),
-          Map.entry(
-              "verify1",
-              List.of(
-                  ProblemType.NOT_HELPER,
-                  ProblemType.UNKNOWN_BATCH,
-                  ProblemType.STALE_ATTEMPT,
-                  ProblemType.ROUND_CONFLICT,
-                  ProblemType.BATCH_CONFLICT,
-                  ProblemType.PEER_PROTOCOL)),
-          Map.entry(
-              "verify2",
-              List.of(
-                  ProblemType.NOT_HELPER,
-                  ProblemType.UNKNOWN_BATCH,
-                  ProblemType.STALE_ATTEMPT,
-                  ProblemType.ROUND_CONFLICT,
-                  ProblemType.BATCH_CONFLICT,
-                  ProblemType.PEER_PROTOCOL)),
+          Map.entry("verify1", CHUNK_ROUND),
+          Map.entry("verify2", CHUNK_ROUND),
           Map.entry(
               "total",
               List.of(
