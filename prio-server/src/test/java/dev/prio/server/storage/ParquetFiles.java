@@ -1,5 +1,6 @@
 package dev.prio.server.storage;
 
+import dev.prio.parquet.Codecs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,9 @@ import org.apache.parquet.schema.MessageTypeParser;
 
 /**
  * Writes staged Parquet input for tests with Parquet's own writer, independently of the CLI's: the
- * schema, codec and row group size are the test's to choose.
+ * schema, codec and row group size are the test's to choose. Compressed pages go through {@link
+ * Codecs}, the only codecs without the Hadoop runtime; pages of another writer's codecs are in the
+ * pyarrow fixtures ({@code src/test/resources/parquet}).
  */
 public final class ParquetFiles {
   /** What {@code prio generate --format parquet} writes. */
@@ -59,6 +62,7 @@ public final class ParquetFiles {
         ExampleParquetWriter.builder(new LocalOutputFile(file))
             .withConf(new PlainParquetConfiguration())
             .withType(schema)
+            .withCodecFactory(new Codecs())
             .withCompressionCodec(codec)
             .withRowGroupSize(rowGroupBytes)
             .withMinRowCountForPageSizeCheck(1)
