@@ -92,11 +92,21 @@ public final class ParquetFiles {
     return write(file, STRING_IDS, rowGroupBytes, CompressionCodecName.UNCOMPRESSED, rows);
   }
 
+  /** The codec of the file's first column chunk. */
+  public static CompressionCodecName codec(Path file) throws IOException {
+    try (ParquetFileReader r = open(file)) {
+      return r.getRowGroups().get(0).getColumns().get(0).getCodec();
+    }
+  }
+
+  private static ParquetFileReader open(Path file) throws IOException {
+    return ParquetFileReader.open(
+        new LocalInputFile(file),
+        ParquetReadOptions.builder(new PlainParquetConfiguration()).build());
+  }
+
   public static int rowGroups(Path file) throws IOException {
-    try (ParquetFileReader r =
-        ParquetFileReader.open(
-            new LocalInputFile(file),
-            ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
+    try (ParquetFileReader r = open(file)) {
       return r.getRowGroups().size();
     }
   }
