@@ -96,6 +96,12 @@ final class GenerateCommand implements CliCommand {
   String format;
 
   @Option(
+      names = "--compression",
+      paramLabel = "[none|snappy|gzip]",
+      description = "Parquet page compression (--format parquet only); default none")
+  String compression;
+
+  @Option(
       names = "--truth",
       paramLabel = "FILE",
       description = "write the true sums and counts as JSON here")

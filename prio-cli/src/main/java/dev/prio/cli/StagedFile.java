@@ -1,10 +1,10 @@
 package dev.prio.cli;
 
+import dev.prio.parquet.Codecs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.Locale;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
@@ -39,42 +39,64 @@ public interface StagedFile extends AutoCloseable {
   @Override
   void close();
 
-  /** The input formats {@code --format} offers. */
-  enum Format {
-    NDJSON,
-    PARQUET;
+  /**
+   * What {@code --format} and {@code --compression} chose: ndjson, or Parquet with its pages
+   * compressed by {@code codec} (uncompressed by default, so existing outputs are unchanged).
+   */
+  record Format(boolean parquet, CompressionCodecName codec) {
+    public static final Format NDJSON = new Format(false, CompressionCodecName.UNCOMPRESSED);
 
     /** The characters of an ndjson line around its id and payload. */
     private static final int NDJSON_LINE_OVERHEAD = "{\"id\": , \"payload\": \"\"}\n".length();
 
-    /** {@code --format}'s value, case-insensitive; null means ndjson. */
-    public static Format parse(String value) throws CliException {
-      if (value == null) {
-        return NDJSON;
+    /**
+     * {@code --format} (ndjson or parquet) and {@code --compression} (none, snappy or gzip), both
+     * case-insensitive; null means ndjson and none. Compression is Parquet's only.
+     */
+    public static Format parse(String format, String compression) throws CliException {
+      boolean parquet;
+      if (format == null || format.equalsIgnoreCase("ndjson")) {
+        parquet = false;
+      } else if (format.equalsIgnoreCase("parquet")) {
+        parquet = true;
+      } else {
+        throw CliException.usage("invalid value for --format: ndjson or parquet");
       }
-      for (Format f : values()) {
-        if (f.name().equalsIgnoreCase(value)) {
-          return f;
+      CompressionCodecName codec = codec(compression);
+      if (!parquet && codec != CompressionCodecName.UNCOMPRESSED) {
+        throw CliException.usage("--compression applies to --format parquet only");
+      }
+      return new Format(parquet, codec);
+    }
+
+    private static CompressionCodecName codec(String value) throws CliException {
+      if (value == null || value.equalsIgnoreCase("none")) {
+        return CompressionCodecName.UNCOMPRESSED;
+      }
+      for (CompressionCodecName c : Codecs.WRITE) {
+        if (c != CompressionCodecName.UNCOMPRESSED && c.name().equalsIgnoreCase(value)) {
+          return c;
         }
       }
-      throw CliException.usage("invalid value for --format: ndjson or parquet");
+      throw CliException.usage("invalid value for --compression: none, snappy or gzip");
     }
 
     public String extension() {
-      return "." + name().toLowerCase(Locale.ROOT);
+      return parquet ? ".parquet" : ".ndjson";
     }
 
     public StagedFile create(Path target) throws CliException {
-      return this == NDJSON ? new Ndjson(target) : new Parquet(target);
+      return parquet ? new Parquet(target, codec) : new Ndjson(target);
     }
 
     /**
      * What {@link #write(long, String)} adds to a file, for a per-file byte bound: the ndjson line,
-     * or Parquet's plain-encoded values (each with its 4-byte length), before the footer.
+     * or Parquet's plain-encoded values (each with its 4-byte length), before the footer and before
+     * compression: ciphertexts do not compress, so a compressed file is about as large.
      */
     public long recordBytes(long id, String payloadBase64) {
       int digits = Long.toString(id).length();
-      if (this == NDJSON) {
+      if (!parquet) {
         return NDJSON_LINE_OVERHEAD + digits + payloadBase64.length();
       }
       int n = payloadBase64.length();
@@ -114,15 +136,18 @@ public interface StagedFile extends AutoCloseable {
   }
 
   /**
-   * Columns {@code id} (string) and {@code payload} (binary, the raw ciphertext). Uncompressed and
-   * without dictionaries: ciphertexts are random and ids unique, so both would only cost CPU. Row
-   * groups are kept small because a server's chunk reads whole row groups.
+   * Columns {@code id} (string) and {@code payload} (binary, the raw ciphertext), pages compressed
+   * with the chosen codec through {@link Codecs}, the servers' own, so no Hadoop runtime is needed.
+   * Without dictionaries: ciphertexts are random and ids unique, so they would only cost CPU (as
+   * compression does: it is there for pipelines that expect it, not to save bytes). Row groups are
+   * kept small because a server's chunk reads whole row groups.
    */
   final class Parquet implements StagedFile {
     static final MessageType SCHEMA =
         MessageTypeParser.parseMessageType(
             "message submission { required binary id (STRING); required binary payload; }");
     private static final long ROW_GROUP_BYTES = 16L << 20;
+    private static final Codecs CODECS = new Codecs();
 
     private final Path target;
     private final Path temp;
@@ -130,7 +155,7 @@ public interface StagedFile extends AutoCloseable {
     private final SimpleGroupFactory rows = new SimpleGroupFactory(SCHEMA);
     private boolean closed;
 
-    Parquet(Path target) throws CliException {
+    Parquet(Path target, CompressionCodecName codec) throws CliException {
       this.target = target;
       this.temp = Files2.tempBeside(target);
       try {
@@ -138,7 +163,8 @@ public interface StagedFile extends AutoCloseable {
             ExampleParquetWriter.builder(new LocalOutputFile(temp))
                 .withConf(new PlainParquetConfiguration())
                 .withType(SCHEMA)
-                .withCompressionCodec(CompressionCodecName.UNCOMPRESSED)
+                .withCodecFactory(CODECS)
+                .withCompressionCodec(codec)
                 .withDictionaryEncoding(false)
                 .withRowGroupSize(ROW_GROUP_BYTES)
                 .withWriteMode(ParquetFileWriter.Mode.CREATE)

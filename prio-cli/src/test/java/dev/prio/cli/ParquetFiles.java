@@ -2,6 +2,7 @@ package dev.prio.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.prio.parquet.Codecs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,7 @@ import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.RecordReader;
@@ -28,10 +30,7 @@ public final class ParquetFiles {
   /** The file's rows in order; fails unless its schema is the one {@link StagedFile} writes. */
   public static List<Row> rows(Path f) throws Exception {
     List<Row> rows = new ArrayList<>();
-    try (ParquetFileReader r =
-        ParquetFileReader.open(
-            new LocalInputFile(f),
-            ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
+    try (ParquetFileReader r = open(f)) {
       MessageType schema = r.getFooter().getFileMetaData().getSchema();
       assertThat(schema).isEqualTo(StagedFile.Parquet.SCHEMA);
       for (PageReadStore pages; (pages = r.readNextRowGroup()) != null; ) {
@@ -46,5 +45,28 @@ public final class ParquetFiles {
       }
     }
     return rows;
+  }
+
+  /** The codec of every column chunk of the file, which must be one. */
+  public static CompressionCodecName codec(Path f) throws Exception {
+    try (ParquetFileReader r = open(f)) {
+      List<CompressionCodecName> codecs =
+          r.getRowGroups().stream()
+              .flatMap(g -> g.getColumns().stream())
+              .map(c -> c.getCodec())
+              .distinct()
+              .toList();
+      assertThat(codecs).hasSize(1);
+      return codecs.get(0);
+    }
+  }
+
+  /** Compressed pages are read through the servers' codecs, the only ones without Hadoop. */
+  private static ParquetFileReader open(Path f) throws Exception {
+    return ParquetFileReader.open(
+        new LocalInputFile(f),
+        ParquetReadOptions.builder(new PlainParquetConfiguration())
+            .withCodecFactory(new Codecs())
+            .build());
   }
 }

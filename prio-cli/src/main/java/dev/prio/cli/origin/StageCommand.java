@@ -71,6 +71,12 @@ public final class StageCommand implements CliCommand {
   String format;
 
   @Option(
+      names = "--compression",
+      paramLabel = "[none|snappy|gzip]",
+      description = "Parquet page compression (--format parquet only); default none")
+  String compression;
+
+  @Option(
       names = "--report",
       paramLabel = "FILE",
       description = "write the counts (by batch id and by reject reason) as JSON")

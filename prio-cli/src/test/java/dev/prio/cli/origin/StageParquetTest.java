@@ -12,9 +12,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,6 +99,45 @@ class StageParquetTest {
     List<ParquetFiles.Row> rows = ParquetFiles.rows(dir.resolve("part-00000.parquet"));
     assertThat(rows.stream().map(r -> Base64.getEncoder().encodeToString(r.payload())))
         .containsExactlyElementsOf(shares);
+  }
+
+  /** --compression snappy or gzip: the same rows, every column chunk compressed so. */
+  @Test
+  void compressedParquetHoldsTheSameRows() throws Exception {
+    Path in = pings(9);
+    for (String codec : List.of("snappy", "GZIP")) {
+      Path root = tmp.resolve(codec);
+      assertStaged(OriginCli.run(stage(in, root, "--format", "parquet", "--compression", codec)));
+      for (String batch : BATCHES) {
+        for (String server : List.of("a", "b")) {
+          Path file =
+              StagedOutput.partitionDir(root, LocalDate.parse(DATE), batch, server)
+                  .resolve("part-00000.parquet");
+          assertThat(ParquetFiles.codec(file))
+              .isEqualTo(CompressionCodecName.valueOf(codec.toUpperCase(Locale.ROOT)));
+          List<String> shares = expected.get(batch).get(server);
+          List<ParquetFiles.Row> rows = ParquetFiles.rows(file);
+          assertThat(rows.stream().map(r -> Base64.getEncoder().encodeToString(r.payload())))
+              .containsExactlyElementsOf(shares);
+          for (int i = 0; i < rows.size(); i++) {
+            assertThat(rows.get(i).id()).isEqualTo(Integer.toString(i + 1));
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void compressionIsParquetsOnly() throws Exception {
+    OriginCli.Run nd = OriginCli.run(stage(pings(1), tmp.resolve("r"), "--compression", "gzip"));
+    assertThat(nd.exit()).isNotZero();
+    assertThat(nd.err()).contains("--compression applies to --format parquet only");
+    OriginCli.Run lz4 =
+        OriginCli.run(
+            stage(pings(1), tmp.resolve("r"), "--format", "parquet", "--compression", "zstd"));
+    assertThat(lz4.exit()).isNotZero();
+    assertThat(lz4.err()).contains("invalid value for --compression: none, snappy or gzip");
+    assertThat(tmp.resolve("r")).doesNotExist();
   }
 
   @Test

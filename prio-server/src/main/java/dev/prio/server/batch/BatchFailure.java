@@ -25,6 +25,9 @@ public enum BatchFailure {
   INPUT_CHANGED(
       true,
       "a server's input for the batch changed after the servers agreed on it at the handshake"),
+  INPUT_UNREADABLE(
+      false,
+      "an input file is damaged, compressed with a codec the servers do not read, or lacks the input columns"),
   INTERNAL_ERROR(true, "an unexpected error; see the server log");
 
   private final boolean retryable;

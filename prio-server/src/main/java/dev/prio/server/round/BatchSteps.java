@@ -39,6 +39,7 @@ final class BatchSteps {
                 case BATCH_MISMATCH -> BatchFailure.BATCH_MISMATCH;
                 case STATE_CORRUPT -> BatchFailure.STATE_CORRUPT;
                 case INPUT_CHANGED -> BatchFailure.INPUT_CHANGED;
+                case INPUT_UNREADABLE -> BatchFailure.INPUT_UNREADABLE;
                 default -> null;
               };
       if (reported != null) {

@@ -6,6 +6,7 @@ import dev.prio.server.batch.BatchPhase;
 import dev.prio.server.batch.BatchState;
 import dev.prio.server.peer.Handshake;
 import dev.prio.server.storage.BatchKey;
+import dev.prio.server.storage.InputUnreadableException;
 import dev.prio.server.web.ProblemException;
 import dev.prio.server.web.ProblemType;
 import java.time.Clock;
@@ -100,7 +101,14 @@ final class HelperHandshake {
       }
       return replayHandshake(saved, digest);
     }
-    HelperIndex input = inputs.get(key, req.attempt());
+    HelperIndex input;
+    try {
+      input = inputs.get(key, req.attempt());
+    } catch (InputUnreadableException e) {
+      // B's own status must show the failure too (HelperRounds records it on this attempt)
+      lifecycle.helperAttempt(key, started);
+      throw e;
+    }
     Handshake.Response response =
         new Handshake.Response(input.uniqueCount(), input.idChecksum(), BatchPhase.HANDSHAKE);
     var saved =

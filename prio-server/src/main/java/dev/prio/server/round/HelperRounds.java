@@ -14,6 +14,7 @@ import dev.prio.server.peer.RoundMessage;
 import dev.prio.server.peer.Total;
 import dev.prio.server.publish.Publisher;
 import dev.prio.server.storage.BatchKey;
+import dev.prio.server.storage.InputUnreadableException;
 import dev.prio.server.storage.StateCorruptException;
 import dev.prio.server.storage.SubmissionReader;
 import dev.prio.server.web.ProblemException;
@@ -162,8 +163,8 @@ public final class HelperRounds implements HelperApi {
   }
 
   /**
-   * Runs a round; corrupt stored state or changed input ends the attempt on B with its reason and
-   * answers A with the same reason, so A ends it too and nothing is published.
+   * Runs a round; corrupt stored state, changed or unreadable input ends the attempt on B with its
+   * reason and answers A with the same reason, so A ends it too and nothing is published.
    */
   private <T> T guarded(BatchKey key, int attempt, Supplier<T> round) {
     try {
@@ -180,6 +181,10 @@ public final class HelperRounds implements HelperApi {
     } catch (InputChangedException e) {
       failQuietly(key, attempt, BatchFailure.INPUT_CHANGED, e.getMessage());
       throw new ProblemException(ProblemType.INPUT_CHANGED, e.getMessage());
+    } catch (InputUnreadableException e) {
+      String detail = "server B's input is unreadable: " + e.getMessage();
+      failQuietly(key, attempt, BatchFailure.INPUT_UNREADABLE, detail);
+      throw new ProblemException(ProblemType.INPUT_UNREADABLE, detail);
     }
   }
 

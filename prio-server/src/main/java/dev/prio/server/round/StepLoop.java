@@ -7,6 +7,7 @@ import dev.prio.server.batch.BatchStateCorruptException;
 import dev.prio.server.peer.RetryPolicy;
 import dev.prio.server.round.BatchSteps.BatchFailed;
 import dev.prio.server.storage.BatchKey;
+import dev.prio.server.storage.InputUnreadableException;
 import dev.prio.server.storage.StateCorruptException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -19,10 +20,11 @@ import org.slf4j.LoggerFactory;
  * Runs A's steps for one batch until it ends, and decides what trouble means. A step's failure ends
  * the attempt through the lifecycle; a storage error is retried with backoff for the storage retry
  * budget, then ends it as STORAGE_ERROR; a stored object that fails its integrity check ends it as
- * STATE_CORRUPT. Once the attempt is committed to publish nothing ends it: the step is retried
- * until both copies are final. A shutdown pauses the batch where it is, for the next process. When
- * even the failure cannot be recorded (the storage is still down), the run stops and the batch
- * stays in its phase: the next sweep, or the operator's rerun, resumes it.
+ * STATE_CORRUPT, an input file that cannot be read as submissions as INPUT_UNREADABLE. Once the
+ * attempt is committed to publish nothing ends it: the step is retried until both copies are final.
+ * A shutdown pauses the batch where it is, for the next process. When even the failure cannot be
+ * recorded (the storage is still down), the run stops and the batch stays in its phase: the next
+ * sweep, or the operator's rerun, resumes it.
  */
 final class StepLoop {
   private static final Logger log = LoggerFactory.getLogger(StepLoop.class);
@@ -69,6 +71,9 @@ final class StepLoop {
       } catch (StateCorruptException e) {
         failure = BatchFailure.STATE_CORRUPT;
         detail = "a stored object failed its integrity check: " + e.key();
+      } catch (InputUnreadableException e) {
+        failure = BatchFailure.INPUT_UNREADABLE;
+        detail = "server A's input is unreadable: " + e.getMessage();
       } catch (BatchStateCorruptException e) {
         log.error(
             "batch {} state object is unreadable; the run stops, the batch is shown as state-corrupt",

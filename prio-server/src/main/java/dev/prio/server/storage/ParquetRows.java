@@ -1,6 +1,7 @@
 package dev.prio.server.storage;
 
 import dev.prio.core.error.RejectReason;
+import dev.prio.parquet.Codecs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -15,7 +16,6 @@ import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.MessageColumnIO;
 import org.apache.parquet.io.RecordReader;
@@ -30,7 +30,9 @@ import org.apache.parquet.schema.Type;
  * gets the verdicts an ndjson line gets: a missing or unprintable id is {@link
  * RejectReason#MALFORMED_LINE} without an id, a missing or oversized payload is {@link
  * RejectReason#MALFORMED_LINE} with its id; decryption and the duplicate check come later, as for
- * ndjson. A file without those two columns, or compressed, is no input file and fails the read.
+ * ndjson. Column chunks may be uncompressed or compressed with a codec {@link Codecs} reads
+ * (snappy, gzip, zstd), and pages that carry a CRC are checked against it. A file without those two
+ * columns, with another codec, or damaged is no input file: {@link InputUnreadableException}.
  *
  * <p>Where a row is: the scan and the indexes address input lines by (byte offset, length) with a
  * one-byte newline between lines, and merge neighbours into ranges on that rule. A row {@code r} is
@@ -41,6 +43,7 @@ import org.apache.parquet.schema.Type;
  */
 final class ParquetRows {
   static final long STRIDE = 2;
+  private static final Codecs CODECS = new Codecs();
 
   /** Receives each row in order with its address and a CRC32C over its id and payload values. */
   interface Sink {
@@ -79,19 +82,42 @@ final class ParquetRows {
 
   /**
    * Rows {@code [from, to)}. The library reports a damaged or foreign file with unchecked
-   * exceptions; they become an IOException naming the file, as any unreadable input is.
+   * exceptions (a failed page checksum or decompression included); they name the file as {@link
+   * InputUnreadableException}. An IOException is the store's and stays one, to be retried; what the
+   * sink throws is the caller's and passes unchanged.
    */
   private void read(String file, long from, long to, Sink sink) throws IOException {
     try {
       readRows(file, from, to, sink);
+    } catch (InputUnreadableException e) {
+      throw e;
+    } catch (FromSink e) {
+      throw e.getCause();
     } catch (RuntimeException e) {
-      throw new IOException(file + ": not readable as Parquet input: " + e.getMessage(), e);
+      throw new InputUnreadableException(file, "not readable as Parquet input: " + e, e);
+    }
+  }
+
+  /** The sink's own unchecked exception, kept apart from the library's on the way out. */
+  private static final class FromSink extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    FromSink(RuntimeException e) {
+      super(e);
+    }
+
+    @Override
+    public synchronized RuntimeException getCause() {
+      return (RuntimeException) super.getCause();
     }
   }
 
   private void readRows(String file, long from, long to, Sink sink) throws IOException {
     ParquetReadOptions options =
-        ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
+        ParquetReadOptions.builder(new PlainParquetConfiguration())
+            .withCodecFactory(CODECS)
+            .usePageChecksumVerification(true)
+            .build();
     try (ParquetFileReader reader =
         ParquetFileReader.open(new ObjectInputFile(store, file), options)) {
       MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
@@ -99,7 +125,7 @@ final class ParquetRows {
       reader.setRequestedSchema(wanted);
       MessageColumnIO io = new ColumnIOFactory().getColumnIO(wanted, fileSchema);
       List<BlockMetaData> groups = reader.getRowGroups();
-      uncompressed(file, groups);
+      readableCodecs(file, groups);
       long first = 0;
       for (int g = 0; g < groups.size() && first < to; g++) {
         long end = first + groups.get(g).getRowCount();
@@ -148,7 +174,11 @@ final class ParquetRows {
     } else {
       line = InputLine.ok(id, payload, where);
     }
-    sink.accept(r, line, (int) crc.getValue());
+    try {
+      sink.accept(r, line, (int) crc.getValue());
+    } catch (RuntimeException e) {
+      throw new FromSink(e);
+    }
   }
 
   /** The id as text if it is valid UTF-8 and a printable id, as for ndjson; else null. */
@@ -168,48 +198,53 @@ final class ParquetRows {
   }
 
   /**
-   * Compressed column chunks would need Hadoop's codecs and a full Hadoop configuration at run time
-   * (README): refused by name rather than failing deep inside the reader.
+   * A codec {@link Codecs} does not read (LZO, Brotli, LZ4) is refused by name before any page is
+   * read, rather than failing deep inside the reader.
    */
-  private static void uncompressed(String file, List<BlockMetaData> groups) throws IOException {
+  private static void readableCodecs(String file, List<BlockMetaData> groups) {
     for (BlockMetaData g : groups) {
       for (ColumnChunkMetaData c : g.getColumns()) {
-        if (c.getCodec() != CompressionCodecName.UNCOMPRESSED) {
-          throw new IOException(
-              file
-                  + ": column "
+        if (!Codecs.READ.contains(c.getCodec())) {
+          throw unreadable(
+              file,
+              "column "
                   + c.getPath()
                   + " is compressed with "
                   + c.getCodec()
-                  + "; staged Parquet input must be uncompressed");
+                  + "; staged Parquet input must be one of "
+                  + Codecs.READ);
         }
       }
     }
   }
 
+  private static InputUnreadableException unreadable(String file, String why) {
+    return new InputUnreadableException(file, why, null);
+  }
+
   /** The file's id and payload columns, checked; the projection every read asks for. */
-  private static MessageType columns(String file, MessageType schema) throws IOException {
+  private static MessageType columns(String file, MessageType schema) {
     Type id = column(file, schema, "id");
     Type payload = column(file, schema, "payload");
     PrimitiveTypeName idKind = id.asPrimitiveType().getPrimitiveTypeName();
     if (idKind != PrimitiveTypeName.BINARY
         && idKind != PrimitiveTypeName.INT64
         && idKind != PrimitiveTypeName.INT32) {
-      throw new IOException(file + ": column id must be a string or an integer, not " + idKind);
+      throw unreadable(file, "column id must be a string or an integer, not " + idKind);
     }
     if (payload.asPrimitiveType().getPrimitiveTypeName() != PrimitiveTypeName.BINARY) {
-      throw new IOException(file + ": column payload must be binary");
+      throw unreadable(file, "column payload must be binary");
     }
     return new MessageType(schema.getName(), id, payload);
   }
 
-  private static Type column(String file, MessageType schema, String name) throws IOException {
+  private static Type column(String file, MessageType schema, String name) {
     if (!schema.containsField(name)) {
-      throw new IOException(file + ": no column " + name + " (want id and payload)");
+      throw unreadable(file, "no column " + name + " (want id and payload)");
     }
     Type t = schema.getType(name);
     if (!t.isPrimitive() || t.isRepetition(Type.Repetition.REPEATED)) {
-      throw new IOException(file + ": column " + name + " must be a single primitive value");
+      throw unreadable(file, "column " + name + " must be a single primitive value");
     }
     return t;
   }

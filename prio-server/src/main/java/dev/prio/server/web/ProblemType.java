@@ -25,6 +25,8 @@ public enum ProblemType {
   STATE_CORRUPT(HttpStatus.CONFLICT, "state-corrupt"),
   /** A server's input for the batch changed after the handshake pinned it. */
   INPUT_CHANGED(HttpStatus.CONFLICT, "input-changed"),
+  /** One of the server's input files cannot be read as submissions (damaged, unknown codec). */
+  INPUT_UNREADABLE(HttpStatus.CONFLICT, "input-unreadable"),
   PEER_PROTOCOL(HttpStatus.UNPROCESSABLE_CONTENT, "peer-protocol"),
   /** No endpoint at this path. */
   NOT_FOUND(HttpStatus.NOT_FOUND, "not-found"),

@@ -34,6 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * aggregate, the true sums; and bad rows get the reasons the same bad lines get.
  */
 class ParquetPairTest {
+  private static final CompressionCodecName SNAPPY = CompressionCodecName.SNAPPY;
+  private static final CompressionCodecName GZIP = CompressionCodecName.GZIP;
   private static final String NDJSON_DATE = "2026-11-20";
   private static final String PARQUET_DATE = "2026-11-21";
 
@@ -174,6 +176,140 @@ class ParquetPairTest {
     }
   }
 
+  /**
+   * A's input snappy (two files, row groups of a few rows), B's gzip in another order: the true
+   * sums. Then the same submissions with integer ids, as {@code prio stage} writes them: JSON
+   * numbers in ndjson on one side, Parquet's decimal strings (compressed) on the other, both ways
+   * round. Both readers give the id as its decimal text, so the handshake's count and id checksum
+   * agree and every id joins: all valid, the true sums.
+   */
+  @Test
+  void compressedParquetAndMixedIdFormsPublishTheTrueSums() throws Exception {
+    String batch = "content.blocking_blocked-2";
+    ServerPair.Keys keys = Generated.newKeys();
+    Generated gen = new Generated(keys, PrioConfig.of(2046, batch), 13);
+    gen.addValid(120);
+    List<Generated.Added> all = gen.added;
+    try (ServerPair pair = pair(keys, batch, 2046, "25")) {
+      String codecs = "2026-11-22";
+      Path dirA = Staging.inputDir(pair.root(ServerId.A), codecs, batch, ServerId.A);
+      Path a0 = writeRows(dirA.resolve("part-0.parquet"), all.subList(0, 70), ServerId.A, SNAPPY);
+      writeRows(dirA.resolve("part-1.parquet"), all.subList(70, 120), ServerId.A, SNAPPY);
+      List<Generated.Added> reversed = new ArrayList<>(all);
+      java.util.Collections.reverse(reversed);
+      Path b0 =
+          writeRows(
+              Staging.inputDir(pair.root(ServerId.B), codecs, batch, ServerId.B)
+                  .resolve("part-0.parquet"),
+              reversed,
+              ServerId.B,
+              GZIP);
+      assertThat(ParquetFiles.codec(a0)).isEqualTo(SNAPPY);
+      assertThat(ParquetFiles.rowGroups(a0)).isGreaterThan(5);
+      assertThat(ParquetFiles.codec(b0)).isEqualTo(GZIP);
+      assertThat(run(pair, batch, codecs, 120)).contains("\"payload\":" + gen.expectedPayload());
+
+      List<Generated.Added> numbered = new ArrayList<>();
+      for (int i = 0; i < all.size(); i++) {
+        numbered.add(
+            new Generated.Added(Long.toString(7_000_000_000L + i), all.get(i).submission()));
+      }
+      for (ServerId ndjson : ServerId.values()) {
+        String date = ndjson == ServerId.A ? "2026-11-23" : "2026-11-24";
+        ServerId parquet = ndjson == ServerId.A ? ServerId.B : ServerId.A;
+        Staging.write(
+            pair.root(ndjson),
+            date,
+            batch,
+            ndjson,
+            "part-0.ndjson",
+            numericLines(numbered, ndjson));
+        writeRows(
+            Staging.inputDir(pair.root(parquet), date, batch, parquet).resolve("part-0.parquet"),
+            numbered,
+            parquet,
+            ndjson == ServerId.A ? SNAPPY : GZIP);
+        Map<ServerId, String> states = runStates(pair, batch, date);
+        assertThat(states.get(ServerId.A)).as(date).contains("\"valid\":120");
+        assertThat(states.get(ServerId.B)).as(date).contains("\"valid\":120");
+        assertThat(Staging.published(pair.root(ServerId.A), date, batch))
+            .contains("\"payload\":" + gen.expectedPayload())
+            .contains("\"error\":0,\"total\":120");
+      }
+    }
+  }
+
+  /**
+   * A flipped byte in a compressed page of B's input, then of A's: the page's CRC refuses it, the
+   * batch fails as INPUT_UNREADABLE on the side that holds the file and on A (B answers A's
+   * handshake with the input-unreadable problem, not a 500), and nothing is published.
+   */
+  @Test
+  void aDamagedCompressedPageFailsTheBatchAsUnreadableInput() throws Exception {
+    String batch = "content.blocking_blocked-3";
+    ServerPair.Keys keys = Generated.newKeys();
+    Generated gen = new Generated(keys, PrioConfig.of(2046, batch), 17);
+    gen.addValid(30);
+    try (ServerPair pair = pair(keys, batch, 2046, "10")) {
+      for (ServerId damaged : ServerId.values()) {
+        String date = damaged == ServerId.B ? "2026-11-25" : "2026-11-26";
+        Map<ServerId, Path> files = new EnumMap<>(ServerId.class);
+        for (ServerId s : ServerId.values()) {
+          files.put(
+              s,
+              writeRows(
+                  Staging.inputDir(pair.root(s), date, batch, s).resolve("part-0.parquet"),
+                  gen.added,
+                  s,
+                  s == ServerId.A ? GZIP : SNAPPY));
+        }
+        flipInsideAPage(files.get(damaged));
+        assertThat(pair.startBatch(batch, date).statusCode()).isEqualTo(202);
+        String a = pair.awaitTerminal(ServerId.A, batch, date, Duration.ofMinutes(2));
+        assertThat(a)
+            .as(a)
+            .contains("\"phase\":\"FAILED\"")
+            .contains("\"failure\":\"INPUT_UNREADABLE\"");
+        // the side that holds the file names it and what is wrong
+        String holder =
+            damaged == ServerId.A
+                ? a
+                : pair.awaitTerminal(ServerId.B, batch, date, Duration.ofSeconds(30));
+        assertThat(holder)
+            .as(holder)
+            .contains("\"failure\":\"INPUT_UNREADABLE\"")
+            .contains("server " + damaged + "'s input is unreadable")
+            .contains("server_id=" + damaged.name().toLowerCase(Locale.ROOT) + "/part-0.parquet")
+            .contains("CRC checksum verification failed");
+        for (ServerId s : ServerId.values()) {
+          assertThat(pair.root(s).resolve("prio/v1/published/submission_date=" + date))
+              .doesNotExist();
+        }
+      }
+    }
+  }
+
+  /** Flips a byte in the middle of the file: inside the payload column's pages, which fill it. */
+  private static void flipInsideAPage(Path file) throws Exception {
+    byte[] bytes = java.nio.file.Files.readAllBytes(file);
+    bytes[bytes.length / 2] ^= 0x40;
+    java.nio.file.Files.write(file, bytes);
+  }
+
+  /** {@code prio stage}'s ndjson lines: the id a JSON number. */
+  private static String numericLines(List<Generated.Added> added, ServerId side) {
+    StringBuilder out = new StringBuilder();
+    for (Generated.Added x : added) {
+      byte[] share = side == ServerId.A ? x.submission().forA() : x.submission().forB();
+      out.append("{\"id\": ")
+          .append(x.id())
+          .append(", \"payload\": \"")
+          .append(b64(share))
+          .append("\"}\n");
+    }
+    return out.toString();
+  }
+
   private ServerPair pair(ServerPair.Keys keys, String batch, int nData, String chunkSize)
       throws Exception {
     return new ServerPair(
@@ -222,6 +358,13 @@ class ParquetPairTest {
   private static Path writeRows(
       Path file, List<Generated.Added> added, ServerId side, long rowGroupKb) throws Exception {
     return ParquetFiles.write(file, rowGroupKb << 10, rows(added, side));
+  }
+
+  /** Row groups of about 256 KiB (a few rows each), compressed with {@code codec}. */
+  private static Path writeRows(
+      Path file, List<Generated.Added> added, ServerId side, CompressionCodecName codec)
+      throws Exception {
+    return ParquetFiles.write(file, ParquetFiles.STRING_IDS, 256 << 10, codec, rows(added, side));
   }
 
   private static List<ParquetFiles.Row> rows(List<Generated.Added> added, ServerId side) {

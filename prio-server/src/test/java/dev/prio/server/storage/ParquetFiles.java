@@ -1,5 +1,6 @@
 package dev.prio.server.storage;
 
+import dev.prio.parquet.Codecs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,9 @@ import org.apache.parquet.schema.MessageTypeParser;
 
 /**
  * Writes staged Parquet input for tests with Parquet's own writer, independently of the CLI's: the
- * schema, codec and row group size are the test's to choose.
+ * schema, codec and row group size are the test's to choose. Compressed pages go through {@link
+ * Codecs}, the only codecs without the Hadoop runtime; pages of another writer's codecs are in the
+ * pyarrow fixtures ({@code src/test/resources/parquet}).
  */
 public final class ParquetFiles {
   /** What {@code prio generate --format parquet} writes. */
@@ -59,6 +62,7 @@ public final class ParquetFiles {
         ExampleParquetWriter.builder(new LocalOutputFile(file))
             .withConf(new PlainParquetConfiguration())
             .withType(schema)
+            .withCodecFactory(new Codecs())
             .withCompressionCodec(codec)
             .withRowGroupSize(rowGroupBytes)
             .withMinRowCountForPageSizeCheck(1)
@@ -88,11 +92,21 @@ public final class ParquetFiles {
     return write(file, STRING_IDS, rowGroupBytes, CompressionCodecName.UNCOMPRESSED, rows);
   }
 
+  /** The codec of the file's first column chunk. */
+  public static CompressionCodecName codec(Path file) throws IOException {
+    try (ParquetFileReader r = open(file)) {
+      return r.getRowGroups().get(0).getColumns().get(0).getCodec();
+    }
+  }
+
+  private static ParquetFileReader open(Path file) throws IOException {
+    return ParquetFileReader.open(
+        new LocalInputFile(file),
+        ParquetReadOptions.builder(new PlainParquetConfiguration()).build());
+  }
+
   public static int rowGroups(Path file) throws IOException {
-    try (ParquetFileReader r =
-        ParquetFileReader.open(
-            new LocalInputFile(file),
-            ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
+    try (ParquetFileReader r = open(file)) {
       return r.getRowGroups().size();
     }
   }

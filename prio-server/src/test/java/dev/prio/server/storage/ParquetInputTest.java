@@ -145,11 +145,118 @@ class ParquetInputTest {
         CompressionCodecName.UNCOMPRESSED,
         List.of(new ParquetFiles.Row("a", null)));
     assertThatThrownBy(() -> reader(256).forEach("in/", line -> {}))
-        .isInstanceOf(IOException.class)
+        .isInstanceOf(InputUnreadableException.class)
         .hasMessageContaining("in/x.parquet: no column payload");
     Files.write(root.resolve("in/x.parquet"), "not parquet".getBytes(StandardCharsets.UTF_8));
     assertThatThrownBy(() -> reader(256).forEach("in/", line -> {}))
-        .isInstanceOf(IOException.class)
+        .isInstanceOf(InputUnreadableException.class)
         .hasMessageContaining("in/x.parquet: not readable as Parquet input");
+  }
+
+  /** What make_fixtures.py stores as row {@code i}'s payload. */
+  private static byte[] fixturePayload(int i) {
+    byte[] p = new byte[80];
+    for (int k = 0; k < 40; k++) {
+      p[k] = (byte) ((i * 37 + k * 101) % 256);
+      p[40 + k] = (byte) (i % 7);
+    }
+    return p;
+  }
+
+  private void copyFixture(String name) throws IOException {
+    try (var in = getClass().getResourceAsStream("/parquet/" + name)) {
+      Files.createDirectories(root.resolve("in"));
+      Files.write(root.resolve("in/" + name), in.readAllBytes());
+    }
+  }
+
+  /** Files written by pyarrow (Arrow's C++ writer) with each codec the servers read. */
+  @Test
+  void anotherWritersSnappyGzipAndZstdFilesAreRead() throws Exception {
+    for (String codec : List.of("snappy", "gzip", "zstd", "snappy-int64")) {
+      copyFixture("pyarrow-" + codec + ".parquet");
+    }
+    List<InputLine> all = new ArrayList<>();
+    reader(1 << 10).forEach("in/", all::add);
+    assertThat(all).hasSize(4 * 30);
+    for (int f = 0; f < 4; f++) {
+      // name order: gzip, snappy-int64, snappy, zstd
+      boolean numeric = f == 1;
+      for (int i = 0; i < 30; i++) {
+        InputLine line = all.get(30 * f + i);
+        assertThat(line.isOk()).as("file %d row %d", f, i).isTrue();
+        assertThat(line.id()).isEqualTo(numeric ? Integer.toString(1000 + i) : "id-" + i);
+        assertThat(line.ciphertext()).as(line.where()).isEqualTo(fixturePayload(i));
+      }
+    }
+    // and by range: rows 9..20 of the zstd file span three of its row groups of 8
+    List<SubmissionReader.Located> back =
+        reader(1 << 10).readRange("in/pyarrow-zstd.parquet", 18, 23);
+    assertThat(back).extracting(l -> l.line().id()).first().isEqualTo("id-9");
+    assertThat(back).hasSize(12);
+  }
+
+  @Test
+  void otherCodecsAreRefusedByName() throws Exception {
+    for (String codec : List.of("lz4", "brotli")) {
+      copyFixture("pyarrow-" + codec + ".parquet");
+      assertThatThrownBy(() -> reader(1 << 10).forEach("in/", line -> {}))
+          .isInstanceOf(InputUnreadableException.class)
+          .hasMessageContaining("in/pyarrow-" + codec + ".parquet: column [id] is compressed with")
+          .hasMessageContaining(codec.toUpperCase(java.util.Locale.ROOT));
+      Files.delete(root.resolve("in/pyarrow-" + codec + ".parquet"));
+    }
+  }
+
+  /**
+   * A flipped byte inside a compressed page: the page's CRC (or the codec) refuses it, so the file
+   * is unreadable input rather than rows with other bytes.
+   */
+  @Test
+  void aDamagedCompressedPageIsUnreadableInput() throws Exception {
+    for (CompressionCodecName codec :
+        List.of(CompressionCodecName.SNAPPY, CompressionCodecName.GZIP)) {
+      List<ParquetFiles.Row> rows = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        rows.add(new ParquetFiles.Row("id-" + i, randomPayload(i)));
+      }
+      Path file = root.resolve("in/d.parquet");
+      ParquetFiles.write(file, ParquetFiles.STRING_IDS, 1 << 20, codec, rows);
+      assertThat(all()).as("%s before the flip", codec).hasSize(20);
+      byte[] bytes = Files.readAllBytes(file);
+      // snappy keeps random bytes as literals: flip one of row 7's; gzip: mid-file, in the payloads
+      int at =
+          codec == CompressionCodecName.SNAPPY
+              ? indexOf(bytes, Arrays.copyOf(randomPayload(7), 16)) + 5
+              : bytes.length / 2;
+      assertThat(at).isGreaterThan(5);
+      bytes[at] ^= 0x10;
+      Files.write(file, bytes);
+      assertThatThrownBy(this::all)
+          .as("%s after the flip", codec)
+          .isInstanceOf(InputUnreadableException.class)
+          .hasMessageContaining("in/d.parquet: not readable as Parquet input");
+    }
+  }
+
+  private List<InputLine> all() throws IOException {
+    List<InputLine> all = new ArrayList<>();
+    reader(1 << 12).forEach("in/", all::add);
+    return all;
+  }
+
+  private static byte[] randomPayload(int i) {
+    byte[] p = new byte[1000];
+    new java.util.Random(i).nextBytes(p);
+    return p;
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+        return i;
+      }
+    }
+    return -1;
   }
 }
