@@ -202,8 +202,8 @@ final class LeaderVerify {
     boolean done = false;
     try {
       ChunkWork work = source.read();
-      RoundMessage peer1 =
-          call(() -> peer.verify1(key, work.chunk(), new RoundMessage(attempt, work.verify1())));
+      RoundMessage mine1 = new RoundMessage(attempt, work.verify1());
+      RoundMessage peer1 = call(() -> peer.verify1(key, work.chunk(), mine1));
       RoundMessage mine2 = new RoundMessage(attempt, protocol(() -> work.verify2(peer1.items())));
       RoundMessage peer2 = call(() -> peer.verify2(key, work.chunk(), mine2));
       ChunkResult result = protocol(() -> work.finish(peer2.items()));
