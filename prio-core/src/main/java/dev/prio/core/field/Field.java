@@ -65,6 +65,16 @@ public final class Field {
     storeMinusPIfNeeded(hi, lo, out, o);
   }
 
+  /**
+   * acc[k] += x[k] mod p for the first count elements: the sum of shares, kept in one small method
+   * so that the JIT compiles the loop once for every caller, not again inside each caller's loop.
+   */
+  public static void addInto(long[] acc, long[] x, int count) {
+    for (int k = 0; k < count; k++) {
+      add(acc, k, x, k, acc, k);
+    }
+  }
+
   /** out[o] = a[i] − b[j] mod p. */
   public static void sub(long[] a, int i, long[] b, int j, long[] out, int o) {
     long aLo = a[2 * i], bLo = b[2 * j];

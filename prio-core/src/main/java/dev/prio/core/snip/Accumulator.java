@@ -34,7 +34,7 @@ public final class Accumulator {
     if (!Verifier.isValid(first, second)) {
       throw new PrioException(RejectReason.PROOF_INVALID, "round-2 shares do not sum to zero");
     }
-    addVector(verifier.dataShares());
+    Field.addInto(sum, verifier.dataShares(), config.nData());
     count++;
   }
 
@@ -48,7 +48,7 @@ public final class Accumulator {
     if (verifier.serverId() != serverId) {
       throw new IllegalArgumentException("verifier belongs to the other server");
     }
-    addVector(verifier.dataShares());
+    Field.addInto(sum, verifier.dataShares(), config.nData());
     count++;
   }
 
@@ -56,14 +56,8 @@ public final class Accumulator {
     if (other.serverId != serverId || !other.config.equals(config)) {
       throw new IllegalArgumentException("accumulators of different batches or servers");
     }
-    addVector(other.sum);
+    Field.addInto(sum, other.sum, config.nData());
     count += other.count;
-  }
-
-  private void addVector(long[] shares) {
-    for (int i = 0; i < config.nData(); i++) {
-      Field.add(sum, i, shares, i, sum, i);
-    }
   }
 
   /** Number of submissions aggregated. */

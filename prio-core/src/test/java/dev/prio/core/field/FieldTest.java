@@ -114,6 +114,21 @@ class FieldTest {
             });
   }
 
+  @Test
+  void addIntoSumsElementwiseOverTheCountAndLeavesTheRest() {
+    List<BigInteger> a = new ArrayList<>(EDGES);
+    List<BigInteger> b = new ArrayList<>(EDGES);
+    java.util.Collections.reverse(b);
+    long[] acc = pack(a.toArray(BigInteger[]::new));
+    long[] x = pack(b.toArray(BigInteger[]::new));
+    int count = a.size() - 1;
+    Field.addInto(acc, x, count);
+    for (int k = 0; k < count; k++) {
+      assertCanonical(acc, k, a.get(k).add(b.get(k)).mod(P));
+    }
+    assertThat(raw(acc, count)).as("past the count").isEqualTo(a.get(count));
+  }
+
   static Stream<BigInteger[]> edgePairs() {
     List<BigInteger[]> pairs = new ArrayList<>();
     for (BigInteger a : EDGES) {

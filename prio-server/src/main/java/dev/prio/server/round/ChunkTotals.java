@@ -66,9 +66,7 @@ public record ChunkTotals(
       } catch (PrioException e) {
         throw new IllegalStateException("a stored chunk result does not decode", e);
       }
-      for (int i = 0; i < config.nData(); i++) {
-        Field.add(sum, i, part.dataShares(), i, sum, i);
-      }
+      Field.addInto(sum, part.dataShares(), config.nData());
     }
     return new ChunkTotals(
         funnel,
