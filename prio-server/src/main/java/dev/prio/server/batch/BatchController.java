@@ -1,9 +1,11 @@
 package dev.prio.server.batch;
 
 import dev.prio.server.storage.BatchKey;
+import dev.prio.server.storage.BatchWindow;
 import dev.prio.server.web.BatchIdParam;
 import dev.prio.server.web.ProblemException;
 import dev.prio.server.web.ProblemType;
+import dev.prio.server.web.WindowParam;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -44,6 +46,13 @@ class BatchController {
               example = "2026-11-20")
           String submissionDate,
       @Schema(
+              description =
+                  "The window within the date: its UTC start, hHH or hHHmMM (a stream window"
+                      + " shorter than a day). Absent or empty: the whole day, as every file batch.",
+              pattern = BatchWindow.PATTERN,
+              example = "h07")
+          String window,
+      @Schema(
               description = "n_data; may only repeat DATA_CONFIG's value for this batch id.",
               minimum = "1")
           Integer nData,
@@ -70,7 +79,8 @@ class BatchController {
       summary = "A batch's state on this server",
       description =
           "Phase, per-phase timestamps, funnel counts by reason, and (on A) the peer's phase. Without"
-              + " submissionDate, the latest batch with this id.")
+              + " submissionDate, the latest batch with this id (of that window, if given); with"
+              + " submissionDate and no window, that day's whole-day batch.")
   @ApiResponse(responseCode = "200", description = "The batch's state")
   @GetMapping("/{batchId}")
   BatchView get(
@@ -78,8 +88,9 @@ class BatchController {
       @Parameter(description = "YYYY-MM-DD")
           @RequestParam(required = false)
           @DateTimeFormat(iso = DateTimeFormat.ISO.DATE)
-          LocalDate submissionDate) {
-    return BatchView.of(service.find(safeId(batchId), submissionDate));
+          LocalDate submissionDate,
+      @WindowParam @RequestParam(required = false) String window) {
+    return BatchView.of(service.find(safeId(batchId), submissionDate, safeWindow(window)));
   }
 
   @Operation(
@@ -115,9 +126,17 @@ class BatchController {
           ProblemType.BAD_REQUEST, "submissionDate (YYYY-MM-DD) is required");
     }
     try {
-      return new BatchKey(LocalDate.parse(body.submissionDate()), batchId);
+      return new BatchKey(LocalDate.parse(body.submissionDate()), batchId, body.window());
     } catch (DateTimeParseException e) {
       throw new ProblemException(ProblemType.BAD_REQUEST, "submissionDate must be YYYY-MM-DD");
+    } catch (IllegalArgumentException e) {
+      throw new ProblemException(ProblemType.BAD_REQUEST, e.getMessage());
+    }
+  }
+
+  private static String safeWindow(String window) {
+    try {
+      return window == null ? null : BatchWindow.check(window);
     } catch (IllegalArgumentException e) {
       throw new ProblemException(ProblemType.BAD_REQUEST, e.getMessage());
     }

@@ -56,8 +56,7 @@ public final class BatchLifecycle {
 
   /** A's first attempt, unless the batch exists; returns whichever state is stored. */
   public BatchState received(BatchKey key, int nData) {
-    return batches.createIfAbsent(
-        BatchState.received(key.submissionDate(), key.batchId(), role, nData, clock.instant()));
+    return batches.createIfAbsent(BatchState.received(key, role, nData, clock.instant()));
   }
 
   /**

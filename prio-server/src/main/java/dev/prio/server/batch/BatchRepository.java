@@ -1,13 +1,13 @@
 package dev.prio.server.batch;
 
 import dev.prio.server.storage.BatchKey;
+import dev.prio.server.storage.BatchWindow;
 import dev.prio.server.storage.ObjectStore;
 import dev.prio.server.storage.StateCorruptException;
 import dev.prio.server.storage.StorageLayout;
 import dev.prio.server.storage.StoredObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -53,16 +53,22 @@ public final class BatchRepository {
                     .orElseThrow(() -> new BatchStateCorruptException(key)));
   }
 
-  /** The most recent submission date that has a state for this batch id. */
-  public Optional<BatchState> findLatest(String batchId) {
+  /**
+   * The most recent submission date (and within it the latest window) that has a state for this
+   * batch id; only that window's states when {@code window} is not null.
+   */
+  public Optional<BatchState> findLatest(String batchId, String window) {
     return all().stream()
         .filter(s -> s.batchId().equals(batchId))
-        .max(Comparator.comparing(BatchState::submissionDate));
+        .filter(s -> window == null || s.window().equals(window))
+        .max(
+            Comparator.comparing(BatchState::submissionDate)
+                .thenComparing(s -> BatchWindow.start(s.submissionDate(), s.window())));
   }
 
   /** Creates the state if none exists; returns whichever state is stored afterwards. */
   public BatchState createIfAbsent(BatchState state) {
-    BatchKey key = new BatchKey(state.submissionDate(), state.batchId());
+    BatchKey key = key(state);
     try {
       store.createIfAbsent(StorageLayout.batchState(key), json.writeValueAsBytes(state));
     } catch (IOException e) {
@@ -192,10 +198,6 @@ public final class BatchRepository {
   }
 
   public static BatchKey key(BatchState s) {
-    return new BatchKey(s.submissionDate(), s.batchId());
-  }
-
-  public static BatchKey key(LocalDate date, String batchId) {
-    return new BatchKey(date, batchId);
+    return new BatchKey(s.submissionDate(), s.batchId(), s.window());
   }
 }

@@ -117,12 +117,16 @@ public final class BatchService {
             () -> new ProblemException(ProblemType.UNKNOWN_BATCH, "no such batch on this server"));
   }
 
-  public BatchState find(String batchId, LocalDate date) {
+  /**
+   * The batch on that date, in that window (the whole day's when null); without a date, the latest
+   * (of that window, when given).
+   */
+  public BatchState find(String batchId, LocalDate date, String window) {
     if (date != null) {
-      return find(new BatchKey(date, batchId));
+      return find(new BatchKey(date, batchId, window));
     }
     return batches
-        .findLatest(batchId)
+        .findLatest(batchId, window)
         .orElseThrow(
             () -> new ProblemException(ProblemType.UNKNOWN_BATCH, "no such batch on this server"));
   }

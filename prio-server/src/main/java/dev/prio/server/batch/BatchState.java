@@ -1,6 +1,9 @@
 package dev.prio.server.batch;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.prio.core.packet.ServerId;
+import dev.prio.server.storage.BatchKey;
+import dev.prio.server.storage.BatchWindow;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Map;
@@ -11,6 +14,8 @@ import java.util.TreeMap;
  * value written with compare-and-set through {@link BatchRepository}, and every phase change goes
  * through {@link BatchLifecycle}.
  *
+ * @param window the window within the date ({@link BatchWindow}); empty, and then absent from the
+ *     stored JSON, for a whole-day batch, whose batch.json stays as it was before windows
  * @param funnel submissions by outcome label ({@code valid} or a reject reason), this server's view
  * @param peerFunnel the other server's funnel as it last reported it
  * @param peerPhase the other server's phase for this attempt as it last answered (on A: B's; on B:
@@ -26,6 +31,7 @@ import java.util.TreeMap;
 public record BatchState(
     LocalDate submissionDate,
     String batchId,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) String window,
     ServerId role,
     BatchPhase phase,
     BatchFailure failure,
@@ -46,17 +52,18 @@ public record BatchState(
     Map<String, Long> chunksDoneBy) {
 
   public BatchState {
+    window = BatchWindow.check(window);
     phaseEnteredAt = new TreeMap<>(phaseEnteredAt == null ? Map.of() : phaseEnteredAt);
     funnel = new TreeMap<>(funnel == null ? Map.of() : funnel);
     peerFunnel = new TreeMap<>(peerFunnel == null ? Map.of() : peerFunnel);
     chunksDoneBy = new TreeMap<>(chunksDoneBy == null ? Map.of() : chunksDoneBy);
   }
 
-  public static BatchState received(
-      LocalDate date, String batchId, ServerId role, int nData, Instant now) {
+  public static BatchState received(BatchKey key, ServerId role, int nData, Instant now) {
     return new BatchState(
-        date,
-        batchId,
+        key.submissionDate(),
+        key.batchId(),
+        key.window(),
         role,
         BatchPhase.RECEIVED,
         null,
@@ -79,10 +86,11 @@ public record BatchState(
 
   /** B's state for attempt n, created by A's handshake. */
   public static BatchState handshake(
-      LocalDate date, String batchId, int attempt, int nData, int chunks, Instant now) {
+      BatchKey key, int attempt, int nData, int chunks, Instant now) {
     return new BatchState(
-        date,
-        batchId,
+        key.submissionDate(),
+        key.batchId(),
+        key.window(),
         ServerId.B,
         BatchPhase.HANDSHAKE,
         null,
@@ -131,6 +139,7 @@ public record BatchState(
     return new BatchState(
         submissionDate,
         batchId,
+        window,
         role,
         BatchPhase.RECEIVED,
         null,
@@ -241,6 +250,7 @@ public record BatchState(
       return new BatchState(
           s.submissionDate,
           s.batchId,
+          s.window,
           s.role,
           phase,
           failure,

@@ -1,12 +1,25 @@
 package dev.prio.server.batch;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.prio.server.storage.BatchWindow;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.Map;
 
-/** What {@code GET /batches/{id}} and the {@code batches} actuator endpoint show of a batch. */
+/**
+ * What {@code GET /batches/{id}} and the {@code batches} actuator endpoint show of a batch. A
+ * whole-day batch has no {@code window}, so its view is what it was before windows.
+ */
 public record BatchView(
     String batchId,
     String submissionDate,
+    @Schema(
+            description =
+                "The window within the submission date (UTC start, hHH or hHHmMM); absent for a"
+                    + " whole-day batch.",
+            pattern = BatchWindow.PATTERN)
+        @JsonInclude(JsonInclude.Include.NON_EMPTY)
+        String window,
     String server,
     String phase,
     String failure,
@@ -29,6 +42,7 @@ public record BatchView(
     return new BatchView(
         s.batchId(),
         s.submissionDate().toString(),
+        s.window(),
         s.role().name(),
         s.phase().name(),
         s.failure() == null ? null : s.failure().name(),

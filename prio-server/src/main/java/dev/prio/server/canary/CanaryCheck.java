@@ -1,12 +1,14 @@
 package dev.prio.server.canary;
 
 import dev.prio.server.batch.BatchPhase;
+import dev.prio.server.batch.BatchRepository;
 import dev.prio.server.batch.BatchService;
 import dev.prio.server.batch.BatchState;
 import dev.prio.server.publish.PublishRecord;
 import dev.prio.server.publish.Publisher;
 import dev.prio.server.storage.BatchKey;
 import dev.prio.server.storage.ObjectStore;
+import dev.prio.server.storage.StorageLayout;
 import dev.prio.server.storage.StoredObject;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -89,11 +91,11 @@ public final class CanaryCheck {
       return;
     }
     BatchState s = latest.get();
-    String id = s.submissionDate() + "/" + s.batchId() + "/" + s.publishedVersion();
+    BatchKey key = BatchRepository.key(s);
+    String id = key + "/" + s.publishedVersion();
     if (id.equals(lastChecked)) {
       return;
     }
-    BatchKey key = new BatchKey(s.submissionDate(), s.batchId());
     JsonNode truth = truth(key);
     if (truth == null) {
       // The truth is staged on the side that runs the canary job (A); the other side only processes
@@ -150,12 +152,7 @@ public final class CanaryCheck {
   }
 
   private JsonNode truth(BatchKey key) {
-    String path =
-        "prio/v1/submission_date="
-            + key.submissionDate()
-            + "/batch_id="
-            + key.batchId()
-            + "/truth.json";
+    String path = StorageLayout.inputDir(key) + "truth.json";
     try {
       Optional<StoredObject> o = store.read(path);
       if (o.isEmpty()) {

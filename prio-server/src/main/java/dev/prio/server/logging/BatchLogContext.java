@@ -8,22 +8,24 @@ import org.slf4j.MDC;
 
 /**
  * The batch a thread works on, in the logging MDC, so that every line of a batch's work carries
- * {@code batch_id}, {@code submission_date}, {@code attempt}, {@code round} and {@code server}
- * (JSON fields in production; docs/operations.md "Logs and traces"). Set at the boundaries only:
- * A's batch run ({@link #run}), each step of it ({@link #step}), B's answer to each peer request
- * ({@link #answering}); the chunk pool copies it to its threads. With the trace id Micrometer
- * Tracing puts beside it, A's round lines and B's answer lines join on batch and trace.
+ * {@code batch_id}, {@code submission_date}, {@code attempt}, {@code round} and {@code server}, and
+ * {@code window} for a window shorter than its day (JSON fields in production; docs/operations.md
+ * "Logs and traces"). Set at the boundaries only: A's batch run ({@link #run}), each step of it
+ * ({@link #step}), B's answer to each peer request ({@link #answering}); the chunk pool copies it
+ * to its threads. With the trace id Micrometer Tracing puts beside it, A's round lines and B's
+ * answer lines join on batch and trace.
  */
 public final class BatchLogContext {
   public static final String BATCH_ID = "batch_id";
   public static final String SUBMISSION_DATE = "submission_date";
+  public static final String WINDOW = "window";
   public static final String ATTEMPT = "attempt";
   public static final String ROUND = "round";
   public static final String SERVER = "server";
 
   /** Every key this class sets; what the executors copy to their threads. */
   public static final List<String> KEYS =
-      List.of(BATCH_ID, SUBMISSION_DATE, ATTEMPT, ROUND, SERVER);
+      List.of(BATCH_ID, SUBMISSION_DATE, WINDOW, ATTEMPT, ROUND, SERVER);
 
   private BatchLogContext() {}
 
@@ -50,6 +52,11 @@ public final class BatchLogContext {
   private static Scope open(BatchKey key, ServerId role) {
     MDC.put(BATCH_ID, key.batchId());
     MDC.put(SUBMISSION_DATE, key.submissionDate().toString());
+    if (key.windowed()) {
+      MDC.put(WINDOW, key.window());
+    } else {
+      MDC.remove(WINDOW);
+    }
     MDC.put(SERVER, role.name().toLowerCase(Locale.ROOT));
     return new Scope();
   }

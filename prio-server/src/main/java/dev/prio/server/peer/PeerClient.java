@@ -39,31 +39,41 @@ public final class PeerClient {
     this.metrics = metrics;
   }
 
-  public static String batchPath(BatchKey key) {
-    return "/peer/v1/batches/" + key.submissionDate() + "/" + key.batchId();
+  /**
+   * {@code /peer/v1/batches/<date>/<batch id><round>}, and {@code ?window=<window>} for a window
+   * shorter than its day: a whole-day batch's paths are what they were before windows, and the
+   * query is covered by the request's signature like the path.
+   */
+  static String batchPath(BatchKey key, String round) {
+    return "/peer/v1/batches/"
+        + key.submissionDate()
+        + "/"
+        + key.batchId()
+        + round
+        + (key.windowed() ? "?window=" + key.window() : "");
   }
 
   public Handshake.Response handshake(BatchKey key, Handshake.Request request)
       throws PeerException {
-    return exchange("handshake", batchPath(key), request, Handshake.Response.class);
+    return exchange("handshake", batchPath(key, ""), request, Handshake.Response.class);
   }
 
   public RoundMessage verify1(BatchKey key, int chunk, RoundMessage request) throws PeerException {
     return exchange(
-        "verify1", batchPath(key) + "/chunks/" + chunk + "/verify1", request, RoundMessage.class);
+        "verify1", batchPath(key, "/chunks/" + chunk + "/verify1"), request, RoundMessage.class);
   }
 
   public RoundMessage verify2(BatchKey key, int chunk, RoundMessage request) throws PeerException {
     return exchange(
-        "verify2", batchPath(key) + "/chunks/" + chunk + "/verify2", request, RoundMessage.class);
+        "verify2", batchPath(key, "/chunks/" + chunk + "/verify2"), request, RoundMessage.class);
   }
 
   public Total.Response total(BatchKey key, Total.Request request) throws PeerException {
-    return exchange("total", batchPath(key) + "/total", request, Total.Response.class);
+    return exchange("total", batchPath(key, "/total"), request, Total.Response.class);
   }
 
   public Publish.Response publish(BatchKey key, Publish.Request request) throws PeerException {
-    return exchange("publish", batchPath(key) + "/publish", request, Publish.Response.class);
+    return exchange("publish", batchPath(key, "/publish"), request, Publish.Response.class);
   }
 
   private record Raw(int status, String body, String retryAfter) {}

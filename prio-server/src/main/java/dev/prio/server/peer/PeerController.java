@@ -7,6 +7,7 @@ import dev.prio.server.web.ChunkParam;
 import dev.prio.server.web.DateParam;
 import dev.prio.server.web.ProblemException;
 import dev.prio.server.web.ProblemType;
+import dev.prio.server.web.WindowParam;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -22,6 +23,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -62,8 +64,9 @@ class PeerController {
   Handshake.Response handshake(
       @DateParam @PathVariable String date,
       @BatchIdParam @PathVariable String batchId,
+      @WindowParam @RequestParam(required = false) String window,
       @RequestBody String body) {
-    BatchKey key = key(date, batchId);
+    BatchKey key = key(date, batchId, window);
     Handshake.Request request = parse(body, Handshake.Request.class);
     try (var context = BatchLogContext.answering(key, "handshake", request.attempt())) {
       return answered(helper().handshake(key, request, body));
@@ -87,9 +90,10 @@ class PeerController {
   RoundMessage verify1(
       @DateParam @PathVariable String date,
       @BatchIdParam @PathVariable String batchId,
+      @WindowParam @RequestParam(required = false) String window,
       @ChunkParam @PathVariable int chunk,
       @RequestBody String body) {
-    BatchKey key = key(date, batchId);
+    BatchKey key = key(date, batchId, window);
     RoundMessage request = parse(body, RoundMessage.class);
     try (var context = BatchLogContext.answering(key, "verify1", request.attempt())) {
       return answered(helper().verify1(key, chunk, request, body));
@@ -113,9 +117,10 @@ class PeerController {
   RoundMessage verify2(
       @DateParam @PathVariable String date,
       @BatchIdParam @PathVariable String batchId,
+      @WindowParam @RequestParam(required = false) String window,
       @ChunkParam @PathVariable int chunk,
       @RequestBody String body) {
-    BatchKey key = key(date, batchId);
+    BatchKey key = key(date, batchId, window);
     RoundMessage request = parse(body, RoundMessage.class);
     try (var context = BatchLogContext.answering(key, "verify2", request.attempt())) {
       return answered(helper().verify2(key, chunk, request, body));
@@ -137,8 +142,9 @@ class PeerController {
   Total.Response total(
       @DateParam @PathVariable String date,
       @BatchIdParam @PathVariable String batchId,
+      @WindowParam @RequestParam(required = false) String window,
       @RequestBody String body) {
-    BatchKey key = key(date, batchId);
+    BatchKey key = key(date, batchId, window);
     Total.Request request = parse(body, Total.Request.class);
     try (var context = BatchLogContext.answering(key, "total", request.attempt())) {
       return answered(helper().total(key, request, body));
@@ -160,8 +166,9 @@ class PeerController {
   Publish.Response publish(
       @DateParam @PathVariable String date,
       @BatchIdParam @PathVariable String batchId,
+      @WindowParam @RequestParam(required = false) String window,
       @RequestBody String body) {
-    BatchKey key = key(date, batchId);
+    BatchKey key = key(date, batchId, window);
     Publish.Request request = parse(body, Publish.Request.class);
     try (var context = BatchLogContext.answering(key, "publish", request.attempt())) {
       return answered(helper().publish(key, request));
@@ -194,9 +201,10 @@ class PeerController {
     }
   }
 
-  private static BatchKey key(String date, String batchId) {
+  /** The batch A names; {@code window} absent for a whole-day batch, as before windows. */
+  private static BatchKey key(String date, String batchId, String window) {
     try {
-      return new BatchKey(LocalDate.parse(date), batchId);
+      return new BatchKey(LocalDate.parse(date), batchId, window);
     } catch (DateTimeParseException e) {
       throw new ProblemException(ProblemType.BAD_REQUEST, "date must be YYYY-MM-DD");
     } catch (IllegalArgumentException e) {

@@ -1,5 +1,6 @@
 package dev.prio.server.publish;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.prio.core.codec.TotalShareCodec;
 import dev.prio.core.error.PrioException;
 import dev.prio.core.packet.PrioConfig;
@@ -117,6 +118,7 @@ public final class Publisher {
           new Provenance(
               key.batchId(),
               key.submissionDate().toString(),
+              key.window(),
               state.role().name(),
               version,
               state.attempt(),
@@ -138,10 +140,14 @@ public final class Publisher {
     }
   }
 
-  /** What was counted and rejected, on which server, when, with which software. */
+  /**
+   * What was counted and rejected, on which server, when, with which software; {@code window} only
+   * for a window shorter than its day, so a whole-day record reads as it always has.
+   */
   public record Provenance(
       String batchId,
       String submissionDate,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) String window,
       String writtenBy,
       int version,
       int attempt,

@@ -80,8 +80,7 @@ final class HelperHandshake {
     check(mismatches, "shared seed", settings.keys().seedFingerprint(), req.seedFingerprint());
     BatchState started =
         BatchState.handshake(
-            key.submissionDate(),
-            key.batchId(),
+            key,
             req.attempt(),
             nData == null ? req.nData() : nData,
             req.chunkCount(),

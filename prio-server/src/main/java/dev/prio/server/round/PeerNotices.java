@@ -1,6 +1,7 @@
 package dev.prio.server.round;
 
 import dev.prio.server.batch.BatchLifecycle;
+import dev.prio.server.batch.BatchRepository;
 import dev.prio.server.batch.BatchState;
 import dev.prio.server.peer.PeerClient;
 import dev.prio.server.peer.PeerException;
@@ -31,7 +32,7 @@ public final class PeerNotices implements BatchLifecycle.PeerNotice {
 
   @Override
   public void attemptEnded(BatchState ended) {
-    BatchKey key = new BatchKey(ended.submissionDate(), ended.batchId());
+    BatchKey key = BatchRepository.key(ended);
     pool.submit(
         () -> {
           try {

@@ -13,27 +13,35 @@ public final class StorageLayout {
   private StorageLayout() {}
 
   /**
+   * {@code submission_date=<DATE>/batch_id=<ID>/}, with {@code window=<WINDOW>/} before the batch
+   * id for a window shorter than its day: a day's path is never a prefix of one of its windows', so
+   * listing a whole-day batch never picks up its windows' objects.
+   */
+  private static String partition(BatchKey key) {
+    return "submission_date="
+        + key.submissionDate()
+        + "/"
+        + (key.windowed() ? "window=" + key.window() + "/" : "")
+        + "batch_id="
+        + key.batchId()
+        + "/";
+  }
+
+  /** {@code prio/v1/<partition>}: the batch's staging, both servers' inputs below it. */
+  public static String inputDir(BatchKey key) {
+    return BASE + partition(key);
+  }
+
+  /**
    * {@code prio/v1/submission_date=<DATE>/batch_id=<ID>/server_id=<a|b>/} — every *.ndjson under
    * it.
    */
   public static String inputPrefix(BatchKey key, ServerId server) {
-    return BASE
-        + "submission_date="
-        + key.submissionDate()
-        + "/batch_id="
-        + key.batchId()
-        + "/server_id="
-        + server.name().toLowerCase(Locale.ROOT)
-        + "/";
+    return inputDir(key) + "server_id=" + server.name().toLowerCase(Locale.ROOT) + "/";
   }
 
   public static String stateDir(BatchKey key) {
-    return BASE
-        + "state/submission_date="
-        + key.submissionDate()
-        + "/batch_id="
-        + key.batchId()
-        + "/";
+    return BASE + "state/" + partition(key);
   }
 
   public static String batchState(BatchKey key) {
@@ -136,12 +144,7 @@ public final class StorageLayout {
   }
 
   public static String publishedDir(BatchKey key) {
-    return BASE
-        + "published/submission_date="
-        + key.submissionDate()
-        + "/batch_id="
-        + key.batchId()
-        + "/";
+    return BASE + "published/" + partition(key);
   }
 
   /**

@@ -21,6 +21,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,9 +35,14 @@ import tools.jackson.databind.json.JsonMapper;
  * for a window whose batch has started go under a separate late prefix, kept but not counted.
  */
 final class Segments {
-  private static final String STREAM = "prio/v1/stream/";
+  private static final Logger log = LoggerFactory.getLogger(Segments.class);
+  private static final String BASE = "prio/v1/";
+  private static final String STREAM = BASE + "stream/";
   private static final Pattern MARKER =
-      Pattern.compile("submission_date=(\\d{4}-\\d{2}-\\d{2})/batch_id=([A-Za-z0-9._-]+)\\.json$");
+      Pattern.compile(
+          "submission_date=(\\d{4}-\\d{2}-\\d{2})/"
+              + "(?:window=([^/]+)/)?"
+              + "batch_id=([A-Za-z0-9._-]+)\\.json$");
 
   private final ObjectStore store;
   private final ServerId role;
@@ -99,7 +106,12 @@ final class Segments {
     for (String key : store.list(STREAM + "windows/")) {
       Matcher m = MARKER.matcher(key);
       if (m.find()) {
-        out.add(new BatchKey(LocalDate.parse(m.group(1)), m.group(2)));
+        try {
+          out.add(new BatchKey(LocalDate.parse(m.group(1)), m.group(3), m.group(2)));
+        } catch (RuntimeException e) {
+          // not a marker this code wrote (no window has that spelling): nothing to close
+          log.warn("ignoring stream window marker {}: {}", key, e.getMessage());
+        }
       }
     }
     return out;
@@ -118,19 +130,22 @@ final class Segments {
     }
   }
 
+  /**
+   * {@code windows/server_id=<a|b>/} and the window's input partition with {@code .json} for its
+   * last slash.
+   */
   private String marker(BatchKey w) {
+    String partition = StorageLayout.inputDir(w).substring(BASE.length());
     return STREAM
         + "windows/server_id="
         + role.name().toLowerCase(Locale.ROOT)
-        + "/submission_date="
-        + w.submissionDate()
-        + "/batch_id="
-        + w.batchId()
+        + "/"
+        + partition.substring(0, partition.length() - 1)
         + ".json";
   }
 
   private String latePrefix(BatchKey w) {
-    return STREAM + "late/" + StorageLayout.inputPrefix(w, role).substring("prio/v1/".length());
+    return STREAM + "late/" + StorageLayout.inputPrefix(w, role).substring(BASE.length());
   }
 
   private static String sha256(byte[] content) {

@@ -2,11 +2,11 @@ package dev.prio.server.stream;
 
 import dev.prio.core.packet.ServerId;
 import dev.prio.server.storage.BatchKey;
+import dev.prio.server.storage.BatchWindow;
 import dev.prio.server.storage.ObjectStore;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -87,7 +87,7 @@ public final class StreamIngester {
   public void receive(byte[] data, Map<String, String> attributes, Instant publishTime, Ack ack) {
     StreamMessage m;
     try {
-      m = StreamMessage.parse(data, attributes, publishTime, role, json);
+      m = StreamMessage.parse(data, attributes, publishTime, role, json, props.window());
     } catch (StreamMessage.Malformed e) {
       // Redelivery could never fix it: acknowledge, and say so.
       log.warn("dropping a stream message that cannot be staged: {}", e.getMessage());
@@ -194,10 +194,10 @@ public final class StreamIngester {
       }
       Window w = windows.get(key);
       Instant last = w == null || w.lastMessage == null ? since : w.lastMessage;
-      Instant dayEnd = key.submissionDate().plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+      Instant end = BatchWindow.end(key.submissionDate(), key.window(), props.window());
       boolean ready =
           (w == null || w.pending.isEmpty())
-              && !dayEnd.plus(props.closeAfter()).isAfter(now)
+              && !end.plus(props.closeAfter()).isAfter(now)
               && !last.plus(props.quietPeriod()).isAfter(now);
       if (!ready) {
         continue;

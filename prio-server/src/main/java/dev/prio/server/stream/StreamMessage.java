@@ -2,9 +2,12 @@ package dev.prio.server.stream;
 
 import dev.prio.core.packet.ServerId;
 import dev.prio.server.storage.BatchKey;
+import dev.prio.server.storage.BatchWindow;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Locale;
@@ -16,9 +19,12 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * One submission from one message: the window it belongs to, its id, and its staged ndjson line.
  * The message's data is either the ndjson line itself or the raw ciphertext; its attributes carry
- * {@code batch_id}, {@code id}, {@code server} and, optionally, {@code submission_date} (else the
- * publish time's UTC date). Clients publish both shares with the same submission_date, so both
- * servers put a submission into the same window.
+ * {@code batch_id}, {@code id}, {@code server} and, optionally, {@code submission_time} (RFC 3339)
+ * and/or {@code submission_date}. Clients publish both shares with the same values, so both servers
+ * put a submission into the same window: never the publish time alone, which differs between the
+ * two topics. The date is submission_time's UTC date, else submission_date, else the publish time's
+ * UTC date (as before windows); a window shorter than a day comes only from submission_time, and a
+ * message without one goes to its date's whole-day window.
  */
 record StreamMessage(BatchKey window, String id, byte[] line) {
 
@@ -34,7 +40,8 @@ record StreamMessage(BatchKey window, String id, byte[] line) {
       Map<String, String> attributes,
       Instant publishTime,
       ServerId me,
-      JsonMapper json)
+      JsonMapper json,
+      Duration windowLength)
       throws Malformed {
     String server = attributes.getOrDefault("server", "");
     if (!server.equalsIgnoreCase(me.name())) {
@@ -45,18 +52,7 @@ record StreamMessage(BatchKey window, String id, byte[] line) {
     if (id == null || id.isBlank()) {
       throw new Malformed("message without an id attribute");
     }
-    BatchKey window;
-    try {
-      String date = attributes.get("submission_date");
-      window =
-          new BatchKey(
-              date == null
-                  ? LocalDate.ofInstant(publishTime, ZoneOffset.UTC)
-                  : LocalDate.parse(date),
-              attributes.getOrDefault("batch_id", ""));
-    } catch (RuntimeException e) {
-      throw new Malformed("bad batch_id or submission_date attribute: " + e.getMessage());
-    }
+    BatchKey window = window(attributes, publishTime, windowLength);
     byte[] given = data.length > 0 && data[0] == '{' ? jsonLine(data, id, json) : null;
     if (given != null) {
       return new StreamMessage(window, id, given);
@@ -67,6 +63,29 @@ record StreamMessage(BatchKey window, String id, byte[] line) {
             .put("payload", Base64.getEncoder().encodeToString(data))
             .toString();
     return new StreamMessage(window, id, line.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static BatchKey window(
+      Map<String, String> attributes, Instant publishTime, Duration windowLength) throws Malformed {
+    try {
+      String date = attributes.get("submission_date");
+      String time = attributes.get("submission_time");
+      String batchId = attributes.getOrDefault("batch_id", "");
+      if (time == null) {
+        return new BatchKey(
+            date == null ? LocalDate.ofInstant(publishTime, ZoneOffset.UTC) : LocalDate.parse(date),
+            batchId);
+      }
+      Instant at = OffsetDateTime.parse(time).toInstant();
+      LocalDate day = LocalDate.ofInstant(at, ZoneOffset.UTC);
+      if (date != null && !LocalDate.parse(date).equals(day)) {
+        throw new Malformed("submission_date is not submission_time's UTC date");
+      }
+      return new BatchKey(day, batchId, BatchWindow.holding(at, windowLength));
+    } catch (RuntimeException e) {
+      throw new Malformed(
+          "bad batch_id, submission_date or submission_time attribute: " + e.getMessage());
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.prio.server.stream;
 
+import dev.prio.server.storage.BatchWindow;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -17,8 +18,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     and of the messages held unacknowledged in memory
  * @param flushInterval longest a received message waits before its segment is written and it is
  *     acknowledged
- * @param closeAfter server A closes a window (a submission date) this long after that UTC day has
- *     ended, for messages still in flight
+ * @param window how long a stream window is: 1d (the default) makes one batch per submission date
+ *     and batch id; shorter (whole minutes that divide a day, e.g. 1h) cuts each date into windows
+ *     of that length by the messages' submission_time attribute, each its own batch and published
+ *     aggregate. Both servers must use the same value
+ * @param closeAfter server A closes a window this long after it has ended (for a daily window,
+ *     after its UTC day), for messages still in flight
  * @param quietPeriod server A closes a window only after no message for it has arrived for this
  *     long; at least the flush interval plus the 10 s ack deadline, the longest a crashed server's
  *     unacknowledged messages take to come back
@@ -31,6 +36,7 @@ public record StreamProperties(
     String emulatorHost,
     @DefaultValue("1000") int segmentMaxSubmissions,
     @DefaultValue("5s") Duration flushInterval,
+    @DefaultValue("1d") Duration window,
     @DefaultValue("1h") Duration closeAfter,
     @DefaultValue("5m") Duration quietPeriod) {
 
@@ -51,6 +57,10 @@ public record StreamProperties(
           "prio.stream.quiet-period must be at least prio.stream.flush-interval + "
               + ACK_DEADLINE.toSeconds()
               + " s");
+    }
+    if (!BatchWindow.dividesADay(window)) {
+      throw new IllegalArgumentException(
+          "prio.stream.window must be whole minutes that divide a day (1d, 1h, 30m, 5m, ...)");
     }
     if (segmentMaxSubmissions < 1 || segmentMaxSubmissions > 100_000) {
       throw new IllegalArgumentException("prio.stream.segment-max-submissions must be 1..100000");

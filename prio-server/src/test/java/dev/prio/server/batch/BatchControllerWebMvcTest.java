@@ -56,7 +56,7 @@ class BatchControllerWebMvcTest {
   @MockitoBean BatchService service;
 
   private final BatchState received =
-      BatchState.received(DATE, "b-0", ServerId.A, 16, Instant.parse("2026-11-21T02:30:00Z"));
+      BatchState.received(KEY, ServerId.A, 16, Instant.parse("2026-11-21T02:30:00Z"));
 
   @Test
   void startAnswers202WithTheBatchState() throws Exception {
@@ -141,11 +141,11 @@ class BatchControllerWebMvcTest {
 
   @Test
   void getReadsOneDateOrTheLatestAndMapsUnknownTo404() throws Exception {
-    when(service.find("b-0", DATE)).thenReturn(received);
+    when(service.find("b-0", DATE, null)).thenReturn(received);
     mvc.perform(get("/batches/b-0").param("submissionDate", "2026-11-20"))
         .andExpect(status().isOk())
         .andExpect(jsonPath("$.phase").value("RECEIVED"));
-    when(service.find("b-0", null))
+    when(service.find("b-0", null, null))
         .thenThrow(new ProblemException(ProblemType.UNKNOWN_BATCH, "no such batch on this server"));
     mvc.perform(get("/batches/b-0"))
         .andExpect(status().isNotFound())
@@ -179,10 +179,59 @@ class BatchControllerWebMvcTest {
 
   @Test
   void anUnexpectedErrorIsAGeneric500ThatNamesNothingInternal() throws Exception {
-    when(service.find("b-0", DATE)).thenThrow(new IllegalStateException("secret detail"));
+    when(service.find("b-0", DATE, null)).thenThrow(new IllegalStateException("secret detail"));
     mvc.perform(get("/batches/b-0").param("submissionDate", "2026-11-20"))
         .andExpect(status().isInternalServerError())
         .andExpect(jsonPath("$.type").value("urn:prio:problem:internal"))
         .andExpect(jsonPath("$.detail").value("internal error"));
+  }
+
+  @Test
+  void aWindowTravelsInTheBodyAndTheQueryAndShowsInTheView() throws Exception {
+    BatchKey h07 = new BatchKey(DATE, "b-0", "h07");
+    BatchState windowed =
+        BatchState.received(h07, ServerId.A, 16, Instant.parse("2026-11-20T09:00:00Z"));
+    when(service.start(h07, null)).thenReturn(windowed);
+    mvc.perform(
+            post("/batches/b-0")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{\"submissionDate\":\"2026-11-20\",\"window\":\"h07\"}"))
+        .andExpect(status().isAccepted())
+        .andExpect(jsonPath("$.window").value("h07"));
+    verify(service).start(h07, null);
+    when(service.find("b-0", DATE, "h07")).thenReturn(windowed);
+    mvc.perform(get("/batches/b-0").param("submissionDate", "2026-11-20").param("window", "h07"))
+        .andExpect(status().isOk())
+        .andExpect(jsonPath("$.window").value("h07"));
+    // a whole-day batch's view has no window at all, as before windows
+    when(service.find("b-0", DATE, null)).thenReturn(received);
+    mvc.perform(get("/batches/b-0").param("submissionDate", "2026-11-20"))
+        .andExpect(status().isOk())
+        .andExpect(jsonPath("$.window").doesNotExist());
+  }
+
+  @Test
+  void aHostileWindowIsATyped400AndReachesNothing() throws Exception {
+    for (String window : new String[] {"../x", "h24", "h07m00", "h07/..", "%2e%2e", "h07\n"}) {
+      mvc.perform(
+              post("/batches/b-0")
+                  .contentType(MediaType.APPLICATION_JSON)
+                  .content(
+                      "{\"submissionDate\":\"2026-11-20\",\"window\":"
+                          + tools.jackson.databind.json.JsonMapper.builder()
+                              .build()
+                              .writeValueAsString(window)
+                          + "}"))
+          .andExpect(status().isBadRequest())
+          .andExpect(jsonPath("$.type").value("urn:prio:problem:bad-request"));
+      mvc.perform(get("/batches/b-0").param("window", window))
+          .andExpect(status().isBadRequest())
+          .andExpect(jsonPath("$.type").value("urn:prio:problem:bad-request"));
+    }
+    verify(service, org.mockito.Mockito.never())
+        .start(org.mockito.ArgumentMatchers.any(), eq(null));
+    verify(service, org.mockito.Mockito.never())
+        .find(
+            org.mockito.ArgumentMatchers.anyString(), eq(null), org.mockito.ArgumentMatchers.any());
   }
 }

@@ -185,10 +185,21 @@ public final class ServerPair implements AutoCloseable {
   /** Polls GET /batches/{id} on a server until the batch is terminal; returns the last body. */
   public String awaitTerminal(ServerId s, String batchId, String date, Duration timeout)
       throws Exception {
+    return awaitTerminal(s, "/batches/" + batchId + "?submissionDate=" + date, timeout);
+  }
+
+  /** As above, for one window of the date ({@code window}: e.g. h07). */
+  public String awaitTerminal(
+      ServerId s, String batchId, String date, String window, Duration timeout) throws Exception {
+    return awaitTerminal(
+        s, "/batches/" + batchId + "?submissionDate=" + date + "&window=" + window, timeout);
+  }
+
+  private String awaitTerminal(ServerId s, String path, Duration timeout) throws Exception {
     Instant end = Instant.now().plus(timeout);
     String body = "";
     while (Instant.now().isBefore(end)) {
-      HttpResponse<String> r = get(s, "/batches/" + batchId + "?submissionDate=" + date);
+      HttpResponse<String> r = get(s, path);
       body = r.body();
       Matcher m = PHASE.matcher(body);
       if (r.statusCode() == 200
@@ -200,7 +211,7 @@ public final class ServerPair implements AutoCloseable {
       }
       Thread.sleep(50);
     }
-    throw new AssertionError("batch " + batchId + " did not finish on " + s + ": " + body);
+    throw new AssertionError(path + " did not finish on " + s + ": " + body);
   }
 
   public static String phase(String body) {

@@ -154,4 +154,34 @@ class PeerControllerWebMvcTest {
     verify(helper, never()).handshake(any(), any(), anyString());
     verify(helper, never()).verify1(any(), anyInt(), any(), anyString());
   }
+
+  @Test
+  void aWindowIsAQueryParameterThatNamesItsOwnBatch() throws Exception {
+    BatchKey h07 = new BatchKey(KEY.submissionDate(), "b-0", "h07");
+    when(helper.total(eq(h07), any(), anyString()))
+        .thenReturn(new Total.Response("AAAA", 290, "v", "d", Map.of("valid", 290L), 0));
+    mvc.perform(
+            put(BASE + "/total")
+                .param("window", "h07")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(
+                    "{\"attempt\":1,\"chunkCount\":2,\"validCount\":290,\"validIdChecksum\":\"v\",\"chunkDigest\":\"d\"}"))
+        .andExpect(status().isOk());
+    verify(helper).total(eq(h07), any(), anyString());
+    verify(helper, never()).total(eq(KEY), any(), anyString());
+  }
+
+  @Test
+  void aHostileWindowIsATyped400AndNeverReachesTheHelper() throws Exception {
+    for (String window : new String[] {"../x", "h24", "h07m00", "H07", "h07/..", "h7"}) {
+      mvc.perform(
+              put(BASE + "/chunks/0/verify1")
+                  .param("window", window)
+                  .contentType(MediaType.APPLICATION_JSON)
+                  .content("{\"attempt\":1,\"items\":[]}"))
+          .andExpect(status().isBadRequest())
+          .andExpect(jsonPath("$.type").value("urn:prio:problem:bad-request"));
+    }
+    verify(helper, never()).verify1(any(), anyInt(), any(), anyString());
+  }
 }

@@ -8,6 +8,7 @@ import dev.prio.core.snip.PrioClient;
 import dev.prio.server.pair.Generated;
 import dev.prio.server.pair.ServerPair;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -18,7 +19,8 @@ import java.util.UUID;
 /**
  * One window's generated submissions (their true sums in {@code gen}) and the messages carrying
  * them to each server, as a client publishes them: one message per share, with the batch id, the
- * submission id, the server and the submission date as attributes.
+ * submission id, the server and the submission date as attributes, and for a window within the day
+ * the submission time too (the same on both shares: a second apart per submission from the start).
  */
 record StreamWindow(
     String date, Generated gen, int count, Map<ServerId, List<PubsubMessage>> messages) {
@@ -32,6 +34,19 @@ record StreamWindow(
       int count,
       boolean asLines,
       long seed) {
+    return generate(keys, batchId, nData, date, null, count, asLines, seed);
+  }
+
+  /** As above; {@code start} (or null: no submission_time) times the submissions from there. */
+  static StreamWindow generate(
+      ServerPair.Keys keys,
+      String batchId,
+      int nData,
+      String date,
+      Instant start,
+      int count,
+      boolean asLines,
+      long seed) {
     Generated gen = new Generated(keys, PrioConfig.of(nData, batchId), seed);
     Map<ServerId, List<PubsubMessage>> messages =
         Map.of(ServerId.A, new ArrayList<>(), ServerId.B, new ArrayList<>());
@@ -41,16 +56,17 @@ record StreamWindow(
       for (ServerId server : ServerId.values()) {
         byte[] cipher = server == ServerId.A ? s.forA() : s.forB();
         byte[] data = asLines ? line(id, cipher).getBytes(StandardCharsets.UTF_8) : cipher;
-        messages
-            .get(server)
-            .add(
-                PubsubMessage.newBuilder()
-                    .setData(ByteString.copyFrom(data))
-                    .putAttributes("batch_id", batchId)
-                    .putAttributes("id", id)
-                    .putAttributes("server", server.name().toLowerCase(Locale.ROOT))
-                    .putAttributes("submission_date", date)
-                    .build());
+        PubsubMessage.Builder m =
+            PubsubMessage.newBuilder()
+                .setData(ByteString.copyFrom(data))
+                .putAttributes("batch_id", batchId)
+                .putAttributes("id", id)
+                .putAttributes("server", server.name().toLowerCase(Locale.ROOT))
+                .putAttributes("submission_date", date);
+        if (start != null) {
+          m.putAttributes("submission_time", start.plusSeconds(i).toString());
+        }
+        messages.get(server).add(m.build());
       }
     }
     return new StreamWindow(date, gen, count, messages);
