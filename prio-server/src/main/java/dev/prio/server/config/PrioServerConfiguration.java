@@ -8,6 +8,7 @@ import dev.prio.server.batch.BatchService;
 import dev.prio.server.batch.BatchesEndpoint;
 import dev.prio.server.canary.CanaryCheck;
 import dev.prio.server.lease.LeaseProperties;
+import dev.prio.server.lease.Leases;
 import dev.prio.server.logging.ContextExecutors;
 import dev.prio.server.metrics.PrioMetrics;
 import dev.prio.server.publish.Publisher;
@@ -148,6 +149,15 @@ public class PrioServerConfiguration {
   @Bean
   BatchProgress batchProgress(BatchLifecycle lifecycle, Clock clock, PrioProperties props) {
     return new BatchProgress(lifecycle, clock, props.batch().progressInterval());
+  }
+
+  /**
+   * Leases in the server's own store: how replicas of A share a batch (docs/scale-out.md), and how
+   * the replicas of either server take turns on its stream subscription.
+   */
+  @Bean
+  Leases leases(ObjectStore store, JsonMapper json, Clock clock, LeaseProperties props) {
+    return new Leases(store, json, clock, props);
   }
 
   @Bean
