@@ -25,6 +25,7 @@ import dev.prio.server.storage.ObjectStores;
 import dev.prio.server.storage.SealedObjectStore;
 import dev.prio.server.storage.StorageLayout;
 import dev.prio.server.storage.SubmissionReader;
+import dev.prio.server.stream.NotificationProperties;
 import dev.prio.server.stream.StreamProperties;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,13 +54,15 @@ import tools.jackson.databind.json.JsonMapper;
 @EnableConfigurationProperties({
   PrioProperties.class,
   LeaseProperties.class,
-  StreamProperties.class
+  StreamProperties.class,
+  NotificationProperties.class
 })
 @Import({
   PeerAuthConfiguration.class,
   LeaderConfiguration.class,
   HelperConfiguration.class,
-  StreamConfiguration.class
+  StreamConfiguration.class,
+  NotificationConfiguration.class
 })
 @EnableScheduling
 public class PrioServerConfiguration {
