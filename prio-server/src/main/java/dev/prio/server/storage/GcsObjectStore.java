@@ -221,6 +221,15 @@ public final class GcsObjectStore implements ObjectStore {
         "compareAndSet", key, data, Storage.BlobTargetOption.generationMatch(expectedGeneration));
   }
 
+  @Override
+  public void delete(String key) throws IOException {
+    try {
+      storage.delete(blobId(key)); // false when absent: nothing to do
+    } catch (StorageException e) {
+      throw failure("delete", key, e);
+    }
+  }
+
   private boolean write(String op, String key, byte[] data, Storage.BlobTargetOption precondition)
       throws IOException {
     BlobInfo info = BlobInfo.newBuilder(blobId(key)).setContentType(contentType(key)).build();

@@ -234,16 +234,26 @@ public final class StreamIngester {
       }
       closed.add(key);
       windows.remove(key);
-      if (started.test(key)) {
-        continue;
+      if (!started.test(key)) {
+        log.info("closing stream window {}: starting it as a batch", key);
+        try {
+          startBatch.accept(key);
+        } catch (RuntimeException e) {
+          // e.g. a batch id DATA_CONFIG does not name: retried by the next process, not every tick
+          log.warn("could not start stream window {} as a batch: {}", key, e.getMessage());
+          continue;
+        }
       }
-      log.info("closing stream window {}: starting it as a batch", key);
-      try {
-        startBatch.accept(key);
-      } catch (RuntimeException e) {
-        // e.g. a batch id DATA_CONFIG does not name: retried by the next process, not every tick
-        log.warn("could not start stream window {} as a batch: {}", key, e.getMessage());
-      }
+      forget(key);
+    }
+  }
+
+  /** The window's batch exists: its marker goes, so later ticks do not list it again. */
+  private void forget(BatchKey key) {
+    try {
+      segments.forget(key);
+    } catch (IOException e) {
+      log.debug("marker of {} not deleted ({}); the next process tries again", key, e.toString());
     }
   }
 }
