@@ -43,7 +43,7 @@ public final class PubsubSource {
    */
   public synchronized void start() {
     channel = Subscribers.emulatorChannel(props.emulatorHost());
-    if (lease.take()) {
+    if (takeLease()) {
       pull();
     } else {
       log.info(
@@ -93,7 +93,7 @@ public final class PubsubSource {
         awaitStopped();
         ingester.forgetAll(); // what arrived while it stopped
       }
-      if (subscriber == null && lease.take()) {
+      if (subscriber == null && takeLease()) {
         pull();
       }
       if (subscriber != null) {
@@ -101,6 +101,16 @@ public final class PubsubSource {
       }
     } catch (RuntimeException e) {
       log.warn("stream tick failed: {}", e.toString());
+    }
+  }
+
+  /** Takes the lease if free; a storage failure is a no for now (the next tick asks again). */
+  private boolean takeLease() {
+    try {
+      return lease.take();
+    } catch (RuntimeException e) {
+      log.warn("could not look at {}: {}", lease.path(), e.toString());
+      return false;
     }
   }
 
