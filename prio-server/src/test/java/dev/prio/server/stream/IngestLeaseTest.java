@@ -81,6 +81,7 @@ class IngestLeaseTest {
             null,
             10,
             Duration.ofSeconds(5),
+            Duration.ofDays(1),
             Duration.ofHours(1),
             Duration.ofMinutes(5));
     return new StreamIngester(
