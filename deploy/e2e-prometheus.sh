@@ -5,10 +5,11 @@
 #
 # Starts server-b and server-a from their jars on 127.0.0.1 with the
 # environment of their pods: the ConfigMap of k8s/overlays/project-b|a
-# (kustomize build; only ports, addresses, storage, the peer URL, DATA_CONFIG,
-# the shutdown phase and streaming replaced: streaming is off here, it needs a
-# Pub/Sub subscription and the streaming tests run it against the Pub/Sub
-# emulator) and exactly the keys of the overlay's Secret
+# (kustomize build; only ports, addresses, storage, the peer URL, DATA_CONFIG
+# and the shutdown phase replaced; streaming stays on as the overlays set it,
+# against the Pub/Sub emulator of bin/pubsub-emulator, which creates each
+# overlay's PRIO_STREAM_PROJECT/PRIO_STREAM_SUBSCRIPTION at start, reached
+# through PUBSUB_EMULATOR_HOST) and exactly the keys of the overlay's Secret
 # (fresh keys, PEM contents). So B serves /peer over TLS with the "peer" SSL
 # bundle and demands A's client certificate, A reaches B through its "peer"
 # bundle, peer traffic is signed with Ed25519 keys, the operator API needs the
@@ -36,8 +37,9 @@
 # One line per check ("ok"/"FAIL"), last "N passed, M failed"; exit status 0
 # only if nothing failed. Everything started is stopped on exit. About 20 s
 # with the jars built; builds prio-cli, server-a and server-b first if
-# a jar is missing. Needs Java 17+, curl, openssl, python3, kustomize and
-# prometheus (deploy/test.sh installs them). All traffic stays on 127.0.0.1.
+# a jar is missing, and the Pub/Sub emulator if it is not built (Go; bin/test
+# and deploy/test.sh build it). Needs Java 17+, curl, openssl, python3, kustomize
+# and prometheus (deploy/test.sh installs them). All traffic stays on 127.0.0.1.
 #
 # ok and fail always succeed, so "test && ok ... || fail ..." is an if-then-else:
 # shellcheck disable=SC2015
@@ -61,6 +63,8 @@ cleanup() {
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
   done
+  # after the servers: their graceful stop still talks to it
+  [[ -f "$work/pubsub/pubsub.pid" ]] && bin/pubsub-emulator stop "$work/pubsub" >/dev/null 2>&1
   if [[ $keep == 1 || $rc != 0 ]]; then
     echo "work directory kept: $work"
   else
@@ -159,9 +163,9 @@ config_b="[{\"batch_id\": \"${ok_ids[0]}\", \"n_data\": $n_data}, {\"batch_id\":
 config_a="${config_b%]}, {\"batch_id\": \"$bad_id\", \"n_data\": $n_data}]"
 
 # ------------------------------------------------------------------ ports
-read -r port_a mgmt_a port_b mgmt_b port_prom < <(python3 - <<'PY'
+read -r port_a mgmt_a port_b mgmt_b port_prom port_pubsub < <(python3 - <<'PY'
 import socket
-socks = [socket.socket() for _ in range(5)]
+socks = [socket.socket() for _ in range(6)]
 for s in socks:
     s.bind(("127.0.0.1", 0))
 print(" ".join(str(s.getsockname()[1]) for s in socks))
@@ -208,8 +212,7 @@ docs = open(sys.argv[1], encoding="utf-8").read().split("\n---\n")
 want_secret = set(sys.argv[2:])
 replaced = {"SERVER_PORT", "MANAGEMENT_SERVER_PORT", "SERVER_ADDRESS", "MANAGEMENT_SERVER_ADDRESS",
             "PRIO_PEER_URL", "BUCKET_INTERNAL", "BUCKET_EXTERNAL", "DATA_CONFIG",
-            "SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE", "PRIO_BATCH_MINBATCHSIZE",
-            "PRIO_STREAM_ENABLED"}
+            "SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE", "PRIO_BATCH_MINBATCHSIZE"}
 def unquote(v):
     if len(v) >= 2 and v[0] == v[-1] and v[0] in "\"'":
         return v[1:-1]
@@ -252,7 +255,7 @@ start_server() { # start_server a|b ENV...
   for k in "${!sec[@]}"; do envs+=("$k=${sec[$k]}"); done
   printf '%s\n' "${envs[@]%%=*}" >"$work/env-$s.keys"
   env "${envs[@]}" SERVER_ADDRESS=127.0.0.1 MANAGEMENT_SERVER_ADDRESS=127.0.0.1 \
-    SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE=5s PRIO_STREAM_ENABLED=false \
+    SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE=5s PUBSUB_EMULATOR_HOST="127.0.0.1:$port_pubsub" \
     BUCKET_INTERNAL="file:$work/$s" BUCKET_EXTERNAL="file:$work/$s-published" \
     "$@" java -Xmx384m -XX:TieredStopAtLevel=1 -jar "$work/server-$s.jar" >"$work/$s.log" 2>&1 &
   pids+=($!)
@@ -261,6 +264,25 @@ secret_values a
 secret_values b
 overlay_env a >/dev/null && overlay_env b >/dev/null \
   || die "the overlays' ConfigMap/Secret do not fit the servers' environment (see above)"
+
+# Streaming as the overlays set it: each one's project and subscription, made in the emulator.
+overlay_value() { # overlay_value a|b KEY
+  overlay_env "$1" | tr '\0' '\n' | sed -n "s/^$2=//p"
+}
+pubsub_args=()
+declare -A stream_sub
+for s in a b; do
+  [[ $(overlay_value "$s" PRIO_STREAM_ENABLED) == true ]] || die "k8s/overlays/project-$s does not turn streaming on"
+  project=$(overlay_value "$s" PRIO_STREAM_PROJECT)
+  sub=$(overlay_value "$s" PRIO_STREAM_SUBSCRIPTION)
+  [[ -n $project && -n $sub ]] || die "k8s/overlays/project-$s: no PRIO_STREAM_PROJECT/PRIO_STREAM_SUBSCRIPTION"
+  stream_sub[$s]="$project/$sub"
+  pubsub_args+=(-topic "projects/$project/topics/$sub" -subscription "projects/$project/subscriptions/$sub=$sub")
+done
+bin/pubsub-emulator install >"$work/pubsub-install.log" 2>&1 \
+  || { tail -n 20 "$work/pubsub-install.log"; die "could not build the Pub/Sub emulator (needs Go)"; }
+PUBSUB_EMULATOR_WATCH_PID=$$ bin/pubsub-emulator start "$port_pubsub" "$work/pubsub" "${pubsub_args[@]}" \
+  >"$work/pubsub-start.log" 2>&1 || { cat "$work/pubsub-start.log"; die "the Pub/Sub emulator did not start"; }
 start_server b DATA_CONFIG="$config_b" SERVER_PORT="$port_b" MANAGEMENT_SERVER_PORT="$mgmt_b"
 pid_b=${pids[-1]}
 start_server a DATA_CONFIG="$config_a" SERVER_PORT="$port_a" MANAGEMENT_SERVER_PORT="$mgmt_a" \
@@ -306,6 +328,15 @@ wait_ready server-b "$pid_b" "http://127.0.0.1:$mgmt_b/actuator/health/readiness
 wait_ready server-a "$pid_a" "http://127.0.0.1:$mgmt_a/actuator/health/readiness" \
   || { log_tail "$work/a.log"; die "server-a did not become ready"; }
 ok "prometheus, server-b (TLS, client certificate required) and server-a ready after $(($(date +%s) - start))s"
+for s in a b; do
+  # each pulls its own subscription, under its ingest lease in its own storage
+  if grep -q "streaming from ${stream_sub[$s]} under" "$work/$s.log" \
+    && [[ -f "$work/$s/prio/v1/state/stream/ingest-lease.json" ]]; then
+    ok "server-$s streams from ${stream_sub[$s]} (the emulator) under its ingest lease"
+  else
+    fail "server-$s does not stream from ${stream_sub[$s]}: $(grep -i stream "$work/$s.log" | tail -n 3)"
+  fi
+done
 
 # promql EXPR: the JSON answer of an instant query.
 promql() { curl -fsS --max-time 5 "$prom/api/v1/query" --data-urlencode "query=$1"; }

@@ -21,8 +21,9 @@ import java.util.stream.Stream;
  * The part files of one storage root, in the seed's layout {@code
  * <root>/prio/v1/submission_date=<D>/batch_id=<ID>/server_id=<a|b>/part-NNNNN.ndjson} (or {@code
  * .parquet}). Records go to a private directory under {@code <root>/prio/v1/_staging/} first;
- * {@link #commit} moves each finished partition into place, so the servers never see half a staging
- * run. A file is closed and the next one opened before a record would take it past either bound.
+ * {@link #commit} moves each finished partition into place and then writes its {@code _SUCCESS}
+ * marker, so the servers never see half a staging run. A file is closed and the next one opened
+ * before a record would take it past either bound.
  */
 final class StagedOutput implements AutoCloseable {
   private final Path root;
@@ -31,6 +32,10 @@ final class StagedOutput implements AutoCloseable {
   private final long maxBytes;
   private final StagedFile.Format format;
   private final Path temp;
+
+  /** The marker written into each partition once its part files are in place. */
+  static final String SUCCESS = "_SUCCESS";
+
   private final Map<String, Partition> partitions = new LinkedHashMap<>();
   private boolean committed;
 
@@ -157,6 +162,9 @@ final class StagedOutput implements AutoCloseable {
         for (int i = 0; i < p.files; i++) {
           move(p.dir.resolve(partName(i)), target.resolve(partName(i)));
         }
+        // Last, as Hadoop's committer does: server A may start the batch once it sees this
+        // (docs/operations.md "Starting file batches"); the servers never read it as input.
+        Files.write(target.resolve(SUCCESS), new byte[0]);
       } catch (IOException e) {
         throw CliException.failure(target + ": cannot commit: " + e.getClass().getSimpleName());
       }

@@ -201,9 +201,11 @@ class StageParquetTest {
     assertThat(run.exit()).as(run.err()).isZero();
   }
 
+  /** The partition's part files; its _SUCCESS marker must be there beside them. */
   private static List<Path> list(Path dir) throws Exception {
+    assertThat(dir.resolve(StagedOutput.SUCCESS)).exists();
     try (Stream<Path> s = Files.list(dir)) {
-      return s.sorted().toList();
+      return s.filter(f -> !f.endsWith(StagedOutput.SUCCESS)).sorted().toList();
     }
   }
 }

@@ -411,7 +411,17 @@ class StageTest {
     assertThat(run.exit()).as(run.err()).isZero();
     for (String s : List.of("a", "b")) {
       try (Stream<Path> files = Files.list(partition(root, B0, s))) {
-        assertThat(files.sorted().map(f -> lineCount(f)).toList()).containsExactly(10L, 10L, 5L);
+        assertThat(files.sorted().map(f -> f.getFileName().toString()).toList())
+            .containsExactly(
+                StagedOutput.SUCCESS,
+                "part-00000.ndjson",
+                "part-00001.ndjson",
+                "part-00002.ndjson");
+      }
+      assertThat(Files.size(partition(root, B0, s).resolve(StagedOutput.SUCCESS))).isZero();
+      try (Stream<Path> files = Files.list(partition(root, B0, s))) {
+        assertThat(files.sorted().skip(1).map(f -> lineCount(f)).toList())
+            .containsExactly(10L, 10L, 5L);
       }
     }
     assertThat(records(partition(root, B0, "a")))
@@ -432,7 +442,7 @@ class StageTest {
             "600");
     assertThat(run.exit()).as(run.err()).isZero();
     try (Stream<Path> files = Files.list(partition(root2, B0, "a"))) {
-      List<Path> list = files.toList();
+      List<Path> list = files.filter(f -> !f.endsWith(StagedOutput.SUCCESS)).toList();
       assertThat(list.size()).isGreaterThan(5);
       for (Path f : list) {
         assertThat(Files.size(f)).isLessThanOrEqualTo(600);

@@ -49,7 +49,8 @@ public final class ConfigurationFailureAnalyzer implements FailureAnalyzer {
           Map.entry("prio.batch.data-config", "DATA_CONFIG"),
           Map.entry("prio.batch.batch-id", "BATCH_ID"),
           Map.entry("prio.batch.n-data", "N_DATA"),
-          Map.entry("prio.stream.emulator-host", "PUBSUB_EMULATOR_HOST"));
+          Map.entry("prio.stream.emulator-host", "PUBSUB_EMULATOR_HOST"),
+          Map.entry("prio.trigger.notifications.emulator-host", "PUBSUB_EMULATOR_HOST"));
 
   @Override
   public FailureAnalysis analyze(Throwable failure) {

@@ -2,7 +2,6 @@ package dev.prio.server.config;
 
 import dev.prio.server.batch.BatchLifecycle;
 import dev.prio.server.batch.BatchProgress;
-import dev.prio.server.lease.LeaseProperties;
 import dev.prio.server.lease.Leases;
 import dev.prio.server.logging.PeerRequestLog;
 import dev.prio.server.metrics.PrioMetrics;
@@ -17,7 +16,6 @@ import dev.prio.server.round.Spill;
 import dev.prio.server.settings.InvalidConfigurationException;
 import dev.prio.server.settings.PrioProperties;
 import dev.prio.server.signing.PeerAuth;
-import dev.prio.server.storage.ObjectStore;
 import dev.prio.server.storage.SubmissionReader;
 import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
@@ -69,12 +67,6 @@ class LeaderConfiguration {
         new RetryPolicy(
             peer.maxAttempts(), peer.initialBackoff(), peer.maxBackoff(), peer.maxElapsed());
     return new PeerClient(rest, json, retry, metrics);
-  }
-
-  /** Leases in the server's own store: how replicas of A share a batch (docs/scale-out.md). */
-  @Bean
-  Leases leases(ObjectStore store, JsonMapper json, Clock clock, LeaseProperties props) {
-    return new Leases(store, json, clock, props);
   }
 
   @Bean

@@ -8,6 +8,7 @@ import dev.prio.server.batch.BatchService;
 import dev.prio.server.batch.BatchesEndpoint;
 import dev.prio.server.canary.CanaryCheck;
 import dev.prio.server.lease.LeaseProperties;
+import dev.prio.server.lease.Leases;
 import dev.prio.server.logging.ContextExecutors;
 import dev.prio.server.metrics.PrioMetrics;
 import dev.prio.server.publish.Publisher;
@@ -24,6 +25,7 @@ import dev.prio.server.storage.ObjectStores;
 import dev.prio.server.storage.SealedObjectStore;
 import dev.prio.server.storage.StorageLayout;
 import dev.prio.server.storage.SubmissionReader;
+import dev.prio.server.stream.NotificationProperties;
 import dev.prio.server.stream.StreamProperties;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -52,13 +54,15 @@ import tools.jackson.databind.json.JsonMapper;
 @EnableConfigurationProperties({
   PrioProperties.class,
   LeaseProperties.class,
-  StreamProperties.class
+  StreamProperties.class,
+  NotificationProperties.class
 })
 @Import({
   PeerAuthConfiguration.class,
   LeaderConfiguration.class,
   HelperConfiguration.class,
-  StreamConfiguration.class
+  StreamConfiguration.class,
+  NotificationConfiguration.class
 })
 @EnableScheduling
 public class PrioServerConfiguration {
@@ -148,6 +152,15 @@ public class PrioServerConfiguration {
   @Bean
   BatchProgress batchProgress(BatchLifecycle lifecycle, Clock clock, PrioProperties props) {
     return new BatchProgress(lifecycle, clock, props.batch().progressInterval());
+  }
+
+  /**
+   * Leases in the server's own store: how replicas of A share a batch (docs/scale-out.md), and how
+   * the replicas of either server take turns on its stream subscription.
+   */
+  @Bean
+  Leases leases(ObjectStore store, JsonMapper json, Clock clock, LeaseProperties props) {
+    return new Leases(store, json, clock, props);
   }
 
   @Bean

@@ -27,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  * racing for one lease exactly one wins. Held leases are renewed in the background every third of
  * the lease duration; a renewal that finds the lease taken over marks the handle lost.
  *
- * <p>A lease is never deleted (the store has no delete): it is released by writing it expired.
+ * <p>A lease is never deleted: it is released by writing it expired.
  */
 public final class Leases implements AutoCloseable, ApplicationListener<ContextClosedEvent> {
   private static final Logger log = LoggerFactory.getLogger(Leases.class);

@@ -37,6 +37,7 @@ public final class PrioMetrics implements BatchMeters {
 
   public static final String CHUNKS_DONE = "prio.chunks.done";
   public static final String CHUNKS_WAITING = "prio.chunks.waiting";
+  public static final String STAGING_NOTIFICATIONS = "prio.staging.notifications";
 
   public static final String VALID = "valid";
 
@@ -143,6 +144,11 @@ public final class PrioMetrics implements BatchMeters {
 
   public void peerAuthFailure(String reason) {
     Counter.builder(PEER_AUTH_FAILURES).tag("reason", reason).register(registry).increment();
+  }
+
+  /** One staging notification read by A, under what it came to (docs/metrics.md). */
+  public void stagingNotification(String outcome) {
+    Counter.builder(STAGING_NOTIFICATIONS).tag("outcome", outcome).register(registry).increment();
   }
 
   /** A chunk this replica ran was committed (counted once over all replicas). */

@@ -125,6 +125,11 @@ public final class FileObjectStore implements ObjectStore {
   }
 
   @Override
+  public void delete(String key) throws IOException {
+    locked(key, target -> Files.deleteIfExists(target));
+  }
+
+  @Override
   public String describe() {
     return "file:" + root;
   }

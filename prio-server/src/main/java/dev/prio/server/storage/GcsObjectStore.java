@@ -80,20 +80,9 @@ public final class GcsObjectStore implements ObjectStore {
    * credentials; with null or blank, to GCS with Application Default Credentials.
    */
   public static GcsObjectStore open(String uri, String emulatorHost) {
-    if (!uri.startsWith("gs://")) {
-      throw new IllegalArgumentException("not a gs:// URI");
-    }
-    String rest = uri.substring("gs://".length());
-    int slash = rest.indexOf('/');
-    String bucket = slash < 0 ? rest : rest.substring(0, slash);
-    String prefix = slash < 0 ? "" : rest.substring(slash + 1);
-    while (prefix.startsWith("/")) {
-      prefix = prefix.substring(1);
-    }
-    if (!prefix.isEmpty() && !prefix.endsWith("/")) {
-      prefix = prefix + "/";
-    }
-    return new GcsObjectStore(client(emulatorHost), bucket, prefix, DEFAULT_PAGE_SIZE);
+    GcsRoot root = GcsRoot.parse(uri);
+    return new GcsObjectStore(
+        client(emulatorHost), root.bucket(), root.prefix(), DEFAULT_PAGE_SIZE);
   }
 
   /** The client: the emulator at {@code emulatorHost} without credentials, or GCS with ADC. */
@@ -230,6 +219,15 @@ public final class GcsObjectStore implements ObjectStore {
       throws IOException {
     return write(
         "compareAndSet", key, data, Storage.BlobTargetOption.generationMatch(expectedGeneration));
+  }
+
+  @Override
+  public void delete(String key) throws IOException {
+    try {
+      storage.delete(blobId(key)); // false when absent: nothing to do
+    } catch (StorageException e) {
+      throw failure("delete", key, e);
+    }
   }
 
   private boolean write(String op, String key, byte[] data, Storage.BlobTargetOption precondition)

@@ -43,6 +43,12 @@ public interface ObjectStore {
    */
   boolean compareAndSet(String key, long expectedGeneration, byte[] data) throws IOException;
 
+  /**
+   * Removes the object if it is there. Only for objects nothing depends on any more: the engine's
+   * state is never deleted (a stream window's marker is, once its batch has started).
+   */
+  void delete(String key) throws IOException;
+
   /** Where this store points, for logs and provenance (no credentials in it). */
   String describe();
 }

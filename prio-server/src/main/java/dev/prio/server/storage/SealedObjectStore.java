@@ -97,6 +97,11 @@ public final class SealedObjectStore implements ObjectStore {
   }
 
   @Override
+  public void delete(String k) throws IOException {
+    inner.delete(k);
+  }
+
+  @Override
   public String describe() {
     return inner.describe();
   }

@@ -126,6 +126,14 @@ public final class StorageLayout {
     return stateDir(key) + "attempt=" + attempt + "/leases/driver.json";
   }
 
+  /**
+   * The lease on pulling this server's stream subscription: one replica stages at a time
+   * (docs/operations.md "Streaming").
+   */
+  public static String streamLease() {
+    return BASE + "state/stream/ingest-lease.json";
+  }
+
   /** Every object under here is engine state: sealed and checked on read. */
   public static boolean isState(String key) {
     return key.startsWith(BASE + "state/");

@@ -1,15 +1,9 @@
 package dev.prio.server.stream;
 
-import com.google.api.gax.batching.FlowControlSettings;
-import com.google.api.gax.core.NoCredentialsProvider;
-import com.google.api.gax.grpc.GrpcTransportChannel;
-import com.google.api.gax.rpc.FixedTransportChannelProvider;
 import com.google.cloud.pubsub.v1.AckReplyConsumer;
 import com.google.cloud.pubsub.v1.Subscriber;
-import com.google.pubsub.v1.ProjectSubscriptionName;
 import com.google.pubsub.v1.PubsubMessage;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,43 +14,41 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The subscription feeding a {@link StreamIngester}, and the ticker that flushes its segments and
- * closes windows. Stopping stops the subscriber first, then writes what it holds, so a graceful
- * shutdown acknowledges everything it staged; a crash leaves unwritten messages unacknowledged, and
- * Pub/Sub redelivers them.
+ * closes windows. Only the replica holding the {@link IngestLease} pulls; the others look for the
+ * lease on every tick and take over once it is free. A replica that finds it lost the lease stops
+ * pulling and returns what it holds unwritten. Stopping stops the subscriber first, then writes
+ * what it holds, so a graceful shutdown acknowledges everything it staged; a crash leaves unwritten
+ * messages unacknowledged, and Pub/Sub redelivers them.
  */
 public final class PubsubSource {
   private static final Logger log = LoggerFactory.getLogger(PubsubSource.class);
 
   private final StreamIngester ingester;
   private final StreamProperties props;
+  private final IngestLease lease;
   private ManagedChannel channel;
   private Subscriber subscriber;
   private ScheduledExecutorService ticker;
+  private boolean stopped;
 
-  public PubsubSource(StreamIngester ingester, StreamProperties props) {
+  public PubsubSource(StreamIngester ingester, StreamProperties props, IngestLease lease) {
     this.ingester = ingester;
     this.props = props;
+    this.lease = lease;
   }
 
+  /**
+   * Pulls at once if the lease is free (a missing subscription then fails the start), and looks
+   * again on every tick.
+   */
   public synchronized void start() {
-    Subscriber.Builder b =
-        Subscriber.newBuilder(
-                ProjectSubscriptionName.of(props.project(), props.subscription()), this::receive)
-            .setFlowControlSettings(
-                FlowControlSettings.newBuilder()
-                    // room for one full segment per window on top of one being written
-                    .setMaxOutstandingElementCount(2L * props.segmentMaxSubmissions())
-                    .build())
-            // short leases, renewed: a crashed server's messages come back within one of them
-            .setMaxDurationPerAckExtensionDuration(StreamProperties.ACK_DEADLINE);
-    if (props.emulatorHost() != null && !props.emulatorHost().isBlank()) {
-      channel = ManagedChannelBuilder.forTarget(props.emulatorHost()).usePlaintext().build();
-      b.setChannelProvider(
-              FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel)))
-          .setCredentialsProvider(NoCredentialsProvider.create());
+    channel = Subscribers.emulatorChannel(props.emulatorHost());
+    if (takeLease()) {
+      pull();
+    } else {
+      log.info(
+          "another replica pulls {}; this one waits for {}", props.subscription(), lease.path());
     }
-    subscriber = b.build();
-    subscriber.startAsync().awaitRunning();
     long period = Math.max(50, props.flushInterval().toMillis() / 2);
     ticker =
         Executors.newSingleThreadScheduledExecutor(
@@ -66,37 +58,90 @@ public final class PubsubSource {
               return t;
             });
     ticker.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
-    log.info("streaming from {}/{}", props.project(), props.subscription());
   }
 
   public synchronized void stop() {
-    if (subscriber == null) {
-      return;
+    stopped = true;
+    if (ticker != null) {
+      ticker.shutdownNow();
     }
-    ticker.shutdownNow();
-    // Held messages are written and acknowledged while the subscriber can still send the acks
-    // (it waits for them before it terminates); a message acknowledged too late is redelivered and
-    // dropped as a duplicate.
-    subscriber.stopAsync();
-    ingester.flushAll();
-    try {
-      subscriber.awaitTerminated(30, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      log.warn("the subscriber did not stop in 30 s");
+    if (subscriber != null) {
+      // Held messages are written and acknowledged while the subscriber can still send the acks
+      // (it waits for them before it terminates); a message acknowledged too late is redelivered
+      // and dropped as a duplicate. Each write is fenced by the lease, so a replica that lost it
+      // returns them instead.
+      subscriber.stopAsync();
+      ingester.flushAll();
+      awaitStopped();
+      ingester.flushAll();
     }
-    ingester.flushAll();
+    lease.release();
     if (channel != null) {
       channel.shutdownNow();
     }
-    subscriber = null;
   }
 
-  private void tick() {
+  private synchronized void tick() {
+    if (stopped) {
+      return;
+    }
     try {
-      ingester.tick();
+      if (subscriber != null && !lease.isHeld()) {
+        log.warn("lost {}: this replica stops pulling {}", lease.path(), props.subscription());
+        subscriber.stopAsync();
+        ingester.forgetAll();
+        awaitStopped();
+        ingester.forgetAll(); // what arrived while it stopped
+      }
+      if (subscriber == null && takeLease()) {
+        pull();
+      }
+      if (subscriber != null) {
+        ingester.tick();
+      }
     } catch (RuntimeException e) {
       log.warn("stream tick failed: {}", e.toString());
     }
+  }
+
+  /** Takes the lease if free; a storage failure is a no for now (the next tick asks again). */
+  private boolean takeLease() {
+    try {
+      return lease.take();
+    } catch (RuntimeException e) {
+      log.warn("could not look at {}: {}", lease.path(), e.toString());
+      return false;
+    }
+  }
+
+  /** Starts pulling under the lease just taken; gives the lease up if the subscriber fails. */
+  private void pull() {
+    ingester.forgetAll(); // another replica may have staged since this one last pulled
+    Subscriber s =
+        Subscribers.build(
+            props.project(),
+            props.subscription(),
+            channel,
+            // room for one full segment per window on top of one being written
+            2L * props.segmentMaxSubmissions(),
+            this::receive);
+    try {
+      s.startAsync().awaitRunning();
+    } catch (IllegalStateException e) {
+      lease.release();
+      throw e;
+    }
+    subscriber = s;
+    log.info("streaming from {}/{} under {}", props.project(), props.subscription(), lease.path());
+  }
+
+  private void awaitStopped() {
+    try {
+      subscriber.awaitTerminated(30, TimeUnit.SECONDS);
+    } catch (TimeoutException | IllegalStateException e) {
+      log.warn("the subscriber did not stop cleanly: {}", e.toString());
+    }
+    subscriber = null;
   }
 
   private void receive(PubsubMessage m, AckReplyConsumer reply) {

@@ -31,8 +31,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Where streamed submissions are stored. A segment is one ndjson object in the window's input
  * prefix (the engine reads it like any staged file), named by the hash of its content and written
  * create-if-absent: rewriting the same segment after a crash is a no-op, never a second copy. A
- * marker per window lets server A find the windows it has yet to close after a restart. Submissions
- * for a window whose batch has started go under a separate late prefix, kept but not counted.
+ * marker per window lets server A find the windows it has yet to close after a restart; A deletes
+ * it once the window's batch exists. Submissions for a window whose batch has started go under a
+ * separate late prefix, kept but not counted.
  */
 final class Segments {
   private static final Logger log = LoggerFactory.getLogger(Segments.class);
@@ -115,6 +116,15 @@ final class Segments {
       }
     }
     return out;
+  }
+
+  /**
+   * Forgets a window A has started as a batch, so its marker is not listed on every tick for ever.
+   * Safe once the batch exists: every later submission for it goes to the late prefix, which writes
+   * no marker.
+   */
+  void forget(BatchKey window) throws IOException {
+    store.delete(marker(window));
   }
 
   private Optional<String> idOf(String line) {

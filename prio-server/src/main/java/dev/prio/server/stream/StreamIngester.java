@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -55,8 +56,9 @@ public final class StreamIngester {
   private final StreamProperties props;
   private final Predicate<BatchKey> started;
   private final Consumer<BatchKey> startBatch;
+  private final BooleanSupplier mayWrite;
   private final Clock clock;
-  private final Instant since;
+  private Instant since;
   private final Map<BatchKey, Window> windows = new HashMap<>();
   // Windows this process has seen started: not looked up again on every tick.
   private final Set<BatchKey> closed = new HashSet<>();
@@ -64,6 +66,9 @@ public final class StreamIngester {
   /**
    * @param started whether this server already has a batch for the window
    * @param startBatch server A: starts a closed window as a batch; null on server B
+   * @param mayWrite asked right before each segment write and batch start: false once this replica
+   *     no longer holds the subscription ({@link IngestLease}), and what it holds goes back
+   *     unwritten
    */
   public StreamIngester(
       ObjectStore store,
@@ -72,6 +77,7 @@ public final class StreamIngester {
       StreamProperties props,
       Predicate<BatchKey> started,
       Consumer<BatchKey> startBatch,
+      BooleanSupplier mayWrite,
       Clock clock) {
     this.segments = new Segments(store, role, json);
     this.role = role;
@@ -79,6 +85,7 @@ public final class StreamIngester {
     this.props = props;
     this.started = started;
     this.startBatch = startBatch;
+    this.mayWrite = mayWrite;
     this.clock = clock;
     this.since = clock.instant();
   }
@@ -130,6 +137,18 @@ public final class StreamIngester {
             w -> w.pending.isEmpty() && !w.lastMessage.plus(props.quietPeriod()).isAfter(now));
   }
 
+  /**
+   * Returns every held message unwritten and forgets every window: when this replica starts pulling
+   * (another replica may have staged since it last did, so its id sets are reloaded, and a window's
+   * quiet period counts from now) and when it stops because it lost the subscription.
+   */
+  public synchronized void forgetAll() {
+    windows.values().forEach(w -> w.pending.forEach(p -> p.ack().nack()));
+    windows.clear();
+    closed.clear();
+    since = clock.instant();
+  }
+
   /** Writes everything held, whatever its age (shutdown). */
   public synchronized void flushAll() {
     windows.forEach(this::flush);
@@ -152,6 +171,14 @@ public final class StreamIngester {
         if (!w.staged.contains(id) && fresh.add(id)) {
           lines.add(p.message().line());
         }
+      }
+      if (!lines.isEmpty() && !mayWrite.getAsBoolean()) {
+        // Another replica pulls the subscription now; it gets these again and decides.
+        w.staged = null;
+        log.info(
+            "no longer the ingester: {} messages for {} returned unwritten", batch.size(), key);
+        batch.forEach(p -> p.ack().nack());
+        return;
       }
       if (!lines.isEmpty()) {
         boolean late = started.test(key);
@@ -202,18 +229,31 @@ public final class StreamIngester {
       if (!ready) {
         continue;
       }
+      if (!mayWrite.getAsBoolean()) {
+        return; // the replica that pulls now closes it, once quiet by its own clock
+      }
       closed.add(key);
       windows.remove(key);
-      if (started.test(key)) {
-        continue;
+      if (!started.test(key)) {
+        log.info("closing stream window {}: starting it as a batch", key);
+        try {
+          startBatch.accept(key);
+        } catch (RuntimeException e) {
+          // e.g. a batch id DATA_CONFIG does not name: retried by the next process, not every tick
+          log.warn("could not start stream window {} as a batch: {}", key, e.getMessage());
+          continue;
+        }
       }
-      log.info("closing stream window {}: starting it as a batch", key);
-      try {
-        startBatch.accept(key);
-      } catch (RuntimeException e) {
-        // e.g. a batch id DATA_CONFIG does not name: retried by the next process, not every tick
-        log.warn("could not start stream window {} as a batch: {}", key, e.getMessage());
-      }
+      forget(key);
+    }
+  }
+
+  /** The window's batch exists: its marker goes, so later ticks do not list it again. */
+  private void forget(BatchKey key) {
+    try {
+      segments.forget(key);
+    } catch (IOException e) {
+      log.debug("marker of {} not deleted ({}); the next process tries again", key, e.toString());
     }
   }
 }

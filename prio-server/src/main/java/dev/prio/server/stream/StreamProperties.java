@@ -26,7 +26,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     after its UTC day), for messages still in flight
  * @param quietPeriod server A closes a window only after no message for it has arrived for this
  *     long; at least the flush interval plus the 10 s ack deadline, the longest a crashed server's
- *     unacknowledged messages take to come back
+ *     unacknowledged messages take to come back, plus prio.lease.duration, the longest another
+ *     replica takes to pull in its place
  */
 @ConfigurationProperties("prio.stream")
 public record StreamProperties(

@@ -82,7 +82,7 @@ class RoomsTest {
         .whereLayer("stream")
         .mayOnlyBeAccessedByLayers("config")
         .whereLayer("lease")
-        .mayOnlyBeAccessedByLayers("config", "round")
+        .mayOnlyBeAccessedByLayers("config", "round", "stream")
         .whereLayer("logging")
         .mayOnlyBeAccessedByLayers("config", "round", "peer")
         .whereLayer("publish")

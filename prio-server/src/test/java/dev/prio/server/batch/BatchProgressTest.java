@@ -183,6 +183,11 @@ class BatchProgressTest {
     }
 
     @Override
+    public void delete(String key) throws IOException {
+      inner.delete(key);
+    }
+
+    @Override
     public String describe() {
       return inner.describe();
     }

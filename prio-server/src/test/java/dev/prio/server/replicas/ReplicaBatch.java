@@ -155,10 +155,20 @@ final class ReplicaBatch {
 
   /** GET /batches/{id} on one replica (of A or B). */
   static JsonNode status(String url) throws IOException, InterruptedException {
+    return status(url, KEY);
+  }
+
+  /** GET /batches/{id} of any batch on one replica. */
+  static JsonNode status(String url, BatchKey key) throws IOException, InterruptedException {
     return JSON.readTree(
         HTTP.send(
                 HttpRequest.newBuilder(
-                        URI.create(url + "/batches/" + BATCH + "?submissionDate=" + DATE))
+                        URI.create(
+                            url
+                                + "/batches/"
+                                + key.batchId()
+                                + "?submissionDate="
+                                + key.submissionDate()))
                     .header("Authorization", PeerAuthTestSupport.BEARER)
                     .GET()
                     .build(),

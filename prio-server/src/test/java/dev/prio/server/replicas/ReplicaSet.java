@@ -49,6 +49,7 @@ final class ReplicaSet implements AutoCloseable {
 
   private final ReplicaSetup setup;
   private final Map<String, String> extra = new HashMap<>();
+  private final Map<ServerId, Map<String, String>> extraByRole = new HashMap<>();
   private final List<Replica> as = new ArrayList<>();
   private final List<Replica> bs = new ArrayList<>();
   private final RoundRobinProxy proxy;
@@ -69,6 +70,12 @@ final class ReplicaSet implements AutoCloseable {
 
   ReplicaSet with(String property, String value) {
     extra.put(property, value);
+    return this;
+  }
+
+  /** An extra property for every replica of one role (e.g. its own stream subscription). */
+  ReplicaSet withRole(ServerId role, String property, String value) {
+    extraByRole.computeIfAbsent(role, k -> new HashMap<>()).put(property, value);
     return this;
   }
 
@@ -101,6 +108,7 @@ final class ReplicaSet implements AutoCloseable {
     Map<String, String> props =
         setup.properties(r.role, r.name, r.port, proxy.url(), !r.leaveLeasesOnStop);
     props.putAll(extra);
+    props.putAll(extraByRole.getOrDefault(r.role, Map.of()));
     r.context =
         new SpringApplicationBuilder(TestServerApplication.class).run(ServerPair.args(props));
     r.port = ((WebServerApplicationContext) r.context).getWebServer().getPort();

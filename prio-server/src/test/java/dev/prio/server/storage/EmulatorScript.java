@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,9 +22,14 @@ public record EmulatorScript(String script, String watchVariable) {
 
   /** Installs, then starts on a free port with {@code start <port> <dir> extraArgs…}. */
   public int start(List<String> extraArgs) {
+    return start(extraArgs, Map.of());
+  }
+
+  /** As {@link #start(List)}, with extra environment variables for the emulator. */
+  public int start(List<String> extraArgs, Map<String, String> env) {
     try {
       Path dir = Files.createTempDirectory(Path.of(script).getFileName() + "-");
-      run(List.of("install"), TimeUnit.MINUTES.toSeconds(10));
+      run(List.of("install"), TimeUnit.MINUTES.toSeconds(10), Map.of());
       int port = 0;
       for (int attempt = 1; port == 0; attempt++) {
         int candidate = freePort();
@@ -31,7 +37,7 @@ public record EmulatorScript(String script, String watchVariable) {
             new ArrayList<>(List.of("start", String.valueOf(candidate), dir.toString()));
         args.addAll(extraArgs);
         try {
-          run(args, 60);
+          run(args, 60, env);
           port = candidate;
         } catch (IOException e) {
           // another process may have taken the port between probing and binding
@@ -49,7 +55,7 @@ public record EmulatorScript(String script, String watchVariable) {
 
   private void stop(Path dir) {
     try {
-      run(List.of("stop", dir.toString()), 30);
+      run(List.of("stop", dir.toString()), 30, Map.of());
       try (var files = Files.list(dir)) {
         for (Path f : files.toList()) {
           Files.deleteIfExists(f);
@@ -61,7 +67,8 @@ public record EmulatorScript(String script, String watchVariable) {
     }
   }
 
-  private void run(List<String> args, long timeoutSeconds) throws IOException {
+  private void run(List<String> args, long timeoutSeconds, Map<String, String> env)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add("bash");
     command.add(repoDir().resolve(script).toString());
@@ -70,6 +77,7 @@ public record EmulatorScript(String script, String watchVariable) {
     ProcessBuilder pb =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
     pb.environment().put(watchVariable, String.valueOf(ProcessHandle.current().pid()));
+    pb.environment().putAll(env);
     Process p = pb.start();
     try {
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {

@@ -4,6 +4,7 @@ import com.google.cloud.storage.BucketInfo;
 import com.google.cloud.storage.Storage;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -34,6 +35,18 @@ public final class FakeGcs {
       instance = new FakeGcs(external != null && !external.isBlank() ? external : start());
     }
     return instance;
+  }
+
+  /**
+   * A fake-gcs-server of its own that publishes its buckets' notifications (the JSON API's
+   * notificationConfigs, as Terraform's google_storage_notification creates them) to the Pub/Sub
+   * emulator at {@code pubsubHost}: its Pub/Sub client reads PUBSUB_EMULATOR_HOST once, at start.
+   */
+  public static FakeGcs publishingTo(String pubsubHost) {
+    int port =
+        new EmulatorScript("bin/fake-gcs", "FAKE_GCS_WATCH_PID")
+            .start(List.of("memory"), Map.of("PUBSUB_EMULATOR_HOST", pubsubHost));
+    return new FakeGcs("http://127.0.0.1:" + port);
   }
 
   /** {@code http://127.0.0.1:<port>}: what {@link ObjectStores#GCS_HOST_PROPERTY} takes. */

@@ -150,6 +150,16 @@ class GcsObjectStoreTest {
   }
 
   @Test
+  void deleteRemovesTheObjectAndAnAbsentOneIsNoError() throws Exception {
+    store.createIfAbsent("stream/windows/w.json", bytes("{}"));
+    store.delete("stream/windows/w.json");
+    assertThat(store.read("stream/windows/w.json")).isEmpty();
+    assertThat(store.list("stream/windows/")).isEmpty();
+    store.delete("stream/windows/w.json");
+    assertThat(store.createIfAbsent("stream/windows/w.json", bytes("{}"))).isTrue();
+  }
+
+  @Test
   void twoRacingWritersNeverBothWin() throws Exception {
     for (int round = 0; round < 15; round++) {
       String key = "race/claim-" + round + ".json";

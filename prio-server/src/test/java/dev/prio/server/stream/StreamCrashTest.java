@@ -51,7 +51,9 @@ class StreamCrashTest {
             .with("prio.stream.segment-max-submissions", "10")
             .with("prio.stream.flush-interval", "200ms")
             .with("prio.stream.close-after", "0s")
-            .with("prio.stream.quiet-period", "11s")
+            // at least flush-interval + the 10 s ack deadline + a takeover of the ingest lease
+            .with("prio.stream.quiet-period", "14s")
+            .with("prio.lease.duration", "3s")
             .withRole(ServerId.A, "prio.stream.subscription", topic.get(ServerId.A))
             .withRole(ServerId.B, "prio.stream.subscription", topic.get(ServerId.B))) {
       pubsub.publish(topic.get(ServerId.B), w.messages().get(ServerId.B));

@@ -6,11 +6,13 @@ import dev.prio.core.packet.ServerId;
 import dev.prio.server.pair.Generated;
 import dev.prio.server.pair.ServerPair;
 import dev.prio.server.pair.Staging;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Pub/Sub emulator, on each server's own subscription, with every tenth message published twice and
  * some already staged by an earlier process that died before acknowledging them (so they arrive
  * again). A closes each window by itself and runs it as a batch; each must publish its true sums,
- * every submission counted once.
+ * every submission counted once, and A then drops the windows' markers.
  */
 class StreamPairTest {
   private static final String BATCH = "content.blocking_blocked-0";
@@ -47,7 +49,9 @@ class StreamPairTest {
             .with("prio.stream.segment-max-submissions", "16")
             .with("prio.stream.flush-interval", "200ms")
             .with("prio.stream.close-after", "0s")
-            .with("prio.stream.quiet-period", "11s")
+            // at least flush-interval + the 10 s ack deadline + a takeover of the ingest lease
+            .with("prio.stream.quiet-period", "14s")
+            .with("prio.lease.duration", "3s")
             .withRole(ServerId.A, "prio.stream.subscription", topic.get(ServerId.A))
             .withRole(ServerId.B, "prio.stream.subscription", topic.get(ServerId.B))) {
       for (ServerId s : ServerId.values()) {
@@ -69,6 +73,11 @@ class StreamPairTest {
             .contains("\"payload\":" + w.gen().expectedPayload())
             .contains("\"error\":0,\"total\":" + w.count());
         assertThat(Staging.published(pair.root(ServerId.B), w.date(), BATCH)).isEqualTo(published);
+      }
+      // Both windows' batches exist: A lists their markers no more.
+      Path markers = pair.root(ServerId.A).resolve("prio/v1/stream/windows/server_id=a");
+      try (Stream<Path> left = Files.walk(markers)) {
+        assertThat(left.filter(Files::isRegularFile).toList()).isEmpty();
       }
     }
   }

@@ -22,11 +22,11 @@ import java.util.UUID;
  * submission id, the server and the submission date as attributes, and for a window within the day
  * the submission time too (the same on both shares: a second apart per submission from the start).
  */
-record StreamWindow(
+public record StreamWindow(
     String date, Generated gen, int count, Map<ServerId, List<PubsubMessage>> messages) {
 
   /** {@code count} valid submissions; ndjson lines in the message data, or the raw ciphertexts. */
-  static StreamWindow generate(
+  public static StreamWindow generate(
       ServerPair.Keys keys,
       String batchId,
       int nData,
@@ -73,7 +73,7 @@ record StreamWindow(
   }
 
   /** Every tenth of server s's messages: what a test publishes a second time. */
-  List<PubsubMessage> everyTenth(ServerId s) {
+  public List<PubsubMessage> everyTenth(ServerId s) {
     List<PubsubMessage> out = new ArrayList<>();
     for (int i = 0; i < messages.get(s).size(); i += 10) {
       out.add(messages.get(s).get(i));
