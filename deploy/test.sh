@@ -154,6 +154,11 @@ overlay_contract() {
   for f in "$a" "$b"; do
     need "streaming on in $f" grep -q 'PRIO_STREAM_ENABLED: "true"' "$f"
   done
+  local window_a window_b
+  window_a="$(grep -o 'PRIO_STREAM_WINDOW: .*' "$a" || true)"
+  window_b="$(grep -o 'PRIO_STREAM_WINDOW: .*' "$b" || true)"
+  need "one stream window length on both servers ($window_a)" \
+    test -n "$window_a" -a "$window_a" = "$window_b"
   for f in "$a" "$b"; do
     need "gs:// bucket URIs in $f" grep -q 'BUCKET_INTERNAL: gs://' "$f"
     need "Workload Identity annotation in $f" grep -q 'iam.gke.io/gcp-service-account' "$f"
