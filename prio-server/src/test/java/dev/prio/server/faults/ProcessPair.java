@@ -1,6 +1,7 @@
 package dev.prio.server.faults;
 
 import dev.prio.core.packet.ServerId;
+import dev.prio.server.pair.PairSettings;
 import dev.prio.server.pair.ServerPair;
 import dev.prio.server.signing.PeerAuthTestSupport;
 import java.io.IOException;
@@ -22,7 +23,7 @@ import java.util.Map;
  * keeps pointing at B. {@link #close()} kills both processes and the proxy, whatever state the test
  * left them in.
  */
-public final class ProcessPair implements AutoCloseable {
+public final class ProcessPair implements AutoCloseable, PairSettings<ProcessPair> {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
   private final Path work;
@@ -51,11 +52,13 @@ public final class ProcessPair implements AutoCloseable {
     this.proxy = new FaultProxy(0, portB);
   }
 
+  @Override
   public ProcessPair with(String property, String value) {
     extra.put(property, value);
     return this;
   }
 
+  @Override
   public ProcessPair withRole(ServerId role, String property, String value) {
     extraByRole.computeIfAbsent(role, r -> new HashMap<>()).put(property, value);
     return this;

@@ -26,7 +26,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Two real servers, A and B, each its own Spring context with its own storage directory, talking
  * real HTTP over loopback. Either can be stopped and started again on the same storage.
  */
-public final class ServerPair implements AutoCloseable {
+public final class ServerPair implements AutoCloseable, PairSettings<ServerPair> {
   /** Ed25519 peer keys for A and B and the operator token; see docs/peer-auth.md. */
   public static final PeerAuthTestSupport PEER_AUTH = PeerAuthTestSupport.generate();
 
@@ -50,12 +50,14 @@ public final class ServerPair implements AutoCloseable {
     this.dataConfig = dataConfig;
   }
 
+  @Override
   public ServerPair with(String property, String value) {
     extra.put(property, value);
     return this;
   }
 
   /** A property for one server only, e.g. its own storage root. */
+  @Override
   public ServerPair withRole(ServerId role, String property, String value) {
     extraByRole.computeIfAbsent(role, r -> new HashMap<>()).put(property, value);
     return this;

@@ -13,8 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,10 +42,7 @@ class HourlyStreamPairTest {
   @Test
   void twoHoursOfOneDayPublishTwoAggregatesOfTheirOwnTrueSums() throws Exception {
     ServerPair.Keys keys = Generated.newKeys();
-    PubsubEmulator pubsub = PubsubEmulator.get();
-    String run = UUID.randomUUID().toString().substring(0, 8);
-    Map<ServerId, String> topic = Map.of(ServerId.A, "hour-a-" + run, ServerId.B, "hour-b-" + run);
-    topic.values().forEach(pubsub::topicWithSubscription);
+    StreamTopics topics = StreamTopics.create("hour");
 
     List<Expected> expected =
         List.of(
@@ -55,29 +50,20 @@ class HourlyStreamPairTest {
             new Expected("h08", generate(keys, "2026-11-04T08:00:00Z", 45, true, 12)),
             new Expected("", generate(keys, null, 20, false, 13)));
     try (ServerPair pair =
-        new ServerPair(
-                work, keys, "[{\"batch_id\": \"" + BATCH + "\", \"n_data\": " + N_DATA + "}]")
-            .with("prio.batch.min-batch-size", "10")
-            .with("prio.stream.enabled", "true")
-            .with("prio.stream.window", "1h")
-            .with("prio.stream.project", PubsubEmulator.PROJECT)
-            .with("prio.stream.emulator-host", pubsub.host())
-            .with("prio.stream.segment-max-submissions", "16")
-            .with("prio.stream.flush-interval", "200ms")
-            .with("prio.stream.close-after", "0s")
-            // at least flush-interval + the 10 s ack deadline + a takeover of the ingest lease
-            .with("prio.stream.quiet-period", "14s")
-            .with("prio.lease.duration", "3s")
-            .withRole(ServerId.A, "prio.stream.subscription", topic.get(ServerId.A))
-            .withRole(ServerId.B, "prio.stream.subscription", topic.get(ServerId.B))) {
+        topics
+            .streaming(
+                new ServerPair(
+                    work, keys, "[{\"batch_id\": \"" + BATCH + "\", \"n_data\": " + N_DATA + "}]"),
+                16)
+            .with("prio.stream.window", "1h")) {
       for (ServerId s : ServerId.values()) {
         StreamWindow h07 = expected.get(0).submissions();
         Path input = pair.root(s).resolve(StorageLayout.inputPrefix(expected.get(0).key(), s));
         Files.createDirectories(input);
         Files.writeString(input.resolve("stream-earlier.ndjson"), h07.firstLines(s, 5));
         for (Expected e : expected) {
-          pubsub.publish(topic.get(s), e.submissions().messages().get(s));
-          pubsub.publish(topic.get(s), e.submissions().everyTenth(s));
+          topics.publish(s, e.submissions().messages().get(s));
+          topics.publish(s, e.submissions().everyTenth(s));
         }
       }
       pair.start();

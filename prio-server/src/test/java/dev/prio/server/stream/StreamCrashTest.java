@@ -11,8 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,40 +31,26 @@ class StreamCrashTest {
   @Test
   void killingAMidWindowLosesAndDoubleCountsNothing() throws Exception {
     ServerPair.Keys keys = Generated.newKeys();
-    PubsubEmulator pubsub = PubsubEmulator.get();
-    String run = UUID.randomUUID().toString().substring(0, 8);
-    Map<ServerId, String> topic =
-        Map.of(ServerId.A, "crash-a-" + run, ServerId.B, "crash-b-" + run);
-    topic.values().forEach(pubsub::topicWithSubscription);
+    StreamTopics topics = StreamTopics.create("crash");
     StreamWindow w = StreamWindow.generate(keys, BATCH, N_DATA, DATE, 80, false, 3);
     var forA = w.messages().get(ServerId.A);
 
     try (ProcessPair pair =
-        new ProcessPair(
-                work, keys, "[{\"batch_id\": \"" + BATCH + "\", \"n_data\": " + N_DATA + "}]")
-            .with("prio.batch.min-batch-size", "10")
-            .with("prio.stream.enabled", "true")
-            .with("prio.stream.project", PubsubEmulator.PROJECT)
-            .with("prio.stream.emulator-host", pubsub.host())
-            .with("prio.stream.segment-max-submissions", "10")
-            .with("prio.stream.flush-interval", "200ms")
-            .with("prio.stream.close-after", "0s")
-            // at least flush-interval + the 10 s ack deadline + a takeover of the ingest lease
-            .with("prio.stream.quiet-period", "14s")
-            .with("prio.lease.duration", "3s")
-            .withRole(ServerId.A, "prio.stream.subscription", topic.get(ServerId.A))
-            .withRole(ServerId.B, "prio.stream.subscription", topic.get(ServerId.B))) {
-      pubsub.publish(topic.get(ServerId.B), w.messages().get(ServerId.B));
-      pubsub.publish(topic.get(ServerId.B), w.everyTenth(ServerId.B));
-      pubsub.publish(topic.get(ServerId.A), forA.subList(0, 40));
-      pubsub.publish(topic.get(ServerId.A), w.everyTenth(ServerId.A).subList(0, 4));
+        topics.streaming(
+            new ProcessPair(
+                work, keys, "[{\"batch_id\": \"" + BATCH + "\", \"n_data\": " + N_DATA + "}]"),
+            10)) {
+      topics.publish(ServerId.B, w.messages().get(ServerId.B));
+      topics.publish(ServerId.B, w.everyTenth(ServerId.B));
+      topics.publish(ServerId.A, forA.subList(0, 40));
+      topics.publish(ServerId.A, w.everyTenth(ServerId.A).subList(0, 4));
       pair.start();
 
       Path input = Staging.inputDir(pair.root(ServerId.A), DATE, BATCH, ServerId.A);
       awaitSegment(input, Duration.ofMinutes(1));
       pair.kill9(ServerId.A);
-      pubsub.publish(topic.get(ServerId.A), forA.subList(40, forA.size()));
-      pubsub.publish(topic.get(ServerId.A), w.everyTenth(ServerId.A));
+      topics.publish(ServerId.A, forA.subList(40, forA.size()));
+      topics.publish(ServerId.A, w.everyTenth(ServerId.A));
       pair.start(ServerId.A);
 
       String a = pair.awaitTerminal(ServerId.A, BATCH, DATE, Duration.ofMinutes(3));

@@ -10,8 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,36 +30,23 @@ class StreamPairTest {
   @Test
   void twoWindowsPublishTheirTrueSumsWithRedeliveredAndDuplicatedMessages() throws Exception {
     ServerPair.Keys keys = Generated.newKeys();
-    PubsubEmulator pubsub = PubsubEmulator.get();
-    String run = UUID.randomUUID().toString().substring(0, 8);
-    Map<ServerId, String> topic = Map.of(ServerId.A, "subs-a-" + run, ServerId.B, "subs-b-" + run);
-    topic.values().forEach(pubsub::topicWithSubscription);
+    StreamTopics topics = StreamTopics.create("subs");
 
     StreamWindow first = StreamWindow.generate(keys, BATCH, N_DATA, "2026-11-01", 60, false, 1);
     StreamWindow second = StreamWindow.generate(keys, BATCH, N_DATA, "2026-11-02", 45, true, 2);
     try (ServerPair pair =
-        new ServerPair(
-                work, keys, "[{\"batch_id\": \"" + BATCH + "\", \"n_data\": " + N_DATA + "}]")
-            .with("prio.batch.min-batch-size", "10")
-            .with("prio.stream.enabled", "true")
-            .with("prio.stream.project", PubsubEmulator.PROJECT)
-            .with("prio.stream.emulator-host", pubsub.host())
-            .with("prio.stream.segment-max-submissions", "16")
-            .with("prio.stream.flush-interval", "200ms")
-            .with("prio.stream.close-after", "0s")
-            // at least flush-interval + the 10 s ack deadline + a takeover of the ingest lease
-            .with("prio.stream.quiet-period", "14s")
-            .with("prio.lease.duration", "3s")
-            .withRole(ServerId.A, "prio.stream.subscription", topic.get(ServerId.A))
-            .withRole(ServerId.B, "prio.stream.subscription", topic.get(ServerId.B))) {
+        topics.streaming(
+            new ServerPair(
+                work, keys, "[{\"batch_id\": \"" + BATCH + "\", \"n_data\": " + N_DATA + "}]"),
+            16)) {
       for (ServerId s : ServerId.values()) {
         // An earlier ingester staged the first window's first five submissions and died before
         // acknowledging them: Pub/Sub delivers them again below.
         Staging.write(
             pair.root(s), first.date(), BATCH, s, "stream-earlier.ndjson", first.firstLines(s, 5));
         for (StreamWindow w : List.of(first, second)) {
-          pubsub.publish(topic.get(s), w.messages().get(s));
-          pubsub.publish(topic.get(s), w.everyTenth(s));
+          topics.publish(s, w.messages().get(s));
+          topics.publish(s, w.everyTenth(s));
         }
       }
       pair.start();
