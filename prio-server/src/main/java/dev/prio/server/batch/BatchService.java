@@ -139,17 +139,27 @@ public final class BatchService {
   }
 
   /**
+   * One sweep: resumes what is unfinished and refreshes the gauges, from one listing of every batch
+   * state (each listing reads every batch.json there is).
+   */
+  public void sweep() {
+    List<BatchState> all = batches.all();
+    resumeUnfinished(all);
+    census(all);
+  }
+
+  /**
    * Server A picks up every unfinished batch that no run in this process is driving, at start-up
    * (what a previous process left) and on every sweep (a run that stopped because even its failure
    * could not be stored), and tells B again of attempts that ended here unheard by B. With several
    * replicas every one of them does this: a run on a batch another replica drives works the chunks
    * it can claim and ends (docs/scale-out.md), so the sweep is also how a replica joins a batch.
    */
-  public void resumeUnfinished() {
+  private void resumeUnfinished(List<BatchState> all) {
     if (runner == null) {
       return;
     }
-    for (BatchState s : batches.all()) {
+    for (BatchState s : all) {
       BatchKey key = BatchRepository.key(s);
       if (!s.phase().isTerminal() && !runner.isRunning(key)) {
         log.info("resuming batch {} attempt {} in phase {}", key, s.attempt(), s.phase());
@@ -161,12 +171,12 @@ public final class BatchService {
   }
 
   /** Batches per non-terminal phase and the age of the oldest, for the gauges. */
-  public void census() {
+  private void census(List<BatchState> all) {
     Map<BatchPhase, Long> counts = new EnumMap<>(BatchPhase.class);
     Map<BatchPhase, Duration> oldest = new EnumMap<>(BatchPhase.class);
     Instant now = clock.instant();
     long waiting = 0;
-    for (BatchState s : batches.all()) {
+    for (BatchState s : all) {
       if (s.phase() == BatchPhase.PUBLISHED) {
         metrics.lastSuccessAt(s.updatedAt());
       }

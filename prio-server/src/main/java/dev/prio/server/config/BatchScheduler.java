@@ -18,12 +18,11 @@ class BatchScheduler {
 
   @EventListener(ApplicationReadyEvent.class)
   void resume() {
-    service.resumeUnfinished();
+    service.sweep();
   }
 
   @Scheduled(fixedDelayString = "${prio.census-interval:15s}")
   void sweep() {
-    service.resumeUnfinished();
-    service.census();
+    service.sweep();
   }
 }
