@@ -1,6 +1,7 @@
 package dev.prio.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -89,17 +90,7 @@ final class GenerateCommand implements CliCommand {
       description = "split each side into M files; default 1")
   String files;
 
-  @Option(
-      names = "--format",
-      paramLabel = "[ndjson|parquet]",
-      description = "staged file format; default ndjson")
-  String format;
-
-  @Option(
-      names = "--compression",
-      paramLabel = "[none|snappy|gzip]",
-      description = "Parquet page compression (--format parquet only); default none")
-  String compression;
+  @Mixin StagedFormatOptions staged;
 
   @Option(
       names = "--truth",

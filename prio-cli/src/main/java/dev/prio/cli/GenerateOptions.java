@@ -57,7 +57,7 @@ record GenerateOptions(
         (int)
             Values.integer(
                 c.threads, "--threads", 1, 1024, Runtime.getRuntime().availableProcessors());
-    StagedFile.Format format = StagedFile.Format.parse(c.format, c.compression);
+    StagedFile.Format format = c.staged.format();
     return new GenerateOptions(
         nData, batchId, a, b, count, invalid, date, rootA, rootB, seed, prg, files, truth, threads,
         format);

@@ -58,7 +58,7 @@ public final class Stage {
         (int)
             Values.integer(
                 opts.maxLineBytes, "--max-line-bytes", 1, Integer.MAX_VALUE - 16, 64 << 20);
-    StagedFile.Format format = StagedFile.Format.parse(opts.format, opts.compression);
+    StagedFile.Format format = opts.staged.format();
     Path reportFile = opts.report != null ? Values.path(opts.report, "--report") : null;
     Set<String> known =
         opts.dataConfig != null

@@ -2,8 +2,10 @@ package dev.prio.cli.origin;
 
 import dev.prio.cli.CliCommand;
 import dev.prio.cli.CliException;
+import dev.prio.cli.StagedFormatOptions;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code prio stage}'s options as picocli declares them; {@link Stage} checks and runs them. */
@@ -64,17 +66,7 @@ public final class StageCommand implements CliCommand {
       description = "longest ping line read; default 67108864 (64 MiB)")
   String maxLineBytes;
 
-  @Option(
-      names = "--format",
-      paramLabel = "[ndjson|parquet]",
-      description = "staged file format; default ndjson")
-  String format;
-
-  @Option(
-      names = "--compression",
-      paramLabel = "[none|snappy|gzip]",
-      description = "Parquet page compression (--format parquet only); default none")
-  String compression;
+  @Mixin StagedFormatOptions staged;
 
   @Option(
       names = "--report",
