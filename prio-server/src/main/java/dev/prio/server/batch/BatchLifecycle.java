@@ -230,12 +230,7 @@ public final class BatchLifecycle {
    * when B has not acknowledged it (the notice was lost with a restart, or B was down too long).
    */
   public void renotify(BatchState s) {
-    boolean endedUnheard =
-        (s.phase() == BatchPhase.FAILED || s.phase() == BatchPhase.ABANDONED)
-            && s.peerPhase() != s.phase();
-    if (role == ServerId.A
-        && endedUnheard
-        && s.phaseEnteredAt().containsKey(BatchPhase.HANDSHAKE.label())) {
+    if (role == ServerId.A && s.peerUntold()) {
       notice.attemptEnded(s);
     }
   }

@@ -8,14 +8,15 @@ import dev.prio.server.storage.StorageLayout;
 import dev.prio.server.storage.StoredObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,21 +28,31 @@ import tools.jackson.databind.json.JsonMapper;
  * object's generation, retried on conflict, and each phase change is checked against {@link
  * BatchStateMachine}.
  *
- * <p>A state object that does not parse never stops the server: {@link #all()} skips it (logged
- * once by object key, never its content; {@link #unreadableStates()} is the gauge) and {@link
- * #find} of that batch throws {@link BatchStateCorruptException}.
+ * <p>Every batch that is not {@link BatchState#settled() settled} has a marker ({@link
+ * ActiveMarkers}), so the sweep reads only those ({@link #active()}). The marker is written before
+ * any write that unsettles a state and looked for again after it; the sweep removes the marker of a
+ * settled batch and then reads the state again. Whichever of a writer and a sweep comes second sees
+ * the other's work, so a state is never left unsettled without its marker by the two racing. A
+ * process that stops in between leaves at worst a marker too many, which the sweep removes.
+ *
+ * <p>A state object that does not parse never stops the server: {@link #all()} and {@link
+ * #active()} skip it (logged once by object key, never its content; {@link #unreadableStates()} is
+ * the gauge) and {@link #find} of that batch throws {@link BatchStateCorruptException}.
  */
 public final class BatchRepository {
   private static final Logger log = LoggerFactory.getLogger(BatchRepository.class);
   private static final int MAX_CAS_RETRIES = 50;
+
   private final ObjectStore store;
   private final JsonMapper json;
-  private final AtomicLong unreadable = new AtomicLong();
+  private final ActiveMarkers markers;
+  private final Set<String> unreadable = ConcurrentHashMap.newKeySet();
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
-  public BatchRepository(ObjectStore store, JsonMapper json) {
+  public BatchRepository(ObjectStore store, JsonMapper json, Clock clock) {
     this.store = store;
     this.json = json;
+    this.markers = new ActiveMarkers(store, clock);
   }
 
   /** The batch's state, if stored; {@link BatchStateCorruptException} if stored but unreadable. */
@@ -69,18 +80,27 @@ public final class BatchRepository {
   /** Creates the state if none exists; returns whichever state is stored afterwards. */
   public BatchState createIfAbsent(BatchState state) {
     BatchKey key = key(state);
+    if (!state.settled()) {
+      markers.mark(key);
+    }
     try {
       store.createIfAbsent(StorageLayout.batchState(key), json.writeValueAsBytes(state));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return find(key).orElseThrow();
+    BatchState stored = find(key).orElseThrow();
+    if (!stored.settled()) {
+      // A sweep may have removed the marker between the two writes.
+      markers.ensure(key);
+    }
+    return stored;
   }
 
   /**
    * Applies the change with compare-and-set; a phase change must be an edge of the state machine.
    */
   public BatchState update(BatchKey key, UnaryOperator<BatchState> change) {
+    boolean marked = false;
     for (int i = 0; i < MAX_CAS_RETRIES; i++) {
       StoredObject current =
           readObject(key).orElseThrow(() -> new IllegalStateException("no state for " + key));
@@ -94,14 +114,20 @@ public final class BatchRepository {
       if (after.attempt() == before.attempt() && after.phase() != before.phase()) {
         BatchStateMachine.require(before.role(), before.phase(), after.phase());
       }
+      if (before.settled() && !after.settled() && !marked) {
+        markers.mark(key);
+        marked = true;
+      }
       byte[] bytes = json.writeValueAsBytes(after);
       try {
-        if (store.compareAndSet(StorageLayout.batchState(key), current.generation(), bytes)) {
-          return after;
-        }
         // A write whose response was lost is retried by the GCS client and then fails its own
         // precondition: if what is stored now is exactly what we wrote, the write succeeded.
-        if (readObject(key).map(o -> Arrays.equals(o.data(), bytes)).orElse(false)) {
+        if (store.compareAndSet(StorageLayout.batchState(key), current.generation(), bytes)
+            || readObject(key).map(o -> Arrays.equals(o.data(), bytes)).orElse(false)) {
+          if (marked && !after.settled()) {
+            // A sweep may have removed the marker between the two writes.
+            markers.ensure(key);
+          }
           return after;
         }
       } catch (IOException e) {
@@ -124,7 +150,7 @@ public final class BatchRepository {
    */
   public List<BatchState> all() {
     List<BatchState> out = new ArrayList<>();
-    long skipped = 0;
+    Set<String> skipped = new HashSet<>();
     try {
       for (String k : store.list(StorageLayout.allStates())) {
         if (k.endsWith("/batch.json")) {
@@ -135,23 +161,81 @@ public final class BatchRepository {
           if (s.isPresent()) {
             out.add(s.get());
           } else {
-            skipped++;
+            skipped.add(k);
           }
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    unreadable.set(skipped);
+    unreadable.retainAll(skipped);
+    unreadable.addAll(skipped);
     return out;
   }
 
-  /** How many state objects the last {@link #all()} found unreadable (the gauge). */
-  public long unreadableStates() {
-    return unreadable.get();
+  /**
+   * The states of the batches that have a marker: every unsettled one, and settled ones whose
+   * marker this removes. A marker with no batch.json is removed once older than {@link
+   * ActiveMarkers#ORPHAN_AGE}. Unreadable states are skipped and counted, and keep their marker.
+   */
+  public List<BatchState> active() {
+    List<BatchState> out = new ArrayList<>();
+    for (BatchKey key : markers.list()) {
+      String objectKey = StorageLayout.batchState(key);
+      Optional<BatchState> s = read(objectKey);
+      if (s == null) {
+        unreadable.remove(objectKey);
+        if (markers.leftOver(key)) {
+          unmark(key);
+        }
+      } else if (s.isEmpty()) {
+        unreadable.add(objectKey);
+      } else {
+        unreadable.remove(objectKey);
+        out.add(s.get());
+        if (s.get().settled()) {
+          unmark(key);
+        }
+      }
+    }
+    return out;
   }
 
-  /** The state, or empty (and one WARN per object key) when the bytes are not a valid state. */
+  /** Marks every unsettled state that has no marker (states written before markers existed). */
+  public void markUnsettled(List<BatchState> states) {
+    Set<BatchKey> marked = new HashSet<>(markers.list());
+    for (BatchState s : states) {
+      if (!s.settled() && !marked.contains(key(s))) {
+        markers.mark(key(s));
+      }
+    }
+  }
+
+  /**
+   * State objects known unreadable (the gauge): those the last {@link #all()} found, and since then
+   * those {@link #active()} found or found repaired.
+   */
+  public long unreadableStates() {
+    return unreadable.size();
+  }
+
+  /** Removes the marker, then puts it back if a change unsettled the batch meanwhile. */
+  private void unmark(BatchKey key) {
+    markers.remove(key);
+    Optional<BatchState> now = read(StorageLayout.batchState(key));
+    if (now != null && now.isPresent() && !now.get().settled()) {
+      markers.mark(key);
+    }
+  }
+
+  private Optional<BatchState> read(String objectKey) {
+    try {
+      return readAny(objectKey);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** One listed state object: null if it vanished, empty if it cannot be read or trusted. */
   private Optional<BatchState> readAny(String objectKey) throws IOException {
     Optional<StoredObject> o;

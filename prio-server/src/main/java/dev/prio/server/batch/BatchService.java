@@ -33,6 +33,7 @@ public final class BatchService {
   private final BatchRunner runner;
   private final BatchMeters metrics;
   private final Clock clock;
+  private volatile boolean listedAll;
 
   /**
    * @param nDataOf DATA_CONFIG's n_data for a batch id, if it names it
@@ -139,13 +140,23 @@ public final class BatchService {
   }
 
   /**
-   * One sweep: resumes what is unfinished and refreshes the gauges, from one listing of every batch
-   * state (each listing reads every batch.json there is).
+   * One sweep: resumes what is unfinished and refreshes the gauges, from the batches that are not
+   * settled ({@link BatchRepository#active()}), so its cost follows the work in flight and not the
+   * history the bucket keeps. A process's first sweep reads every state instead: it marks what a
+   * previous version left unsettled without a marker, and sets the last-success gauge from every
+   * published batch; after that the gauge rises with the publishes this process makes or reads.
    */
   public void sweep() {
-    List<BatchState> all = batches.all();
-    resumeUnfinished(all);
-    census(all);
+    List<BatchState> states;
+    if (listedAll) {
+      states = batches.active();
+    } else {
+      states = batches.all();
+      batches.markUnsettled(states);
+      listedAll = true;
+    }
+    resumeUnfinished(states);
+    census(states);
   }
 
   /**
@@ -155,11 +166,11 @@ public final class BatchService {
    * replicas every one of them does this: a run on a batch another replica drives works the chunks
    * it can claim and ends (docs/scale-out.md), so the sweep is also how a replica joins a batch.
    */
-  private void resumeUnfinished(List<BatchState> all) {
+  private void resumeUnfinished(List<BatchState> states) {
     if (runner == null) {
       return;
     }
-    for (BatchState s : all) {
+    for (BatchState s : states) {
       BatchKey key = BatchRepository.key(s);
       if (!s.phase().isTerminal() && !runner.isRunning(key)) {
         log.info("resuming batch {} attempt {} in phase {}", key, s.attempt(), s.phase());
@@ -171,12 +182,12 @@ public final class BatchService {
   }
 
   /** Batches per non-terminal phase and the age of the oldest, for the gauges. */
-  private void census(List<BatchState> all) {
+  private void census(List<BatchState> states) {
     Map<BatchPhase, Long> counts = new EnumMap<>(BatchPhase.class);
     Map<BatchPhase, Duration> oldest = new EnumMap<>(BatchPhase.class);
     Instant now = clock.instant();
     long waiting = 0;
-    for (BatchState s : all) {
+    for (BatchState s : states) {
       if (s.phase() == BatchPhase.PUBLISHED) {
         metrics.lastSuccessAt(s.updatedAt());
       }
@@ -192,6 +203,11 @@ public final class BatchService {
     }
     metrics.phaseCensus(counts, oldest);
     metrics.chunksWaiting(waiting);
+  }
+
+  /** Whether a run of the batch is under way in this process (a test waits for it to end). */
+  boolean isRunning(BatchKey key) {
+    return runner != null && runner.isRunning(key);
   }
 
   private void requireLeader() {

@@ -84,6 +84,22 @@ public record BatchState(
         Map.of());
   }
 
+  /**
+   * On A: the attempt ended FAILED or ABANDONED after B took part, and B has not acknowledged it,
+   * so A must tell B (again).
+   */
+  public boolean peerUntold() {
+    return role == ServerId.A
+        && (phase == BatchPhase.FAILED || phase == BatchPhase.ABANDONED)
+        && peerPhase != phase
+        && phaseEnteredAt.containsKey(BatchPhase.HANDSHAKE.label());
+  }
+
+  /** Ended with nothing left to tell the peer: no sweep needs to look at it again. */
+  public boolean settled() {
+    return phase.isTerminal() && !peerUntold();
+  }
+
   /** B's state for attempt n, created by A's handshake. */
   public static BatchState handshake(
       BatchKey key, int attempt, int nData, int chunks, Instant now) {

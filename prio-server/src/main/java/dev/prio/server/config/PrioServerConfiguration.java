@@ -132,8 +132,9 @@ public class PrioServerConfiguration {
   }
 
   @Bean
-  BatchRepository batchRepository(ObjectStore store, JsonMapper json, MeterRegistry registry) {
-    BatchRepository repository = new BatchRepository(store, json);
+  BatchRepository batchRepository(
+      ObjectStore store, JsonMapper json, Clock clock, MeterRegistry registry) {
+    BatchRepository repository = new BatchRepository(store, json, clock);
     Gauge.builder(PrioMetrics.UNREADABLE_STATES, repository, BatchRepository::unreadableStates)
         .register(registry);
     return repository;

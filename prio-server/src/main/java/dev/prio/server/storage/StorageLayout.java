@@ -1,7 +1,13 @@
 package dev.prio.server.storage;
 
 import dev.prio.core.packet.ServerId;
+import java.time.DateTimeException;
+import java.time.LocalDate;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Object names inside a server's own bucket. Input keeps the seed's layout so existing staging jobs
@@ -9,6 +15,9 @@ import java.util.Locale;
  */
 public final class StorageLayout {
   private static final String BASE = "prio/v1/";
+  private static final Pattern ACTIVE =
+      Pattern.compile(
+          "prio/v1/state/active/submission_date=([^/]+)/(?:window=([^/]+)/)?batch_id=([^/]+)");
 
   private StorageLayout() {}
 
@@ -51,6 +60,36 @@ public final class StorageLayout {
   /** Prefix that lists every batch state object. */
   public static String allStates() {
     return BASE + "state/";
+  }
+
+  /**
+   * {@code prio/v1/state/active/<partition without its last slash>}: the marker of a batch that is
+   * not yet settled (docs/operations.md "The sweep"). Outside every batch's {@link #stateDir}, and
+   * never named {@code batch.json}, so no per-batch listing or state listing picks it up.
+   */
+  public static String activeMarker(BatchKey key) {
+    String p = partition(key);
+    return activeMarkers() + p.substring(0, p.length() - 1);
+  }
+
+  /** Prefix that lists every marker of an unsettled batch. */
+  public static String activeMarkers() {
+    return BASE + "state/active/";
+  }
+
+  /** The batch an {@link #activeMarker} names; empty for any other key. */
+  public static Optional<BatchKey> activeBatch(String markerKey) {
+    Matcher m = ACTIVE.matcher(markerKey);
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          new BatchKey(
+              LocalDate.parse(m.group(1)), m.group(3), Objects.requireNonNullElse(m.group(2), "")));
+    } catch (IllegalArgumentException | DateTimeException e) {
+      return Optional.empty();
+    }
   }
 
   public static String chunkResult(BatchKey key, int attempt, int chunk) {

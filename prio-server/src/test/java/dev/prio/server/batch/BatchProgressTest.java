@@ -45,7 +45,7 @@ class BatchProgressTest {
     lifecycle =
         new BatchLifecycle(
             ServerId.A,
-            new BatchRepository(store, JsonMapper.builder().build()),
+            new BatchRepository(store, JsonMapper.builder().build(), Clock.systemUTC()),
             new NoMeters(),
             Clock.systemUTC());
     lifecycle.received(KEY, 16);
