@@ -11,7 +11,10 @@ public enum BatchFailure {
   CONFIG_MISMATCH(
       false, "the servers disagree on n_data, PRG or r mode, public keys or shared seed"),
   BATCH_MISMATCH(false, "the servers counted different valid submissions; nothing was published"),
-  PEER_UNAVAILABLE(true, "the other server did not answer within the retry budget"),
+  PEER_UNAVAILABLE(
+      true,
+      "the other server did not answer within the retry budget, or only unsigned answers (not its"
+          + " own: a proxy's or a restarting pod's) came back"),
   PEER_REJECTED(false, "the other server refused a round request with a permanent error"),
   UNKNOWN_BATCH_ID(false, "the batch id is not in DATA_CONFIG, so n_data is unknown"),
   NO_INPUT(false, "there are no submissions for this batch and date"),

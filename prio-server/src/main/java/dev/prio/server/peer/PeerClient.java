@@ -103,13 +103,29 @@ public final class PeerClient {
       } catch (ResourceAccessException | UncheckedIOException e) {
         PeerAuthException auth = PeerAuthException.find(e);
         if (auth != null) {
-          // B's answer failed verification (forged, tampered, replayed or unsigned): permanent,
-          // never retried.
           metrics.peerRequest(round, "auth_failed", Duration.between(t0, Instant.now()));
-          throw new PeerException(
-              PeerException.Kind.REJECTED,
-              ProblemType.UNAUTHORIZED,
-              round + ": peer response failed authentication (" + auth.reason().label() + ")");
+          if (!RetryPolicy.isLost(auth.reason())) {
+            // Signed, but forged, tampered or replayed: permanent, never retried into acceptance.
+            throw new PeerException(
+                PeerException.Kind.REJECTED,
+                ProblemType.UNAUTHORIZED,
+                round + ": peer response failed authentication (" + auth.reason().label() + ")");
+          }
+          if (!mayRetry(attempt, started, null)) {
+            throw new PeerException(
+                PeerException.Kind.UNAVAILABLE,
+                null,
+                round
+                    + ": no signed answer from the peer after "
+                    + attempt
+                    + " attempts (last: "
+                    + auth.getMessage()
+                    + ", from something on the path to B, not B; docs/operations.md"
+                    + " \"PrioPeerAuthFailures\")");
+          }
+          log.warn("peer {} answer refused ({}), retrying it as lost", round, auth.getMessage());
+          sleep(retry.backoff(attempt, null));
+          continue;
         }
         metrics.peerRequest(
             round, isTimeout(e) ? "timeout" : "io_error", Duration.between(t0, Instant.now()));

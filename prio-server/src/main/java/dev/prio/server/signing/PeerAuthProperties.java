@@ -31,7 +31,8 @@ import org.springframework.validation.annotation.Validated;
  * @param clockSkew accepted |now - created|; also how long nonces are remembered
  * @param nonceCacheSize most nonces remembered per direction
  * @param passUnsignedRetryableResponses let unsigned 408/429/5xx (load balancer errors) reach the
- *     retry policy
+ *     retry policy with their status and Retry-After; off, they are refused as missing_signature,
+ *     which the retry policy retries as lost like every other unsigned answer
  * @param operatorTokenSha256 hex SHA-256 of the operator bearer token
  * @param operatorTokenDisabled leave the operator API open (local demos only; logged as a warning)
  * @param maxBodySize largest peer message body accepted, request on B and response on A (e.g.

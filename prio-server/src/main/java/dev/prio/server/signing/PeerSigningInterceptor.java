@@ -20,15 +20,16 @@ import org.springframework.http.client.ClientHttpResponse;
 /**
  * Server A's side of the peer link, as a RestClient interceptor: signs every request (fresh created
  * and nonce per attempt, so retries are never replays) and verifies every response against server
- * B's key before anyone reads it. A response that fails verification is closed and a {@link
- * PeerAuthException} thrown (RestClient wraps it in a {@code ResourceAccessException}; {@link
- * PeerAuthException#find} unwraps it): it must be treated as a permanent, non-retryable
- * "auth_failed" error.
+ * B's key before anyone reads it. Its job is "verify or refuse": a response that fails verification
+ * is closed and a {@link PeerAuthException} thrown (RestClient wraps it in a {@code
+ * ResourceAccessException}; {@link PeerAuthException#find} unwraps it). What a refusal means for
+ * the round — lost or permanent — is the retry policy's call ({@code RetryPolicy.isLost}).
  *
- * <p>One exception, when enabled: a response with <em>no</em> signature fields at all and a
- * retryable status (408, 429, 5xx) — what a load balancer answers when B is down — is passed on
- * with its status and Retry-After only, its body dropped, so the retry policy can act on it. It is
- * never trusted for content. A response that carries signature fields but fails is always refused.
+ * <p>A response with <em>no</em> signature fields at all is refused as {@code missing_signature}
+ * from its headers alone, its body never read: it is not B's word, whatever its status. One
+ * exception, when enabled: with a retryable status (408, 429, 5xx) — what a load balancer answers
+ * when B is down — it is passed on with its status and Retry-After only, its body dropped, so the
+ * retry policy can honour Retry-After. It is never trusted for content.
  *
  * <p>B's bytes are untrusted until verified, so a response body larger than {@code maxBodyBytes}
  * (by Content-Length, or while reading) is refused unread beyond the limit, counted as {@code
@@ -72,7 +73,7 @@ public final class PeerSigningInterceptor implements ClientHttpRequestIntercepto
 
     ClientHttpResponse response = execution.execute(request, body);
     BoundedBody responseBody;
-    int status;
+    int status = 0; // known before any refusal; 0 only if reading it failed
     HttpHeaders headers;
     HttpMessage received;
     try {
@@ -95,6 +96,11 @@ public final class PeerSigningInterceptor implements ClientHttpRequestIntercepto
         abandon(response);
         return new BufferedResponse(code, text, kept, new byte[0]);
       }
+      if (unsigned) {
+        // Anything on the path can answer unsigned (a proxy, a pod shutting down): refused unread.
+        throw responseVerifier.refuse(
+            AuthFailureReason.MISSING_SIGNATURE, "unsigned " + status + " response");
+      }
       if (headers.getContentLength() > maxBodyBytes) {
         throw responseVerifier.refuse(
             AuthFailureReason.BODY_TOO_LARGE, "response Content-Length over the limit");
@@ -108,7 +114,13 @@ public final class PeerSigningInterceptor implements ClientHttpRequestIntercepto
       }
     } catch (PeerAuthException e) {
       abandon(response);
-      log.warn("peer response refused: {} (limit {} bytes)", e.reason().label(), maxBodyBytes);
+      log.warn(
+          "peer response refused: {} (status {}{})",
+          e.reason().label(),
+          status,
+          e.reason() == AuthFailureReason.BODY_TOO_LARGE
+              ? ", limit " + maxBodyBytes + " bytes"
+              : "");
       throw e;
     } catch (IOException | RuntimeException e) {
       response.close();

@@ -12,9 +12,11 @@ import org.apache.catalina.valves.ErrorReportValve;
  * Tomcat's error report, as a problem document instead of Tomcat's HTML page. It answers what the
  * container rejects before any servlet runs: request headers larger than {@code
  * server.max-http-request-header-size}, a request line Tomcat cannot parse, a URI it will not
- * decode. Each is counted ({@code prio_http_container_errors_total{status}}) because such requests
- * never reach {@code http.server.requests}. Responses the application already wrote are left alone,
- * as Tomcat's own valve does.
+ * decode — and a request whose body the connector failed to read (cut short by the sender: 400, or
+ * timed out: 408), which it answers after the application gave up on it. Each is counted ({@code
+ * prio_http_container_errors_total{status}}) because such requests never reach {@code
+ * http.server.requests}. Responses the application already wrote are left alone, as Tomcat's own
+ * valve does.
  */
 public final class ContainerErrorValve extends ErrorReportValve {
   private final IntConsumer counter;
@@ -37,7 +39,7 @@ public final class ContainerErrorValve extends ErrorReportValve {
         status >= 500
             ? "internal error"
             : status == 400
-                ? "the request could not be parsed (malformed request line or URI, or request headers too large)"
+                ? "the request could not be parsed or its body read (malformed request line or URI, request headers too large, or a body cut short)"
                 : "the request was refused by the server before reaching the application";
     byte[] body = Problems.json(type, status, detail);
     try {

@@ -14,6 +14,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import dev.prio.core.packet.ServerId;
 import dev.prio.server.pair.ServerPair;
+import dev.prio.server.pair.SignedAsB;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -43,7 +44,11 @@ class PublishFaultTest {
             .with("prio.peer.read-timeout", "2s");
     pair.startB();
     proxy =
-        new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+        new WireMockServer(
+            WireMockConfiguration.options()
+                .dynamicPort()
+                .bindAddress("127.0.0.1")
+                .extensions(new SignedAsB()));
     proxy.start();
     proxy.stubFor(
         any(anyUrl()).atPriority(10).willReturn(aResponse().proxiedFrom(pair.url(ServerId.B))));
@@ -115,7 +120,8 @@ class PublishFaultTest {
                 aResponse()
                     .withStatus(422)
                     .withHeader("Content-Type", "application/problem+json")
-                    .withBody("{\"type\":\"urn:prio:problem:peer-protocol\",\"status\":422}")));
+                    .withBody("{\"type\":\"urn:prio:problem:peer-protocol\",\"status\":422}")
+                    .withTransformers(SignedAsB.NAME)));
     proxy.stubFor(
         put(urlPathEqualTo(PUBLISH))
             .atPriority(2)

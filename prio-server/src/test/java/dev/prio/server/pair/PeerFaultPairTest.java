@@ -26,7 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * WireMock between A and B injects the network's failures: 5xx and 429 are retried with backoff
  * (429 after its Retry-After), a response that never arrives in time is re-sent and B answers it
- * from its stored response, and a peer that keeps failing ends the batch FAILED, unpublished.
+ * from its stored response, an unsigned answer of any status (not B's word) is retried like a lost
+ * one, and a peer that keeps failing ends the batch FAILED, unpublished. Only a refusal signed by B
+ * ({@link SignedAsB}) is final at once.
  */
 class PeerFaultPairTest {
   private static final String DATE = "2026-11-18";
@@ -50,7 +52,11 @@ class PeerFaultPairTest {
             .with("prio.peer.initial-backoff", "20ms");
     pair.startB();
     proxy =
-        new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+        new WireMockServer(
+            WireMockConfiguration.options()
+                .dynamicPort()
+                .bindAddress("127.0.0.1")
+                .extensions(new SignedAsB()));
     proxy.start();
     proxy.stubFor(
         any(anyUrl()).atPriority(10).willReturn(aResponse().proxiedFrom(pair.url(ServerId.B))));
@@ -130,12 +136,62 @@ class PeerFaultPairTest {
                 aResponse()
                     .withStatus(422)
                     .withHeader("Content-Type", "application/problem+json")
-                    .withBody("{\"type\":\"urn:prio:problem:peer-protocol\",\"status\":422}")));
+                    .withBody("{\"type\":\"urn:prio:problem:peer-protocol\",\"status\":422}")
+                    .withTransformers(SignedAsB.NAME)));
     pair.startA();
     pair.startBatch(BATCH, DATE);
     String a = pair.awaitTerminal(ServerId.A, BATCH, DATE, Duration.ofSeconds(30));
     assertThat(a).contains("\"failure\":\"PEER_REJECTED\"");
     assertThat(requests("verify1")).hasSize(1);
+  }
+
+  @Test
+  void unsignedClientErrorsAreRetriedAsLostAnswers() throws Exception {
+    // What a proxy or a B pod shutting down answers for B: not B's word, so not a refusal.
+    for (int i = 0; i < 3; i++) {
+      proxy.stubFor(
+          put(urlPathMatching(CHUNK0 + "verify1"))
+              .atPriority(1)
+              .inScenario("unsigned")
+              .whenScenarioStateIs(i == 0 ? STARTED : "failed-" + i)
+              .willReturn(
+                  aResponse()
+                      .withStatus(400)
+                      .withHeader("Content-Type", "application/json")
+                      .withBody("{\"status\":400,\"error\":\"Bad Request\"}"))
+              .willSetStateTo(i == 2 ? "passed" : "failed-" + (i + 1)));
+    }
+    pair.startA();
+    pair.startBatch(BATCH, DATE);
+    assertPublished();
+    assertThat(requests("verify1")).hasSize(4);
+    assertThat(pair.get(ServerId.A, "/actuator/prometheus").body())
+        .contains("prio_peer_auth_failures_total{reason=\"missing_signature\",server=\"a\"} 3.0")
+        .contains(
+            "prio_peer_request_seconds_count{outcome=\"auth_failed\",round=\"verify1\",server=\"a\"} 3");
+  }
+
+  @Test
+  void unsignedAnswersUntilTheBudgetRunsOutEndTheBatchUnavailable() throws Exception {
+    pair.with("prio.peer.max-attempts", "4");
+    proxy.stubFor(
+        put(urlPathMatching(CHUNK0 + "verify1"))
+            .atPriority(1)
+            .willReturn(aResponse().withStatus(400).withBody("Bad Request")));
+    pair.startA();
+    pair.startBatch(BATCH, DATE);
+    String a = pair.awaitTerminal(ServerId.A, BATCH, DATE, Duration.ofSeconds(60));
+    assertThat(a)
+        .contains("\"phase\":\"FAILED\"")
+        .contains("\"failure\":\"PEER_UNAVAILABLE\"")
+        .contains("\"failureRetryable\":true")
+        .contains("no signed answer")
+        .contains("unsigned 400 response");
+    assertThat(requests("verify1")).hasSize(4);
+    assertThat(pair.awaitTerminal(ServerId.B, BATCH, DATE, Duration.ofSeconds(10)))
+        .contains("\"phase\":\"FAILED\"");
+    assertThat(Files.exists(pair.root(ServerId.A).resolve("prio/v1/published"))).isFalse();
+    assertThat(Files.exists(pair.root(ServerId.B).resolve("prio/v1/published"))).isFalse();
   }
 
   private void failOnce(

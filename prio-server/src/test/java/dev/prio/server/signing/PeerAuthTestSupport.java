@@ -48,6 +48,20 @@ public final class PeerAuthTestSupport {
     new HttpSigner(a, java.time.Clock.systemUTC()).signRequest(method, uri, body).applyTo(header);
   }
 
+  /**
+   * Signs a response as server B would, bound to {@code request} (for a fault proxy that injects an
+   * answer that must count as B's own word, e.g. a permanent refusal).
+   */
+  public void signAsB(
+      int status,
+      byte[] body,
+      HttpMessage request,
+      java.util.function.BiConsumer<String, String> header) {
+    new HttpSigner(b, java.time.Clock.systemUTC())
+        .signResponse(status, body, request)
+        .applyTo(header);
+  }
+
   /** The private keys, base64, so a log scan can look for them. */
   public String[] secrets() {
     return new String[] {TestKeys.privateBase64(a), TestKeys.privateBase64(b), OPERATOR_TOKEN};

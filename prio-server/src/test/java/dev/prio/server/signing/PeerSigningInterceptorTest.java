@@ -185,13 +185,37 @@ class PeerSigningInterceptorTest {
     assertThat(failuresAtA.seen).containsExactly("unknown_key", "bad_signature");
   }
 
+  /**
+   * An unsigned answer is not B's word, whatever its status: refused from its headers, its body
+   * never read, counted as missing_signature. Whether that is final is the retry policy's call (it
+   * retries it as lost: PeerClientRetryTest); the interceptor only refuses.
+   */
   @Test
-  void unsigned_success_or_client_error_is_refused() {
+  void unsigned_success_or_client_error_is_refused_unread() {
+    java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
     responder.set(
-        (ex, req, body) -> send(ex, 200, "{\"ok\":true}".getBytes(StandardCharsets.UTF_8), null));
+        (ex, req, body) -> {
+          // A proxy's endless body: A must not wait for it or read it.
+          ex.getResponseHeaders().set("Content-Type", "application/json");
+          ex.sendResponseHeaders(200, 0);
+          byte[] block = new byte[1 << 16];
+          try {
+            while (written.get() < (1L << 30)) {
+              ex.getResponseBody().write(block);
+              written.addAndGet(block.length);
+            }
+          } catch (IOException e) {
+            // A hung up: expected
+          }
+        });
+    assertAuthFailure(() -> put("/peer/v1/x", "{}"), AuthFailureReason.MISSING_SIGNATURE);
+    assertThat(written.get()).isLessThan(1L << 28);
+    responder.set((ex, req, body) -> send(ex, 400, "{}".getBytes(StandardCharsets.UTF_8), null));
     assertAuthFailure(() -> put("/peer/v1/x", "{}"), AuthFailureReason.MISSING_SIGNATURE);
     responder.set((ex, req, body) -> send(ex, 401, "{}".getBytes(StandardCharsets.UTF_8), null));
     assertAuthFailure(() -> put("/peer/v1/x", "{}"), AuthFailureReason.MISSING_SIGNATURE);
+    assertThat(failuresAtA.seen)
+        .containsExactly("missing_signature", "missing_signature", "missing_signature");
   }
 
   @Test
