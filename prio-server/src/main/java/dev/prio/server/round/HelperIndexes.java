@@ -24,8 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class HelperIndexes {
   // 3 MiB holds a 100k batch's index (~3.4 MiB at 36 bytes an id) nearly whole: ~13 % of lookups
-  // read a bucket again there. 4 MiB held it whole, but left B's live heap 11 % higher at 200k
-  // than at 20k (docs/benchmark-pair.md): the cache is B's one per-batch structure that fills with N.
+  // read a bucket again there. 4 MiB held it whole, but left B's live heap 11 % higher at 200k than
+  // at 20k (docs/benchmark-pair.md): the cache is B's one per-batch structure that grows with N.
   static final long CACHE_BYTES = 3L << 20;
 
   /** Lines closer than this in one file are read with one ranged read. */
