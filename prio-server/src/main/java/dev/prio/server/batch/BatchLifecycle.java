@@ -36,6 +36,7 @@ public final class BatchLifecycle {
   private final BatchRepository batches;
   private final BatchMeters metrics;
   private final Clock clock;
+  private final PublishedStates published;
   private volatile PeerNotice notice = ended -> {};
 
   public BatchLifecycle(ServerId role, BatchRepository batches, BatchMeters metrics, Clock clock) {
@@ -43,6 +44,11 @@ public final class BatchLifecycle {
     this.batches = batches;
     this.metrics = metrics;
     this.clock = clock;
+    this.published = new PublishedStates(metrics);
+  }
+
+  public PublishedStates published() {
+    return published;
   }
 
   /** Set once at wiring on server A (the notice needs the peer client, which needs this). */
@@ -269,6 +275,7 @@ public final class BatchLifecycle {
     if (after.phase().isTerminal()) {
       metrics.batchFinished(after.phase(), after.failure());
       if (after.phase() == BatchPhase.PUBLISHED) {
+        published.seen(after);
         log.info(
             "batch {} attempt {} published as version {}",
             key,

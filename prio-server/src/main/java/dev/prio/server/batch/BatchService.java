@@ -144,7 +144,8 @@ public final class BatchService {
    * settled ({@link BatchRepository#active()}), so its cost follows the work in flight and not the
    * history the bucket keeps. A process's first sweep reads every state instead: it marks what a
    * previous version left unsettled without a marker, and sets the last-success gauge from every
-   * published batch; after that the gauge rises with the publishes this process makes or reads.
+   * published batch; after that the gauge rises with the publishes this process makes or reads
+   * ({@link PublishedStates}, which the canary check follows too).
    */
   public void sweep() {
     List<BatchState> states;
@@ -188,9 +189,7 @@ public final class BatchService {
     Instant now = clock.instant();
     long waiting = 0;
     for (BatchState s : states) {
-      if (s.phase() == BatchPhase.PUBLISHED) {
-        metrics.lastSuccessAt(s.updatedAt());
-      }
+      lifecycle.published().seen(s);
       if (s.phase().isTerminal()) {
         continue;
       }

@@ -2,7 +2,6 @@ package dev.prio.server.canary;
 
 import dev.prio.server.batch.BatchPhase;
 import dev.prio.server.batch.BatchRepository;
-import dev.prio.server.batch.BatchService;
 import dev.prio.server.batch.BatchState;
 import dev.prio.server.publish.PublishRecord;
 import dev.prio.server.publish.Publisher;
@@ -19,6 +18,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -38,6 +38,11 @@ import tools.jackson.databind.json.JsonMapper;
  * canary differs from its truth or has none, 0 when it matches) and {@code
  * prio_canary_last_published_timestamp_seconds} (when it was published; the alert PrioCanaryMissing
  * fires when that gets old).
+ *
+ * <p>The latest published canary is what this process has seen ({@link #observe}, subscribed to
+ * {@link dev.prio.server.batch.PublishedStates}): the first sweep's reading of every state, the
+ * batches later sweeps see settle (another replica's publishes), and this process's own. So a check
+ * reads the truth and the record of a new canary only, never every state the bucket keeps.
  */
 public final class CanaryCheck {
   /** Canary batch ids start with this; real ones never do. */
@@ -48,21 +53,19 @@ public final class CanaryCheck {
 
   private static final Logger log = LoggerFactory.getLogger(CanaryCheck.class);
 
-  private final BatchService batches;
+  private static final Comparator<BatchState> LATEST =
+      Comparator.comparing(BatchState::submissionDate).thenComparing(BatchState::updatedAt);
+
   private final Publisher publisher;
   private final ObjectStore store;
   private final JsonMapper json;
   private final AtomicLong mismatch = new AtomicLong();
   private final AtomicLong lastPublished = new AtomicLong();
+  private final AtomicReference<BatchState> latest = new AtomicReference<>();
   private volatile String lastChecked = "";
 
   public CanaryCheck(
-      BatchService batches,
-      Publisher publisher,
-      ObjectStore store,
-      JsonMapper json,
-      MeterRegistry registry) {
-    this.batches = batches;
+      Publisher publisher, ObjectStore store, JsonMapper json, MeterRegistry registry) {
     this.publisher = publisher;
     this.store = store;
     this.json = json;
@@ -78,19 +81,20 @@ public final class CanaryCheck {
     return batchId.startsWith(PREFIX);
   }
 
+  /** A published state this process saw; keeps the latest canary (by date, then update). */
+  public void observe(BatchState s) {
+    if (isCanary(s.batchId()) && s.phase() == BatchPhase.PUBLISHED) {
+      latest.accumulateAndGet(s, (a, b) -> a == null || LATEST.compare(b, a) > 0 ? b : a);
+    }
+  }
+
   /** Every minute; also callable directly (the pair tests do). */
   @Scheduled(initialDelay = 10_000, fixedDelay = 60_000)
   public void check() {
-    Optional<BatchState> latest =
-        batches.recent(Integer.MAX_VALUE).stream()
-            .filter(s -> isCanary(s.batchId()) && s.phase() == BatchPhase.PUBLISHED)
-            .max(
-                Comparator.comparing(BatchState::submissionDate)
-                    .thenComparing(BatchState::updatedAt));
-    if (latest.isEmpty()) {
+    BatchState s = latest.get();
+    if (s == null) {
       return;
     }
-    BatchState s = latest.get();
     BatchKey key = BatchRepository.key(s);
     String id = key + "/" + s.publishedVersion();
     if (id.equals(lastChecked)) {

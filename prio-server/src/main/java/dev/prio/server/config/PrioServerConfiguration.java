@@ -230,15 +230,20 @@ public class PrioServerConfiguration {
         clock);
   }
 
-  /** Compares the latest published canary with its known answer (docs/operations.md "Canary"). */
+  /**
+   * Compares the latest published canary with its known answer (docs/operations.md "Canary"); it
+   * learns of published canaries from the states this process writes and its sweep reads.
+   */
   @Bean
   CanaryCheck canaryCheck(
-      BatchService service,
+      BatchLifecycle lifecycle,
       Publisher publisher,
       ObjectStore objectStore,
       JsonMapper json,
       MeterRegistry registry) {
-    return new CanaryCheck(service, publisher, objectStore, json, registry);
+    CanaryCheck check = new CanaryCheck(publisher, objectStore, json, registry);
+    lifecycle.published().subscribe(check::observe);
+    return check;
   }
 
   @Bean
