@@ -36,7 +36,10 @@ final class ActiveMarkers {
     this.clock = clock;
   }
 
-  /** Writes the marker unless one is there; an existing one keeps the time it was written. */
+  /**
+   * Writes the marker unless one is there (one compare-and-set: an existing marker, readable or
+   * not, keeps the time it was written).
+   */
   void mark(BatchKey key) {
     try {
       store.createIfAbsent(
@@ -44,13 +47,6 @@ final class ActiveMarkers {
           clock.instant().toString().getBytes(StandardCharsets.US_ASCII));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Writes the marker if it is not there; one that is there but unreadable still counts. */
-  void ensure(BatchKey key) {
-    if (writtenAt(key).isEmpty()) {
-      mark(key);
     }
   }
 

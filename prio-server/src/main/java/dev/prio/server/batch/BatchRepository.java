@@ -91,7 +91,7 @@ public final class BatchRepository {
     BatchState stored = find(key).orElseThrow();
     if (!stored.settled()) {
       // A sweep may have removed the marker between the two writes.
-      markers.ensure(key);
+      markers.mark(key);
     }
     return stored;
   }
@@ -126,7 +126,7 @@ public final class BatchRepository {
             || readObject(key).map(o -> Arrays.equals(o.data(), bytes)).orElse(false)) {
           if (marked && !after.settled()) {
             // A sweep may have removed the marker between the two writes.
-            markers.ensure(key);
+            markers.mark(key);
           }
           return after;
         }
