@@ -4,6 +4,7 @@ import com.google.cloud.pubsub.v1.AckReplyConsumer;
 import com.google.cloud.pubsub.v1.Subscriber;
 import com.google.pubsub.v1.PubsubMessage;
 import io.grpc.ManagedChannel;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,6 +23,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class PubsubSource {
   private static final Logger log = LoggerFactory.getLogger(PubsubSource.class);
+
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration SETTLE_EVERY = Duration.ofMillis(100);
 
   private final StreamIngester ingester;
   private final StreamProperties props;
@@ -66,14 +70,10 @@ public final class PubsubSource {
       ticker.shutdownNow();
     }
     if (subscriber != null) {
-      // Held messages are written and acknowledged while the subscriber can still send the acks
-      // (it waits for them before it terminates); a message acknowledged too late is redelivered
-      // and dropped as a duplicate. Each write is fenced by the lease, so a replica that lost it
-      // returns them instead.
-      subscriber.stopAsync();
-      ingester.flushAll();
-      awaitStopped();
-      ingester.flushAll();
+      // Held messages are written and acknowledged while the subscriber can still send the acks; a
+      // message acknowledged too late is redelivered and dropped as a duplicate. Each write is
+      // fenced by the lease, so a replica that lost it returns them instead.
+      stopSubscriber(ingester::flushAll);
     }
     lease.release();
     if (channel != null) {
@@ -88,10 +88,7 @@ public final class PubsubSource {
     try {
       if (subscriber != null && !lease.isHeld()) {
         log.warn("lost {}: this replica stops pulling {}", lease.path(), props.subscription());
-        subscriber.stopAsync();
-        ingester.forgetAll();
-        awaitStopped();
-        ingester.forgetAll(); // what arrived while it stopped
+        stopSubscriber(ingester::forgetAll);
       }
       if (subscriber == null && takeLease()) {
         pull();
@@ -135,13 +132,38 @@ public final class PubsubSource {
     log.info("streaming from {}/{} under {}", props.project(), props.subscription(), lease.path());
   }
 
-  private void awaitStopped() {
-    try {
-      subscriber.awaitTerminated(30, TimeUnit.SECONDS);
-    } catch (TimeoutException | IllegalStateException e) {
-      log.warn("the subscriber did not stop cleanly: {}", e.toString());
+  /**
+   * Stops the subscriber, settling what it hands over until it has terminated. It keeps delivering
+   * messages it had already received while it stops, and does not terminate before each delivered
+   * one is acknowledged or returned: settling only before and after the wait would leave a message
+   * that arrives in between to the wait's timeout, holding up a rollout (and this replica's
+   * successor) by that long.
+   */
+  private void stopSubscriber(Runnable settle) {
+    subscriber.stopAsync();
+    long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+    boolean stopped = false;
+    while (!stopped && System.nanoTime() < deadline) {
+      settle.run();
+      stopped = awaitTerminated(SETTLE_EVERY);
+    }
+    settle.run();
+    if (!stopped) {
+      log.warn("the subscriber did not stop within {}", STOP_TIMEOUT);
     }
     subscriber = null;
+  }
+
+  private boolean awaitTerminated(Duration wait) {
+    try {
+      subscriber.awaitTerminated(wait.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (IllegalStateException e) {
+      log.warn("the subscriber failed while stopping: {}", e.toString());
+      return true;
+    }
   }
 
   private void receive(PubsubMessage m, AckReplyConsumer reply) {
