@@ -1,11 +1,10 @@
 package dev.prio.server.storage;
 
 import dev.prio.core.error.RejectReason;
+import dev.prio.core.ndjson.Base64Bytes;
 import dev.prio.core.ndjson.Bytes;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Base64;
 
 /**
  * The shape nearly every input line has, {@code {"id": "<ascii>", "payload": "<base64>"}} (either
@@ -91,7 +90,7 @@ final class FastLine {
       return InputLine.ok(id, null, where);
     }
     try {
-      return InputLine.ok(id, decoded(b, payloadFrom, payloadLen), where);
+      return InputLine.ok(id, Base64Bytes.decode(b, payloadFrom, payloadLen), where);
     } catch (IllegalArgumentException e) {
       return InputLine.rejected(id, RejectReason.INVALID_BASE64, where);
     }
@@ -120,20 +119,11 @@ final class FastLine {
     }
     byte[] data;
     try {
-      data = decoded(b, from, end - 1 - from);
+      data = Base64Bytes.decode(b, from, end - 1 - from);
     } catch (IllegalArgumentException e) {
       return null;
     }
     return InputLine.ok(id, data, where);
-  }
-
-  private static byte[] decoded(byte[] b, int from, int len) {
-    ByteBuffer out = Base64.getDecoder().decode(ByteBuffer.wrap(b, from, len));
-    byte[] data = out.array();
-    return out.remaining() == data.length && out.arrayOffset() == 0
-        ? data
-        : Arrays.copyOfRange(
-            data, out.arrayOffset() + out.position(), out.arrayOffset() + out.limit());
   }
 
   private static int ws(byte[] b, int i, int len) {
