@@ -12,8 +12,12 @@ import java.util.zip.CRC32C;
  */
 public record ChunkPlan(
     int chunk, List<Range> ranges, int count, String idChecksum, long bytesDigest) {
-  /** {@code file} indexes {@link ScanResult#files()}. */
-  public record Range(int file, long offset, long length) {}
+  /**
+   * {@code file} indexes {@link ScanResult#files()}; {@code lines} are the lengths of the range's
+   * lines in order, each but the last followed by one newline (null in a plan written before they
+   * were recorded: the range is then split at its newlines again).
+   */
+  public record Range(int file, long offset, long length, int[] lines) {}
 
   /** Folds one line's CRC32C into a chunk's {@code bytesDigest}. */
   static void addLine(CRC32C digest, int lineCrc) {

@@ -13,6 +13,7 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
 
@@ -168,6 +169,8 @@ final class LeaderScan {
   private static final class Cutter {
     private final int chunkSize;
     private final List<ChunkPlan.Range> ranges = new ArrayList<>();
+    private int[] lines = new int[64];
+    private int lineCount;
     private IdChecksum ids = new IdChecksum();
     private CRC32C digest = new CRC32C();
     private int n;
@@ -192,6 +195,10 @@ final class LeaderScan {
         start = offset;
       }
       end = offset + length;
+      if (lineCount == lines.length) {
+        lines = Arrays.copyOf(lines, 2 * lineCount);
+      }
+      lines[lineCount++] = length;
       ids.add(hi, lo);
       ChunkPlan.addLine(digest, crc);
       return ++n == chunkSize ? flush() : null;
@@ -214,9 +221,10 @@ final class LeaderScan {
 
     private void closeRange() {
       if (file >= 0) {
-        ranges.add(new ChunkPlan.Range(file, start, end - start));
+        ranges.add(new ChunkPlan.Range(file, start, end - start, Arrays.copyOf(lines, lineCount)));
       }
       file = -1;
+      lineCount = 0;
     }
   }
 }

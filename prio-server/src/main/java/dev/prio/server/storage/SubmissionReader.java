@@ -138,6 +138,45 @@ public final class SubmissionReader {
   }
 
   /**
+   * The lines of an ndjson range whose lengths the scan recorded, in order, each read straight into
+   * one buffer and parsed there: no second search for where each line ends, no copy of it. The read
+   * ends early, with fewer lines than lengths, where the bytes no longer have that shape (a line
+   * not followed by a newline, the object ending first, a length over the bound): the caller's
+   * count and digests then say the input changed.
+   */
+  public List<Located> readLines(String file, long offset, int[] lengths) throws IOException {
+    long span = lengths.length - 1L;
+    for (int len : lengths) {
+      span += len;
+    }
+    List<Located> out = new ArrayList<>(lengths.length);
+    byte[] buf = new byte[0];
+    try (InputStream in = present(file, store.open(file, offset, span))) {
+      long at = offset;
+      for (int i = 0; i < lengths.length; i++) {
+        int len = lengths[i];
+        // each line but the last is read with the newline that must end it
+        int want = i + 1 < lengths.length ? len + 1 : len;
+        if (len < 0 || len > rangeLines.maxLineBytes()) {
+          break;
+        }
+        if (buf.length < want) {
+          buf = new byte[want];
+        }
+        if (in.readNBytes(buf, 0, want) != want || (want > len && buf[len] != '\n')) {
+          break;
+        }
+        InputLine line = parse(buf, len, file + "@" + at, true);
+        if (line != null) {
+          out.add(new Located(at, len, crc(buf, len), line));
+        }
+        at += want;
+      }
+    }
+    return out;
+  }
+
+  /**
    * Whether the file's lines are Parquet rows, which {@link #readRange} reads, not {@link #bytes}.
    */
   public static boolean isParquet(String file) {

@@ -77,6 +77,42 @@ class ChunkPlanTest {
             e -> assertThat(e.failure).isEqualTo(BatchFailure.INPUT_CHANGED));
   }
 
+  @Test
+  void aNewlineTurnedIntoAnotherByteIsInputChangedThoughEveryLineKeptItsBytes() throws Exception {
+    Setup s = scan(3);
+    Path file = root.resolve(PREFIX + "part-0.ndjson");
+    // a and b keep their bytes and offsets; only the newline between them is now a space
+    Files.writeString(
+        file,
+        Files.readString(file).replace("\"AAEC\"}\n{\"id\": \"b\"", "\"AAEC\"} {\"id\": \"b\""));
+    ChunkPlan first = page(s).chunks().get(0);
+    assertThatThrownBy(() -> LeaderVerify.readLines(s.reader(), s.scan(), first))
+        .isInstanceOfSatisfying(
+            BatchSteps.BatchFailed.class,
+            e -> assertThat(e.failure).isEqualTo(BatchFailure.INPUT_CHANGED));
+  }
+
+  /** A plan stored before line lengths were recorded: its ranges are split at newlines again. */
+  @Test
+  void aPlanWithoutLineLengthsReadsBackTheSameLines() throws Exception {
+    Setup s = scan(3);
+    List<String> all = new ArrayList<>();
+    for (ChunkPlan c : page(s).chunks()) {
+      assertThat(c.ranges()).allMatch(r -> r.lines() != null);
+      ChunkPlan old =
+          new ChunkPlan(
+              c.chunk(),
+              c.ranges().stream()
+                  .map(r -> new ChunkPlan.Range(r.file(), r.offset(), r.length(), null))
+                  .toList(),
+              c.count(),
+              c.idChecksum(),
+              c.bytesDigest());
+      all.addAll(LeaderVerify.readLines(s.reader(), s.scan(), old).keySet());
+    }
+    assertThat(all).containsExactly("a", "b", "c", "d", "e", "f", "g", "h");
+  }
+
   /** The same input as Parquet rows: the same chunks, ranges of rows, read back by range. */
   @Test
   void parquetRowsAreCutAndReadBackLikeLines() throws Exception {
