@@ -60,7 +60,8 @@ public final class StreamIngester {
   private final Clock clock;
   private Instant since;
   private final Map<BatchKey, Window> windows = new HashMap<>();
-  // Windows this process has seen started: not looked up again on every tick.
+  // Windows this process has seen started and still listed (their marker not yet deleted): not
+  // looked up again on every tick.
   private final Set<BatchKey> closed = new HashSet<>();
 
   /**
@@ -215,6 +216,9 @@ public final class StreamIngester {
       log.warn("could not list stream windows: {}", e.toString());
       return;
     }
+    // A closed window leaves the listing once its marker is gone; remembering it longer would grow
+    // the set by every window this process ever closed.
+    closed.retainAll(new HashSet<>(candidates));
     for (BatchKey key : candidates) {
       if (closed.contains(key)) {
         continue;
