@@ -82,7 +82,7 @@ public final class LeaderRounds implements BatchDriver {
     this.verify =
         new LeaderVerify(
             settings, rounds, reader, peer, chunkPool, config.parallelChunks(), claims);
-    this.scanner = new LeaderScan(reader, rounds, spill);
+    this.scanner = new LeaderScan(reader, chunkPool, rounds, spill);
     this.publish = new LeaderPublish(lifecycle, rounds, peer, publisher, clock);
     this.loop = new StepLoop(lifecycle, storageRetry, chunkPool);
   }

@@ -15,13 +15,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 /**
- * A's one full read of its input for an attempt. It counts the lines refused before any id and the
- * repeated ids (first occurrence wins, checked by {@link DistinctIds} with bounded memory), builds
- * the id checksum of the rest, and cuts them in input order into chunks whose byte ranges it
- * records ({@link ChunkPlan}): the verify pass then reads each chunk's bytes once, by range.
+ * A's one full read of its input for an attempt, its files read side by side ({@link
+ * ParallelLocate}). It counts the lines refused before any id and the repeated ids (first
+ * occurrence wins, checked by {@link DistinctIds} with bounded memory), builds the id checksum of
+ * the rest, and cuts them in input order into chunks whose byte ranges it records ({@link
+ * ChunkPlan}): the verify pass then reads each chunk's bytes once, by range.
  *
  * <p>Local temp disk holds, per input line, one fixed-size record (where, id hash, CRC) and one
  * duplicate bit; the heap holds one spill partition and one page of the plan at a time.
@@ -30,11 +33,16 @@ final class LeaderScan {
   static final int PAGE_SIZE = 256;
 
   private final SubmissionReader reader;
+  private final ParallelLocate locate;
   private final RoundStore rounds;
   private final Spill spill;
 
-  LeaderScan(SubmissionReader reader, RoundStore rounds, Spill spill) {
+  /**
+   * @param pool where the input files are read side by side (A's chunk pool, idle meanwhile)
+   */
+  LeaderScan(SubmissionReader reader, ExecutorService pool, RoundStore rounds, Spill spill) {
     this.reader = reader;
+    this.locate = new ParallelLocate(reader, pool);
     this.rounds = rounds;
     this.spill = spill;
   }
@@ -50,8 +58,9 @@ final class LeaderScan {
       try (DataOutputStream lines =
           new DataOutputStream(
               new BufferedOutputStream(Files.newOutputStream(linesFile), 1 << 16))) {
-        reader.locate(
+        locate.locate(
             files,
+            dir,
             (file, offset, length, id, reject, crc) -> {
               IdChecksum.IdHash h =
                   id == null ? new IdChecksum.IdHash(0, 0) : IdChecksum.IdHash.of(id);
@@ -96,8 +105,11 @@ final class LeaderScan {
               unique[0], all.hex(), chunkSize, chunks, rejects.toMap(), files, PAGE_SIZE),
           ScanResult.class);
     } finally {
-      Files.deleteIfExists(linesFile);
-      Files.deleteIfExists(dupsFile);
+      try (Stream<Path> left = Files.list(dir)) {
+        for (Path p : left.filter(Files::isRegularFile).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
       Files.deleteIfExists(dir);
     }
   }

@@ -92,21 +92,25 @@ public final class SubmissionReader {
    */
   public void locate(List<String> files, Locator locator) throws IOException {
     for (int f = 0; f < files.size(); f++) {
-      int fileIndex = f;
-      if (ParquetRows.isParquet(files.get(f))) {
-        parquet.readAll(
-            files.get(f),
-            (row, line, crc) ->
-                locator.accept(
-                    fileIndex, ParquetRows.offsetOf(row), 1, line.id(), line.reject(), crc));
-      } else {
-        readFile(
-            f,
-            files.get(f),
-            false,
-            (file, line, bytes, len, offset) ->
-                locator.accept(file, offset, len, line.id(), line.reject(), crc(bytes, len)));
-      }
+      locate(f, files.get(f), locator);
+    }
+  }
+
+  /** {@link #locate(List, Locator)} of one file, reported as the file at {@code fileIndex}. */
+  public void locate(int fileIndex, String file, Locator locator) throws IOException {
+    if (ParquetRows.isParquet(file)) {
+      parquet.readAll(
+          file,
+          (row, line, crc) ->
+              locator.accept(
+                  fileIndex, ParquetRows.offsetOf(row), 1, line.id(), line.reject(), crc));
+    } else {
+      readFile(
+          fileIndex,
+          file,
+          false,
+          (f, line, bytes, len, offset) ->
+              locator.accept(f, offset, len, line.id(), line.reject(), crc(bytes, len)));
     }
   }
 

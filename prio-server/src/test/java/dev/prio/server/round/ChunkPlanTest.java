@@ -7,6 +7,7 @@ import dev.prio.server.batch.BatchFailure;
 import dev.prio.server.storage.BatchKey;
 import dev.prio.server.storage.FileObjectStore;
 import dev.prio.server.storage.InputLine;
+import dev.prio.server.storage.InputUnreadableException;
 import dev.prio.server.storage.ParquetFiles;
 import dev.prio.server.storage.StorageLayout;
 import dev.prio.server.storage.SubmissionReader;
@@ -16,6 +17,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +32,9 @@ import tools.jackson.databind.json.JsonMapper;
 class ChunkPlanTest {
   private static final BatchKey KEY = new BatchKey(java.time.LocalDate.parse("2026-01-02"), "b1");
   private static final String PREFIX = "in/";
+
+  /** The scan reads its files side by side, as on A's chunk pool. */
+  private static final ExecutorService POOL = Executors.newFixedThreadPool(2);
 
   @TempDir Path root;
   @TempDir Path tmp;
@@ -90,6 +96,27 @@ class ChunkPlanTest {
         .isInstanceOfSatisfying(
             BatchSteps.BatchFailed.class,
             e -> assertThat(e.failure).isEqualTo(BatchFailure.INPUT_CHANGED));
+  }
+
+  /**
+   * The files are read side by side; one that cannot be read fails the scan as a sequential read
+   * would, and the others stop and leave nothing in the scan's temp directory.
+   */
+  @Test
+  void anUnreadableFileFailsTheScanAndLeavesNoTempFiles() throws Exception {
+    FileObjectStore store = new FileObjectStore(root);
+    for (int f = 0; f < 6; f++) {
+      store.createIfAbsent(
+          PREFIX + "part-" + f + ".ndjson",
+          lines("a" + f, "b" + f, "c" + f).getBytes(StandardCharsets.UTF_8));
+    }
+    store.createIfAbsent(PREFIX + "part-3.parquet", "not parquet".getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> scanStore(store, 2))
+        .isInstanceOf(InputUnreadableException.class)
+        .hasMessageContaining("part-3.parquet");
+    try (var left = Files.walk(tmp)) {
+      assertThat(left.filter(Files::isRegularFile)).isEmpty();
+    }
   }
 
   /** A plan stored before line lengths were recorded: its ranges are split at newlines again. */
@@ -192,7 +219,7 @@ class ChunkPlanTest {
     SubmissionReader reader = new SubmissionReader(store, json, 1 << 16);
     RoundStore rounds = new RoundStore(store, json);
     ScanResult scan =
-        new LeaderScan(reader, rounds, new Spill(tmp, 2)).run(KEY, 1, PREFIX, chunkSize);
+        new LeaderScan(reader, POOL, rounds, new Spill(tmp, 2)).run(KEY, 1, PREFIX, chunkSize);
     return new Setup(reader, rounds, scan);
   }
 
