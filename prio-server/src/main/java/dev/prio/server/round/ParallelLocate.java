@@ -13,9 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -59,13 +62,8 @@ final class ParallelLocate {
       // is still writing into the directory the scan is about to delete.
       stop.set(true);
       for (Future<Path> spool : spools) {
-        try {
-          spool.get();
-        } catch (ExecutionException e) {
-          // the first failure is the one being thrown
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
+        if (!settled(spool)) {
+          break; // interrupted, or the pool is gone: nothing more will run
         }
       }
     }
@@ -115,9 +113,41 @@ final class ParallelLocate {
     }
   }
 
-  private static Path await(Future<Path> spool) throws IOException {
+  /** Waits for the spool to end however it ends; false if this thread or the pool stopped. */
+  private boolean settled(Future<Path> spool) {
+    while (!spool.isDone()) {
+      if (Thread.currentThread().isInterrupted() || pool.isTerminated()) {
+        return false;
+      }
+      try {
+        spool.get(1, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      } catch (ExecutionException | CancellationException | TimeoutException e) {
+        // ended (its failure, if it is the first, is the one being thrown) or still running
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The spool's path once its file is read. A pool stopped with shutdownNow drops the files it had
+   * not started: their futures never complete, so a terminated pool ends the wait.
+   */
+  private Path await(Future<Path> spool) throws IOException {
     try {
-      return spool.get();
+      while (true) {
+        try {
+          return spool.get(1, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+          if (pool.isTerminated() && !spool.isDone()) {
+            throw new InterruptedIOException("the chunk pool stopped during the scan");
+          }
+        }
+      }
+    } catch (CancellationException e) {
+      throw new InterruptedIOException("the scan of a file was cancelled");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while scanning the input");

@@ -11,14 +11,22 @@ import dev.prio.server.storage.InputUnreadableException;
 import dev.prio.server.storage.ParquetFiles;
 import dev.prio.server.storage.StorageLayout;
 import dev.prio.server.storage.SubmissionReader;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,6 +125,48 @@ class ChunkPlanTest {
     try (var left = Files.walk(tmp)) {
       assertThat(left.filter(Files::isRegularFile)).isEmpty();
     }
+  }
+
+  /**
+   * A's shutdown stops the chunk pool with shutdownNow, which drops the files not yet started: the
+   * scan must end (interrupted) instead of waiting for them forever.
+   */
+  @Test
+  void aChunkPoolStoppedMidScanEndsTheScan() throws Exception {
+    FileObjectStore store = new FileObjectStore(root);
+    for (int f = 0; f < 3; f++) {
+      store.createIfAbsent(
+          PREFIX + "part-" + f + ".ndjson", lines("a" + f).getBytes(StandardCharsets.UTF_8));
+    }
+    ThreadPoolExecutor pool = (ThreadPoolExecutor) Executors.newFixedThreadPool(1);
+    CountDownLatch busy = new CountDownLatch(1);
+    pool.submit(
+        () -> {
+          busy.countDown();
+          Thread.sleep(60_000); // the pool's one thread, until shutdownNow interrupts it
+          return null;
+        });
+    busy.await();
+    SubmissionReader reader = new SubmissionReader(store, JsonMapper.builder().build(), 1 << 16);
+    ParallelLocate locate = new ParallelLocate(reader, pool);
+    Path dir = Files.createTempDirectory(tmp, "scan-");
+    CompletableFuture<Void> scan =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                locate.locate(reader.files(PREFIX), dir, (f, o, l, id, r, crc) -> {});
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+    while (pool.getQueue().size() < 3) {
+      Thread.sleep(10);
+    }
+    pool.shutdownNow();
+    assertThatThrownBy(() -> scan.get(30, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .rootCause()
+        .isInstanceOf(InterruptedIOException.class);
   }
 
   /** A plan stored before line lengths were recorded: its ranges are split at newlines again. */
