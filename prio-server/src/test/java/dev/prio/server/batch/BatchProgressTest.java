@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.prio.core.packet.ServerId;
 import dev.prio.server.storage.BatchKey;
 import dev.prio.server.storage.FileObjectStore;
+import dev.prio.server.storage.ForwardingObjectStore;
 import dev.prio.server.storage.ObjectStore;
-import dev.prio.server.storage.StoredObject;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,7 +16,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -135,12 +133,11 @@ class BatchProgressTest {
   }
 
   /** Counts the compare-and-set writes of batch.json. */
-  private static final class CountingStore implements ObjectStore {
-    private final ObjectStore inner;
+  private static final class CountingStore extends ForwardingObjectStore {
     final AtomicInteger stateWrites = new AtomicInteger();
 
     CountingStore(ObjectStore inner) {
-      this.inner = inner;
+      super(inner);
     }
 
     @Override
@@ -150,46 +147,6 @@ class BatchProgressTest {
         stateWrites.incrementAndGet();
       }
       return inner.compareAndSet(key, expectedGeneration, data);
-    }
-
-    @Override
-    public List<String> list(String prefix) throws IOException {
-      return inner.list(prefix);
-    }
-
-    @Override
-    public java.util.OptionalLong size(String key) throws IOException {
-      return inner.size(key);
-    }
-
-    @Override
-    public Optional<InputStream> open(String key) throws IOException {
-      return inner.open(key);
-    }
-
-    @Override
-    public Optional<InputStream> open(String key, long offset, long length) throws IOException {
-      return inner.open(key, offset, length);
-    }
-
-    @Override
-    public Optional<StoredObject> read(String key) throws IOException {
-      return inner.read(key);
-    }
-
-    @Override
-    public boolean createIfAbsent(String key, byte[] data) throws IOException {
-      return inner.createIfAbsent(key, data);
-    }
-
-    @Override
-    public void delete(String key) throws IOException {
-      inner.delete(key);
-    }
-
-    @Override
-    public String describe() {
-      return inner.describe();
     }
   }
 

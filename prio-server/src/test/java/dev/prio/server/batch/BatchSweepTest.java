@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.prio.core.packet.ServerId;
 import dev.prio.server.storage.BatchKey;
 import dev.prio.server.storage.FakeGcs;
+import dev.prio.server.storage.ForwardingObjectStore;
 import dev.prio.server.storage.ObjectStore;
 import dev.prio.server.storage.ObjectStores;
 import dev.prio.server.storage.SealedObjectStore;
 import dev.prio.server.storage.StorageLayout;
 import dev.prio.server.storage.StoredObject;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -26,7 +26,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -296,15 +295,14 @@ class BatchSweepTest {
   }
 
   /** Records state reads and listings; can fail a batch.json create or act before a delete. */
-  private static final class RecordingStore implements ObjectStore {
-    private final ObjectStore inner;
+  private static final class RecordingStore extends ForwardingObjectStore {
     final ConcurrentLinkedQueue<String> reads = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<String> listings = new ConcurrentLinkedQueue<>();
     volatile boolean failStateCreate;
     volatile Consumer<String> beforeDelete = k -> {};
 
     RecordingStore(ObjectStore inner) {
-      this.inner = inner;
+      super(inner);
     }
 
     @Override
@@ -333,32 +331,6 @@ class BatchSweepTest {
     public void delete(String key) throws IOException {
       beforeDelete.accept(key);
       inner.delete(key);
-    }
-
-    @Override
-    public boolean compareAndSet(String key, long expectedGeneration, byte[] data)
-        throws IOException {
-      return inner.compareAndSet(key, expectedGeneration, data);
-    }
-
-    @Override
-    public Optional<InputStream> open(String key) throws IOException {
-      return inner.open(key);
-    }
-
-    @Override
-    public Optional<InputStream> open(String key, long offset, long length) throws IOException {
-      return inner.open(key, offset, length);
-    }
-
-    @Override
-    public OptionalLong size(String key) throws IOException {
-      return inner.size(key);
-    }
-
-    @Override
-    public String describe() {
-      return inner.describe();
     }
   }
 

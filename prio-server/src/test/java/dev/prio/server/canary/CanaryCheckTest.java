@@ -10,14 +10,13 @@ import dev.prio.server.batch.BatchService;
 import dev.prio.server.metrics.PrioMetrics;
 import dev.prio.server.publish.Publisher;
 import dev.prio.server.storage.BatchKey;
+import dev.prio.server.storage.ForwardingObjectStore;
 import dev.prio.server.storage.ObjectStore;
 import dev.prio.server.storage.ObjectStores;
 import dev.prio.server.storage.StorageLayout;
-import dev.prio.server.storage.StoredObject;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,7 +27,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Collectors;
@@ -207,59 +205,17 @@ class CanaryCheckTest {
   }
 
   /** Records every listing; passes everything on. */
-  private static final class RecordingStore implements ObjectStore {
-    final ObjectStore inner;
+  private static final class RecordingStore extends ForwardingObjectStore {
     final ConcurrentLinkedQueue<String> listings = new ConcurrentLinkedQueue<>();
 
     RecordingStore(ObjectStore inner) {
-      this.inner = inner;
+      super(inner);
     }
 
     @Override
     public List<String> list(String prefix) throws IOException {
       listings.add(prefix);
       return inner.list(prefix);
-    }
-
-    @Override
-    public Optional<StoredObject> read(String key) throws IOException {
-      return inner.read(key);
-    }
-
-    @Override
-    public boolean createIfAbsent(String key, byte[] data) throws IOException {
-      return inner.createIfAbsent(key, data);
-    }
-
-    @Override
-    public boolean compareAndSet(String key, long expectedGeneration, byte[] data)
-        throws IOException {
-      return inner.compareAndSet(key, expectedGeneration, data);
-    }
-
-    @Override
-    public void delete(String key) throws IOException {
-      inner.delete(key);
-    }
-
-    @Override
-    public Optional<InputStream> open(String key) throws IOException {
-      return inner.open(key);
-    }
-
-    @Override
-    public Optional<InputStream> open(String key, long offset, long length) throws IOException {
-      return inner.open(key, offset, length);
-    }
-
-    @Override
-    public OptionalLong size(String key) throws IOException {
-      return inner.size(key);
-    }
-
-    @Override
-    public String describe() {
-      return inner.describe();
     }
   }
 }
