@@ -52,9 +52,9 @@ final class ParallelLocate {
         int index = f;
         spools.add(pool.submit(() -> spool(index, files.get(index), dir, stop)));
       }
-      for (Future<Path> spool : spools) {
-        Path done = await(spool);
-        replay(done, sink);
+      for (int f = 0; f < spools.size(); f++) {
+        Path done = await(spools.get(f));
+        replay(f, done, sink);
         Files.delete(done);
       }
     } finally {
@@ -98,8 +98,8 @@ final class ParallelLocate {
     return out;
   }
 
-  private static void replay(Path spool, SubmissionReader.Locator sink) throws IOException {
-    int file = Integer.parseInt(spool.getFileName().toString().substring("locate-".length()));
+  private static void replay(int file, Path spool, SubmissionReader.Locator sink)
+      throws IOException {
     try (DataInputStream in =
         new DataInputStream(new BufferedInputStream(Files.newInputStream(spool), BUFFER))) {
       while (in.readBoolean()) {
@@ -133,24 +133,17 @@ final class ParallelLocate {
 
   /**
    * The spool's path once its file is read. A pool stopped with shutdownNow drops the files it had
-   * not started: their futures never complete, so a terminated pool ends the wait.
+   * not started: their futures never complete, so a terminated pool ends the wait ({@link
+   * #settled}).
    */
   private Path await(Future<Path> spool) throws IOException {
+    if (!settled(spool)) {
+      throw new InterruptedIOException("the scan was interrupted or the chunk pool stopped");
+    }
     try {
-      while (true) {
-        try {
-          return spool.get(1, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-          if (pool.isTerminated() && !spool.isDone()) {
-            throw new InterruptedIOException("the chunk pool stopped during the scan");
-          }
-        }
-      }
-    } catch (CancellationException e) {
+      return spool.get();
+    } catch (CancellationException | InterruptedException e) {
       throw new InterruptedIOException("the scan of a file was cancelled");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while scanning the input");
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof IOException io) {
