@@ -130,13 +130,8 @@ final class LeaderVerify {
     IdChecksum checksum = new IdChecksum();
     CRC32C digest = new CRC32C();
     for (ChunkPlan.Range r : plan.ranges()) {
-      String file = scan.files().get(r.file());
       List<SubmissionReader.Located> read =
-          io(
-              () ->
-                  r.lines() == null || SubmissionReader.isParquet(file)
-                      ? reader.readRange(file, r.offset(), r.length())
-                      : reader.readLines(file, r.offset(), r.lines()));
+          io(() -> reader.readLines(scan.files().get(r.file()), r.offset(), r.length(), r.lines()));
       for (SubmissionReader.Located l : read) {
         String id = l.line().id();
         if (id == null || lines.put(id, l.line()) != null) {

@@ -146,9 +146,14 @@ public final class SubmissionReader {
    * one buffer and parsed there: no second search for where each line ends, no copy of it. The read
    * ends early, with fewer lines than lengths, where the bytes no longer have that shape (a line
    * not followed by a newline, the object ending first, a length over the bound): the caller's
-   * count and digests then say the input changed.
+   * count and digests then say the input changed. Without lengths (a plan stored before they were
+   * recorded), and for Parquet rows, this is {@link #readRange}.
    */
-  public List<Located> readLines(String file, long offset, int[] lengths) throws IOException {
+  public List<Located> readLines(String file, long offset, long length, int[] lengths)
+      throws IOException {
+    if (lengths == null || ParquetRows.isParquet(file)) {
+      return readRange(file, offset, length);
+    }
     long span = lengths.length - 1L;
     for (int len : lengths) {
       span += len;
