@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
 public final class PubsubSource {
   private static final Logger log = LoggerFactory.getLogger(PubsubSource.class);
 
-  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+  /** The longest a stop waits for the subscriber to terminate. */
+  static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
   private static final Duration SETTLE_EVERY = Duration.ofMillis(100);
 
   private final StreamIngester ingester;

@@ -37,9 +37,6 @@ class PubsubSourceStopTest {
   private static final BatchKey WINDOW = new BatchKey(LocalDate.parse("2026-11-09"), "stop-0");
   private static final int MESSAGES = 300;
 
-  /** The subscriber's own termination wait in {@link PubsubSource}: a stop must not run into it. */
-  private static final Duration SUBSCRIBER_TIMEOUT = Duration.ofSeconds(30);
-
   @TempDir Path root;
 
   @Test
@@ -72,7 +69,7 @@ class PubsubSourceStopTest {
       Instant stopping = Instant.now();
       first.stop();
       Duration stop = Duration.between(stopping, Instant.now());
-      assertThat(stop).as("the stop's duration").isLessThan(SUBSCRIBER_TIMEOUT.dividedBy(2));
+      assertThat(stop).as("the stop's duration").isLessThan(PubsubSource.STOP_TIMEOUT.dividedBy(2));
       assertThat(stagedIds(store)).as("staged by the stopped replica").isNotEmpty();
 
       PubsubSource second = source(store, props, r2);
