@@ -1,6 +1,5 @@
 package dev.prio.server.canary;
 
-import dev.prio.server.batch.BatchPhase;
 import dev.prio.server.batch.BatchRepository;
 import dev.prio.server.batch.BatchState;
 import dev.prio.server.publish.PublishRecord;
@@ -81,9 +80,12 @@ public final class CanaryCheck {
     return batchId.startsWith(PREFIX);
   }
 
-  /** A published state this process saw; keeps the latest canary (by date, then update). */
+  /**
+   * A published state this process saw (only published ones reach subscribers of {@link
+   * dev.prio.server.batch.PublishedStates}); keeps the latest canary (by date, then update).
+   */
   public void observe(BatchState s) {
-    if (isCanary(s.batchId()) && s.phase() == BatchPhase.PUBLISHED) {
+    if (isCanary(s.batchId())) {
       latest.accumulateAndGet(s, (a, b) -> a == null || LATEST.compare(b, a) > 0 ? b : a);
     }
   }
