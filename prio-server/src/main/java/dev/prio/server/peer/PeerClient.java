@@ -109,7 +109,7 @@ public final class PeerClient {
             throw new PeerException(
                 PeerException.Kind.REJECTED,
                 ProblemType.UNAUTHORIZED,
-                round + ": peer response failed authentication (" + auth.reason().label() + ")");
+                round + ": peer response failed authentication (" + auth.getMessage() + ")");
           }
           if (!mayRetry(attempt, started, null)) {
             throw new PeerException(

@@ -103,24 +103,20 @@ public final class PeerSigningInterceptor implements ClientHttpRequestIntercepto
       }
       if (headers.getContentLength() > maxBodyBytes) {
         throw responseVerifier.refuse(
-            AuthFailureReason.BODY_TOO_LARGE, "response Content-Length over the limit");
+            AuthFailureReason.BODY_TOO_LARGE,
+            "response Content-Length over the limit of " + maxBodyBytes + " bytes");
       }
       try (InputStream in = response.getBody()) {
         responseBody = BoundedBody.read(in, maxBodyBytes);
       }
       if (responseBody == null) {
         throw responseVerifier.refuse(
-            AuthFailureReason.BODY_TOO_LARGE, "response body over the limit");
+            AuthFailureReason.BODY_TOO_LARGE,
+            "response body over the limit of " + maxBodyBytes + " bytes");
       }
     } catch (PeerAuthException e) {
+      // Not logged here: PeerClient logs each refusal once, with the round and what it does next.
       abandon(response);
-      log.warn(
-          "peer response refused: {} (status {}{})",
-          e.reason().label(),
-          status,
-          e.reason() == AuthFailureReason.BODY_TOO_LARGE
-              ? ", limit " + maxBodyBytes + " bytes"
-              : "");
       throw e;
     } catch (IOException | RuntimeException e) {
       response.close();
@@ -130,7 +126,6 @@ public final class PeerSigningInterceptor implements ClientHttpRequestIntercepto
       responseVerifier.verifyDigest(received, responseBody.sha256());
     } catch (PeerAuthException e) {
       response.close();
-      log.warn("peer response refused: {} (status {})", e.reason().label(), status);
       throw e;
     }
     HttpStatusCode code = response.getStatusCode();
