@@ -26,15 +26,12 @@ public final class Base64Bytes {
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   /**
-   * Each character's six bits, already shifted to their place in a unit's 24 bits, one table per
-   * place; a character outside the alphabet is -1, which sets the sign of whatever it is or-ed
-   * into.
+   * Two characters' twelve bits, indexed by the pair as read little-endian (first character in the
+   * low byte); -1 where either is outside the alphabet, which sets the sign of whatever it is or-ed
+   * into. 128 KiB, but a payload only touches the 64 × 64 alphabet pairs (~12 KiB of it): half the
+   * lookups of a table per character, at the same cache footprint.
    */
-  private static final int[] AT_18 = table(18);
-
-  private static final int[] AT_12 = table(12);
-  private static final int[] AT_6 = table(6);
-  private static final int[] AT_0 = table(0);
+  private static final short[] PAIRS = pairs();
 
   private Base64Bytes() {}
 
@@ -65,10 +62,7 @@ public final class Base64Bytes {
    * and looked at once, at the end: a branch per unit costs more than the garbage.
    */
   private static int decodeUnits(byte[] src, int sp, int units, byte[] out) {
-    int[] at18 = AT_18;
-    int[] at12 = AT_12;
-    int[] at6 = AT_6;
-    int[] at0 = AT_0;
+    short[] pairs = PAIRS;
     int bad = 0;
     int dp = 0;
     // Four units a turn: sixteen characters read as two words, each word's six bytes written as
@@ -78,17 +72,18 @@ public final class Base64Bytes {
     for (int end = sp + turns * 16; sp < end; sp += 16, dp += 12) {
       long w = (long) LONGS_LE.get(src, sp);
       long x = (long) LONGS_LE.get(src, sp + 8);
-      int u0 = unit(at18, at12, at6, at0, w);
-      int u1 = unit(at18, at12, at6, at0, w >>> 32);
-      int u2 = unit(at18, at12, at6, at0, x);
-      int u3 = unit(at18, at12, at6, at0, x >>> 32);
+      int u0 = unit(pairs, w);
+      int u1 = unit(pairs, w >>> 32);
+      int u2 = unit(pairs, x);
+      int u3 = unit(pairs, x >>> 32);
       bad |= u0 | u1 | u2 | u3;
       LONGS_BE.set(out, dp, ((long) u0 << 40) | ((long) u1 << 16));
       LONGS_BE.set(out, dp + 6, ((long) u2 << 40) | ((long) u3 << 16));
     }
     for (int u = turns * 4; u < units; u++, sp += 4, dp += 3) {
-      int v = at18[src[sp] & 0xff] | at12[src[sp + 1] & 0xff] | at6[src[sp + 2] & 0xff];
-      v |= at0[src[sp + 3] & 0xff];
+      int v =
+          (pairs[(src[sp] & 0xff) | (src[sp + 1] & 0xff) << 8] << 12)
+              | pairs[(src[sp + 2] & 0xff) | (src[sp + 3] & 0xff) << 8];
       bad |= v;
       out[dp] = (byte) (v >> 16);
       out[dp + 1] = (byte) (v >> 8);
@@ -98,19 +93,23 @@ public final class Base64Bytes {
   }
 
   /** The unit in the low four bytes of {@code w}, first character lowest. */
-  private static int unit(int[] at18, int[] at12, int[] at6, int[] at0, long w) {
-    return at18[(int) w & 0xff]
-        | at12[(int) (w >>> 8) & 0xff]
-        | at6[(int) (w >>> 16) & 0xff]
-        | at0[(int) (w >>> 24) & 0xff];
+  private static int unit(short[] pairs, long w) {
+    return (pairs[(int) w & 0xffff] << 12) | pairs[(int) (w >>> 16) & 0xffff];
   }
 
-  private static int[] table(int shift) {
-    int[] t = new int[256];
-    Arrays.fill(t, -1);
+  private static short[] pairs() {
+    int[] six = new int[256];
+    Arrays.fill(six, -1);
     String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     for (int i = 0; i < alphabet.length(); i++) {
-      t[alphabet.charAt(i)] = i << shift;
+      six[alphabet.charAt(i)] = i;
+    }
+    short[] t = new short[1 << 16];
+    for (int first = 0; first < 256; first++) {
+      for (int second = 0; second < 256; second++) {
+        boolean ok = six[first] >= 0 && six[second] >= 0;
+        t[first | second << 8] = (short) (ok ? six[first] << 6 | six[second] : -1);
+      }
     }
     return t;
   }
