@@ -12,16 +12,14 @@ import dev.prio.server.storage.ObjectStores;
 import dev.prio.server.storage.SealedObjectStore;
 import dev.prio.server.storage.StorageLayout;
 import dev.prio.server.storage.StoredObject;
+import dev.prio.server.testing.ManualClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +45,7 @@ class BatchSweepTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   @TempDir Path dir;
-  private final ManualClock clock = new ManualClock();
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-12-03T10:00:00Z"));
   private final ExecutorService pool = Executors.newCachedThreadPool();
   private final ConcurrentLinkedQueue<BatchKey> runs = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<BatchState> notices = new ConcurrentLinkedQueue<>();
@@ -188,7 +186,7 @@ class BatchSweepTest {
 
     service.sweep();
     assertThat(marked(KEY)).as("young: a create may still be under way").isTrue();
-    clock.now = clock.now.plus(ActiveMarkers.ORPHAN_AGE).plusSeconds(1);
+    clock.advance(ActiveMarkers.ORPHAN_AGE.plusSeconds(1));
     service.sweep();
     assertThat(marked(KEY)).isFalse();
     assertThat(runs).isEmpty();
@@ -224,7 +222,7 @@ class BatchSweepTest {
       BatchKey done = new BatchKey(DATE, "done-" + i);
       publish(done);
       latest = repository.find(done).orElseThrow().updatedAt();
-      clock.now = clock.now.plusSeconds(60);
+      clock.advance(Duration.ofSeconds(60));
     }
     toVerify(KEY);
 
@@ -271,26 +269,6 @@ class BatchSweepTest {
     Instant end = Instant.now().plusSeconds(30);
     while (service.isRunning(KEY) && Instant.now().isBefore(end)) {
       Thread.onSpinWait();
-    }
-  }
-
-  /** A clock the test moves by hand. */
-  private static final class ManualClock extends Clock {
-    volatile Instant now = Instant.parse("2026-12-03T10:00:00Z");
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
     }
   }
 

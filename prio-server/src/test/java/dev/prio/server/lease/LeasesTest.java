@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.prio.server.storage.FakeGcs;
 import dev.prio.server.storage.ObjectStore;
 import dev.prio.server.storage.ObjectStores;
+import dev.prio.server.testing.ManualClock;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -34,26 +34,6 @@ class LeasesTest {
 
   @TempDir Path dir;
 
-  /** A clock the test moves by hand. */
-  static final class ManualClock extends Clock {
-    volatile Instant now = Instant.parse("2026-12-01T00:00:00Z");
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-  }
-
   private ObjectStore store(String kind) throws Exception {
     return kind.equals("file")
         ? ObjectStores.open("file:" + dir)
@@ -69,14 +49,14 @@ class LeasesTest {
   @ValueSource(strings = {"file", "gcs"})
   void oneHolderAtATimeAndAnExpiredLeaseIsTakenOver(String kind) throws Exception {
     ObjectStore store = store(kind);
-    ManualClock clock = new ManualClock();
+    ManualClock clock = new ManualClock(Instant.parse("2026-12-01T00:00:00Z"));
     try (Leases a = leases(store, clock, "a");
         Leases b = leases(store, clock, "b")) {
       Lease held = a.acquire("l/chunk-1.json").orElseThrow();
       assertThat(b.acquire("l/chunk-1.json")).as("live lease refused").isEmpty();
       assertThat(a.renew(held)).isTrue();
 
-      clock.now = clock.now.plus(DURATION).plusSeconds(1); // a stopped renewing: paused, or dead
+      clock.advance(DURATION.plusSeconds(1)); // a stopped renewing: paused, or dead
       Lease taken = b.acquire("l/chunk-1.json").orElseThrow();
       assertThat(b.peek("l/chunk-1.json").orElseThrow().holder()).isEqualTo("b");
       assertThat(a.renew(held)).as("the old holder cannot renew (so cannot commit)").isFalse();
@@ -92,7 +72,7 @@ class LeasesTest {
   @ValueSource(strings = {"file", "gcs"})
   void ofManyRacingForOneFreeLeaseExactlyOneWins(String kind) throws Exception {
     ObjectStore store = store(kind);
-    ManualClock clock = new ManualClock();
+    ManualClock clock = new ManualClock(Instant.parse("2026-12-01T00:00:00Z"));
     List<Leases> holders = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       holders.add(leases(store, clock, "h" + i));
@@ -102,7 +82,7 @@ class LeasesTest {
       for (String path : List.of("race/new.json", "race/expired.json")) {
         if (path.contains("expired")) {
           holders.get(0).acquire(path).orElseThrow();
-          clock.now = clock.now.plus(DURATION).plusSeconds(1);
+          clock.advance(DURATION.plusSeconds(1));
         }
         List<Future<Optional<Lease>>> tries = new ArrayList<>();
         for (Leases l : holders) {

@@ -3,6 +3,7 @@ package dev.prio.server.signing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.prio.server.testing.ManualClock;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,8 +22,7 @@ class HttpSignatureTest {
       URI.create("http://b.example:8080/peer/v1/batches/2026-11-24/b1/chunks/3/verify1");
   static final byte[] BODY = "{\"chunk\":3,\"data\":\"AAEC\"}".getBytes(StandardCharsets.UTF_8);
 
-  final TestKeys.MutableClock clock =
-      new TestKeys.MutableClock(Instant.parse("2026-11-24T10:00:00Z"));
+  final ManualClock clock = new ManualClock(Instant.parse("2026-11-24T10:00:00Z"));
   final Ed25519Keys.SigningKey a = TestKeys.generate("server-a-1");
   final Ed25519Keys.SigningKey b = TestKeys.generate("server-b-1");
   final Ed25519Keys.SigningKey mallory = TestKeys.generate("mallory");

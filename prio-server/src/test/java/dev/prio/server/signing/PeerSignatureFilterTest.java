@@ -3,6 +3,7 @@ package dev.prio.server.signing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 
+import dev.prio.server.testing.ManualClock;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -58,7 +59,7 @@ class PeerSignatureFilterTest {
     }
   }
 
-  final TestKeys.MutableClock clock = new TestKeys.MutableClock(Instant.now());
+  final ManualClock clock = new ManualClock(Instant.now());
   final Ed25519Keys.SigningKey a = TestKeys.generate("a");
   final Ed25519Keys.SigningKey b = TestKeys.generate("b");
   final TestKeys.Failures failuresAtB = new TestKeys.Failures();

@@ -6,14 +6,12 @@ import dev.prio.core.packet.ServerId;
 import dev.prio.server.storage.BatchKey;
 import dev.prio.server.storage.FileObjectStore;
 import dev.prio.server.storage.ObjectStore;
+import dev.prio.server.testing.ManualClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,7 +35,7 @@ class StreamWindowCloseTest {
   @Test
   void aClosedWindowIsRememberedWhileListedAndForgottenWithItsMarker() throws Exception {
     ObjectStore store = new FileObjectStore(root);
-    MutableClock clock = new MutableClock(Instant.parse("2026-11-09T00:00:00Z"));
+    ManualClock clock = new ManualClock(Instant.parse("2026-11-09T00:00:00Z"));
     AtomicInteger starts = new AtomicInteger();
     AtomicBoolean refuse = new AtomicBoolean(true);
     StreamIngester ingester =
@@ -113,32 +111,5 @@ class StreamWindowCloseTest {
         Duration.ofDays(1),
         Duration.ofHours(1),
         Duration.ofMinutes(5));
-  }
-
-  private static final class MutableClock extends Clock {
-    private Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }
