@@ -115,7 +115,8 @@ public final class PeerSigningInterceptor implements ClientHttpRequestIntercepto
             "response body over the limit of " + maxBodyBytes + " bytes");
       }
     } catch (PeerAuthException e) {
-      // Not logged here: PeerClient logs each refusal once, with the round and what it does next.
+      // Not logged here: PeerClient logs a refusal it retries, and one it does not retry fails the
+      // batch with this message as the failure's detail.
       abandon(response);
       throw e;
     } catch (IOException | RuntimeException e) {
